@@ -1,0 +1,91 @@
+"""Detected boxes -> notes: the staff box gives the lines, notehead boxes the notes, accidental boxes their alter."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from omr.decode.decoded import Decoded
+from omr.decode.geometry import StaffGeometry, find_staff_lines, row_profile, staff_from_box
+from omr.music import SymbolicNote
+from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
+
+# Two notehead boxes overlapping more than this are one head seen twice (e.g. as filled and as hollow).
+DUPLICATE_IOU = 0.5
+
+
+def notes_from_boxes(
+    boxes: Sequence[Box],
+    score_threshold: float,
+    image: np.ndarray | None = None,
+) -> Decoded:
+    """Notes left to right from boxes scoring at least `score_threshold`; staff from the best staff box or the image."""
+    kept = [box for box in boxes if box.score >= score_threshold]
+    staff = _staff(kept, image)
+    if staff is None:
+        return Decoded(notes=(), staff_lines=None)
+    heads = _unique_heads([box for box in kept if box.label in DURATION_OF_NOTEHEAD])
+    heads.sort(key=lambda box: _centre(box)[0])
+    alters = _attach_accidentals(heads, [box for box in kept if box.label in ACCIDENTAL_ALTER], staff.staff_space)
+    notes = []
+    for head, alter in zip(heads, alters):
+        x, y = _centre(head)
+        step, octave = staff.pitch(y)
+        notes.append(SymbolicNote(step, octave, alter, DURATION_OF_NOTEHEAD[head.label], x, y))
+    return Decoded(notes=tuple(notes), staff_lines=staff.lines)
+
+
+def _staff(boxes: list[Box], image: np.ndarray | None) -> StaffGeometry | None:
+    staves = [box for box in boxes if box.label == "staff"]
+    if staves:
+        best = max(staves, key=lambda box: box.score)
+        return staff_from_box(best.xyxy[1], best.xyxy[3])
+    if image is not None:
+        return find_staff_lines(row_profile(image))
+    return None
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    x0, y0, x1, y1 = box.xyxy
+    return (x0 + x1) / 2.0, (y0 + y1) / 2.0
+
+
+def _iou(a: Box, b: Box) -> float:
+    ax0, ay0, ax1, ay1 = a.xyxy
+    bx0, by0, bx1, by1 = b.xyxy
+    w = max(0.0, min(ax1, bx1) - max(ax0, bx0))
+    h = max(0.0, min(ay1, by1) - max(ay0, by0))
+    inter = w * h
+    union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _unique_heads(heads: list[Box]) -> list[Box]:
+    """Class-agnostic non-maximum suppression: one head per place, the most confident class wins."""
+    kept: list[Box] = []
+    for box in sorted(heads, key=lambda b: -b.score):
+        if all(_iou(box, other) <= DUPLICATE_IOU for other in kept):
+            kept.append(box)
+    return kept
+
+
+def _attach_accidentals(heads: list[Box], accidentals: list[Box], staff_space: float) -> list[int]:
+    """Alter per head: an accidental belongs to the nearest head starting to its right, within reach."""
+    alters = [0] * len(heads)
+    best_distance = [np.inf] * len(heads)
+    for accidental in accidentals:
+        ax, ay = _centre(accidental)
+        candidates = []
+        for index, head in enumerate(heads):
+            hx, hy = _centre(head)
+            dx = hx - ax
+            # Accidentals sit left of their head, within ~3 staff spaces; a flat's box centre is above its head.
+            if 0 < dx <= 3.5 * staff_space and abs(hy - ay) <= 2.0 * staff_space:
+                candidates.append((dx + abs(hy - ay), index))
+        if candidates:
+            distance, index = min(candidates)
+            if distance < best_distance[index]:
+                best_distance[index] = distance
+                alters[index] = ACCIDENTAL_ALTER[accidental.label]
+    return alters

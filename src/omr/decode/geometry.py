@@ -1,0 +1,152 @@
+"""Staff geometry shared by every decoder: staff lines -> staff space -> staff position of a y -> pitch.
+
+Classic OMR: the staff space is read off vertical run-lengths (a line's dark run plus the light run under it repeats
+all over a staff), and the five lines are the five equally spaced peaks of the image's row-darkness profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from omr.music import pitch_from_staff_position
+
+INK_THRESHOLD = 128  # a grayscale pixel darker than this is ink (images are 255 = white)
+
+
+@dataclass(frozen=True)
+class StaffGeometry:
+    """Five staff lines (top first); y -> treble-clef staff position -> pitch, ledger positions included."""
+
+    lines: tuple[float, float, float, float, float]
+
+    def __post_init__(self) -> None:
+        if len(self.lines) != 5:
+            raise ValueError(f"a staff has 5 lines, got {len(self.lines)}")
+        if not all(a < b for a, b in zip(self.lines, self.lines[1:])):
+            raise ValueError(f"staff lines must be strictly increasing (top first), got {self.lines}")
+
+    @property
+    def staff_space(self) -> float:
+        return (self.lines[4] - self.lines[0]) / 4.0
+
+    @property
+    def bottom_line(self) -> float:
+        return self.lines[4]
+
+    def staff_position(self, y: float) -> int:
+        """Nearest staff position of an image y (0 = bottom line, odd = spaces, negative/above 8 = ledger region)."""
+        # Interpolating from the nearest line keeps small spacing errors from adding up far from the staff.
+        half_space = self.staff_space / 2.0
+        index = int(np.argmin([abs(y - line) for line in self.lines]))
+        line_position = 2 * (4 - index)
+        return line_position + int(round((self.lines[index] - y) / half_space))
+
+    def pitch(self, y: float) -> tuple[str, int]:
+        """(step, octave) written at image y on a treble staff."""
+        return pitch_from_staff_position(self.staff_position(y))
+
+
+def staff_from_box(y0: float, y1: float) -> StaffGeometry:
+    """Five evenly spaced lines from a staff box spanning them (centre = middle line)."""
+    middle = (y0 + y1) / 2.0
+    space = (y1 - y0) / 4.0
+    return StaffGeometry(tuple(middle + k * space for k in (-2, -1, 0, 1, 2)))
+
+
+def vertical_runs(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lengths of (ink run + the light run right below it) pairs over all columns, and their ink-run lengths."""
+    padded = np.zeros((binary.shape[0] + 2, binary.shape[1]), dtype=np.int8)
+    padded[1:-1] = binary
+    change = np.diff(padded, axis=0)  # +1: ink starts at row r, -1: ink ends (light starts) at row r
+    starts_c, starts_r = np.nonzero(change.T == 1)
+    ends_c, ends_r = np.nonzero(change.T == -1)
+    # Runs come in order per column; an ink run's pair ends where the next ink run in the same column starts.
+    ink = ends_r - starts_r
+    same_column = starts_c[1:] == starts_c[:-1]
+    pair = (starts_r[1:] - starts_r[:-1])[same_column]
+    return pair, ink
+
+
+def estimate_staff_space(image: np.ndarray) -> float:
+    """Staff space in pixels (line-to-line distance) from vertical run-lengths, refined by the row profile."""
+    binary = np.asarray(image) < INK_THRESHOLD
+    pair, _ = vertical_runs(binary)
+    pair = pair[pair >= 3]
+    if pair.size == 0:
+        raise ValueError("no staff found: the image has no repeated vertical ink/space runs")
+    counts = np.bincount(pair)
+    coarse = float(np.argmax(counts))
+    lines = find_staff_lines(row_profile(image), coarse)
+    if lines is None:
+        return coarse
+    return lines.staff_space
+
+
+def row_profile(image: np.ndarray) -> np.ndarray:
+    """Darkness per row in [0, 1] (mean of 1 - gray/255)."""
+    gray = np.asarray(image, dtype=np.float32)
+    return 1.0 - gray.mean(axis=1) / 255.0
+
+
+def class_row_profile(class_map: np.ndarray, class_index: int) -> np.ndarray:
+    """Fraction of each row's pixels that belong to one class."""
+    return (np.asarray(class_map) == class_index).mean(axis=1).astype(np.float32)
+
+
+def find_staff_lines(profile: np.ndarray, staff_space: float | None = None) -> StaffGeometry | None:
+    """Best comb of five equally spaced peaks in a row profile; None when the profile has no staff."""
+    profile = np.asarray(profile, dtype=np.float64)
+    height = profile.size
+    if height < 5 or profile.max() <= 0:
+        return None
+    if staff_space is None:
+        staff_space = _staff_space_from_profile(profile)
+        if staff_space is None:
+            return None
+    best_score, best = -1.0, None
+    rows = np.arange(height, dtype=np.float64)
+    for space in np.arange(0.85 * staff_space, 1.15 * staff_space + 1e-9, 0.125):
+        tops = np.arange(0.0, height - 4 * space, 0.25)
+        if tops.size == 0:
+            continue
+        comb = tops[:, None] + space * np.arange(5)[None, :]
+        # Max of the profile within +-0.5 px of each tooth, so a line between two rows still scores fully.
+        lower = np.interp(comb - 0.5, rows, profile)
+        upper = np.interp(comb + 0.5, rows, profile)
+        centre = np.interp(comb, rows, profile)
+        teeth = np.maximum(np.maximum(lower, upper), centre)
+        score = teeth.min(axis=1) + 0.2 * teeth.mean(axis=1)  # every one of the five lines must be present
+        index = int(np.argmax(score))
+        if score[index] > best_score:
+            best_score, best = float(score[index]), comb[index]
+    if best is None or best_score <= 0:
+        return None
+    refined = tuple(_centroid(profile, y, max(1.0, staff_space / 4.0)) for y in best)
+    try:
+        return StaffGeometry(refined)
+    except ValueError:
+        return None
+
+
+def _centroid(profile: np.ndarray, y: float, radius: float) -> float:
+    """Darkness-weighted centre of the rows within `radius` of y, above the local background."""
+    lo, hi = max(0, int(np.floor(y - radius))), min(profile.size, int(np.ceil(y + radius)) + 1)
+    window = profile[lo:hi]
+    weights = window - window.min()
+    if weights.sum() <= 0:
+        return float(y)
+    return float((np.arange(lo, hi) * weights).sum() / weights.sum())
+
+
+def _staff_space_from_profile(profile: np.ndarray) -> float | None:
+    """Median distance between consecutive peaks of a line profile (rows above half its maximum)."""
+    strong = profile >= 0.5 * profile.max()
+    edges = np.diff(np.concatenate([[0], strong.astype(np.int8), [0]]))
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    centres = [(profile[s:e] * np.arange(s, e)).sum() / profile[s:e].sum() for s, e in zip(starts, ends)]
+    if len(centres) < 5:
+        return None
+    gaps = np.diff(centres)
+    return float(np.median(gaps)) if gaps.size else None

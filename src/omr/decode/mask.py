@@ -1,0 +1,116 @@
+"""Segmentation class map -> notes: notehead components (touching heads split), staff lines, accidentals nearby."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from omr.decode.components import Component, components
+from omr.decode.decoded import Decoded
+from omr.decode.geometry import StaffGeometry, class_row_profile, find_staff_lines, row_profile
+from omr.music import SymbolicNote
+from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD
+
+HEAD_WIDTH_SPACES = 1.3  # a notehead is about 1.3 staff spaces wide and 1 high
+MIN_HEAD_AREA_SHARE = 0.25  # smaller blobs (of expected head area) are noise unless a stem touches them
+
+
+def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np.ndarray | None = None) -> Decoded:
+    """Notes left to right from a class map; staff lines from its staff_line class, else from the image."""
+    class_map = np.asarray(class_map)
+    names = list(class_names)
+    staff = _staff(class_map, names, image)
+    if staff is None:
+        return Decoded(notes=(), staff_lines=None)
+    space = staff.staff_space
+    head_ids = [names.index(n) for n in DURATION_OF_NOTEHEAD if n in names]
+    heads = _split_heads(components(np.isin(class_map, head_ids)), space)
+    stem = class_map == names.index("stem") if "stem" in names else np.zeros(class_map.shape, bool)
+    heads = [h for h in heads if _is_head(h, space, stem)]
+    heads.sort(key=lambda h: h.centre[0])
+    alters = _accidentals(class_map, names, heads, space)
+    notes = []
+    for head, alter in zip(heads, alters):
+        x, y = head.centre
+        step, octave = staff.pitch(y)
+        notes.append(SymbolicNote(step, octave, alter, _duration(class_map, names, head), x, y))
+    return Decoded(notes=tuple(notes), staff_lines=staff.lines)
+
+
+def _staff(class_map: np.ndarray, names: list[str], image: np.ndarray | None) -> StaffGeometry | None:
+    staff = None
+    if "staff_line" in names:
+        staff = find_staff_lines(class_row_profile(class_map, names.index("staff_line")))
+    if staff is None and image is not None:
+        staff = find_staff_lines(row_profile(image))
+    return staff
+
+
+def _split_heads(blobs: list[Component], space: float) -> list[Component]:
+    """Cut a blob wider (or taller) than one head into as many heads, at the thinnest columns (rows)."""
+    heads = []
+    for blob in blobs:
+        for part in _split_along(blob, space * HEAD_WIDTH_SPACES, axis=1):
+            heads.extend(_split_along(part, space * 1.0, axis=0))
+    return heads
+
+
+def _split_along(blob: Component, size: float, axis: int) -> list[Component]:
+    coords = blob.cols if axis == 1 else blob.rows
+    lo = int(coords.min())
+    extent = int(coords.max()) - lo + 1
+    count = int(round(extent / size))
+    if extent <= 1.5 * size or count < 2:
+        return [blob]
+    profile = np.bincount(coords - lo, minlength=extent)
+    cuts = []
+    for k in range(1, count):
+        guess = int(round(k * extent / count))
+        window = max(1, int(size / 3))
+        a, b = max(1, guess - window), min(extent - 1, guess + window + 1)
+        cuts.append(lo + a + int(np.argmin(profile[a:b])) if b > a else lo + guess)
+    edges = [lo, *cuts, lo + extent]
+    parts = []
+    for start, end in zip(edges, edges[1:]):
+        keep = (coords >= start) & (coords < end)
+        if keep.any():
+            parts.append(type(blob)(blob.rows[keep], blob.cols[keep]))
+    return parts
+
+
+def _is_head(head: Component, space: float, stem: np.ndarray) -> bool:
+    expected = HEAD_WIDTH_SPACES * space * space * 0.8  # ellipse area ~ pi/4 of its box
+    if head.area >= 2 * MIN_HEAD_AREA_SHARE * expected:
+        return True
+    if head.area < MIN_HEAD_AREA_SHARE * expected:
+        return False
+    x0, y0, x1, y1 = head.bbox
+    reach = int(np.ceil(space / 2))
+    return bool(stem[max(0, y0 - reach) : y1 + reach, max(0, x0 - reach) : x1 + reach].any())
+
+
+def _duration(class_map: np.ndarray, names: list[str], head: Component) -> str:
+    """Majority notehead class of the head's pixels -> quarter (filled) / half (hollow)."""
+    values = class_map[head.rows, head.cols]
+    counts = {name: int((values == names.index(name)).sum()) for name in DURATION_OF_NOTEHEAD if name in names}
+    return DURATION_OF_NOTEHEAD[max(counts, key=counts.get)]
+
+
+def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component], space: float) -> list[int]:
+    """Alter per head from accidental blobs: each blob votes (by area) for the nearest head starting to its right."""
+    votes: list[dict[int, int]] = [{} for _ in heads]
+    for name, alter in ACCIDENTAL_ALTER.items():
+        if name not in names:
+            continue
+        for blob in components(class_map == names.index(name)):
+            ax, ay = blob.centre
+            candidates = []
+            for index, head in enumerate(heads):
+                hx, hy = head.centre
+                if 0 < hx - ax <= 3.5 * space and abs(hy - ay) <= 2.0 * space:
+                    candidates.append((hx - ax + abs(hy - ay), index))
+            if candidates:
+                index = min(candidates)[1]
+                votes[index][alter] = votes[index].get(alter, 0) + blob.area
+    return [max(v, key=v.get) if v else 0 for v in votes]
