@@ -5,7 +5,7 @@ Numpy-free and torch-free on purpose: render, decode and evaluate all import it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Iterable
 
 STEPS = "CDEFGAB"
@@ -86,7 +86,9 @@ class SymbolicNote:
         return f"{self.step}{ALTER_SIGNS[self.alter]}{self.octave}"
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # Spelled out instead of dataclasses.asdict (which deep-copies): dataset writing calls this per note.
+        return {"step": self.step, "octave": self.octave, "alter": self.alter, "duration": self.duration,
+                "x": self.x, "y": self.y}
 
     @classmethod
     def from_json(cls, data: dict) -> "SymbolicNote":

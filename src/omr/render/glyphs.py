@@ -1,0 +1,230 @@
+"""Anti-aliased symbol sprites: each glyph is drawn once per (staff space, sub-pixel phase) at 4x and cached.
+
+Glyph outlines are given in staff spaces around an anchor (notehead and accidental: their centre; clef: its left edge
+on the G line), y pointing down. A sprite's `mask` is where ink coverage is at least one half, so a mask pixel is
+always dark in the image (the contract between masks and images).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+SUPERSAMPLING = 4
+PHASES = 4  # sub-pixel placements per pixel; a glyph lands within 1/8 px of its exact anchor
+MASK_THRESHOLD = 128  # coverage (0..255) from which a pixel belongs to the element's mask class
+BOX_THRESHOLD = 64  # coverage from which a pixel counts towards the element's box (a superset of its mask)
+
+
+@dataclass(frozen=True)
+class Sprite:
+    """Coverage (0..255) of a shape, its mask, and where its top-left pixel sits relative to a reference pixel."""
+
+    coverage: np.ndarray
+    mask: np.ndarray
+    left: int
+    top: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) of BOX_THRESHOLD pixels, relative like left/top
+
+
+def _sprite(coverage: np.ndarray, left: int, top: int) -> Sprite:
+    coverage.setflags(write=False)
+    mask = coverage >= MASK_THRESHOLD
+    mask.setflags(write=False)
+    rows, cols = np.nonzero(coverage >= BOX_THRESHOLD)
+    if rows.size:
+        box = (left + int(cols.min()), top + int(rows.min()), left + int(cols.max()) + 1, top + int(rows.max()) + 1)
+    else:
+        box = (left, top, left, top)
+    return Sprite(coverage, mask, left, top, box)
+
+
+def _coverage_1d(start: float, end: float) -> tuple[int, np.ndarray]:
+    """First pixel index and per-pixel overlap (0..1) of the interval [start, end)."""
+    first, last = math.floor(start), math.ceil(end)
+    edges = np.arange(first, last + 1, dtype=np.float64)
+    overlap = np.clip(np.minimum(edges[1:], end) - np.maximum(edges[:-1], start), 0.0, 1.0)
+    return first, overlap
+
+
+@lru_cache(maxsize=4096)
+def rect_sprite(x0: float, y0: float, x1: float, y1: float) -> Sprite:
+    """An axis-aligned rectangle (lines, stems, barlines) with exact area coverage, in absolute pixels."""
+    left, cols = _coverage_1d(x0, x1)
+    top, rows = _coverage_1d(y0, y1)
+    coverage = np.rint(np.outer(rows, cols) * 255.0).astype(np.uint8)
+    return _sprite(coverage, left, top)
+
+
+def place_rect(x0: float, y0: float, x1: float, y1: float) -> Sprite:
+    """rect_sprite on a 1/64 px grid so the cache is hit for repeated geometry."""
+    q = 64.0
+    return rect_sprite(round(x0 * q) / q, round(y0 * q) / q, round(x1 * q) / q, round(y1 * q) / q)
+
+
+# ---- glyph outlines, in staff spaces around the anchor, y down ------------------------------------------------------
+
+Transform = Callable[[float, float], tuple[float, float]]
+
+
+def _ellipse(cx: float, cy: float, a: float, b: float, degrees: float, n: int = 48) -> list[tuple[float, float]]:
+    angle = math.radians(degrees)
+    cos, sin = math.cos(angle), math.sin(angle)
+    points = []
+    for i in range(n):
+        t = 2 * math.pi * i / n
+        x, y = a * math.cos(t), b * math.sin(t)
+        points.append((cx + x * cos + y * sin, cy - x * sin + y * cos))
+    return points
+
+
+def _quadratic(p0, p1, p2, n: int = 16) -> list[tuple[float, float]]:
+    return [
+        ((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t * t * p2[0],
+         (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t * t * p2[1])
+        for t in (i / n for i in range(n + 1))
+    ]
+
+
+def _slanted_bar(x0: float, x1: float, y_centre: float, rise: float, thickness: float) -> list[tuple[float, float]]:
+    """A thick bar from x0 to x1 rising by `rise` to the right (y down, so rising means smaller y)."""
+    h = thickness / 2
+    return [(x0, y_centre + rise / 2 - h), (x1, y_centre - rise / 2 - h), (x1, y_centre - rise / 2 + h),
+            (x0, y_centre + rise / 2 + h)]
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT = 0.66, 0.44, 20.0  # semi-axes (spaces) and tilt (degrees, rising right)
+NOTEHEAD_HALF_WIDTH = math.sqrt((NOTEHEAD_A * math.cos(math.radians(NOTEHEAD_TILT))) ** 2
+                                + (NOTEHEAD_B * math.sin(math.radians(NOTEHEAD_TILT))) ** 2)
+
+
+def _notehead_filled(fill, line) -> None:
+    fill(_ellipse(0, 0, NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT), 255)
+
+
+def _notehead_hollow(fill, line) -> None:
+    # A half note's hole is narrower and tilted more steeply than the head, as engravers draw it.
+    fill(_ellipse(0, 0, NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT), 255)
+    fill(_ellipse(0, 0, 0.50, 0.20, 35.0), 0)
+
+
+def _sharp(fill, line) -> None:
+    stroke = 0.13
+    fill(_box(-0.27 - stroke / 2, -1.25, -0.27 + stroke / 2, 1.4), 255)
+    fill(_box(0.27 - stroke / 2, -1.4, 0.27 + stroke / 2, 1.25), 255)
+    for y in (-0.45, 0.45):
+        fill(_slanted_bar(-0.55, 0.55, y, 0.35, 0.32), 255)
+
+
+def _flat(fill, line) -> None:
+    stem_x, stroke = -0.32, 0.14
+    outer = _quadratic((stem_x, -0.45), (1.25, -1.05), (stem_x, 0.55))
+    inner = _quadratic((stem_x + stroke, -0.12), (0.8, -0.62), (stem_x + stroke, 0.36))
+    fill(outer, 255)
+    fill(inner, 0)
+    fill(_box(stem_x - stroke / 2, -1.75, stem_x + stroke / 2, 0.55), 255)
+
+
+def _natural(fill, line) -> None:
+    stroke = 0.13
+    fill(_box(-0.24 - stroke / 2, -1.35, -0.24 + stroke / 2, 0.6), 255)
+    fill(_box(0.24 - stroke / 2, -0.6, 0.24 + stroke / 2, 1.35), 255)
+    for y in (-0.42, 0.42):
+        fill(_slanted_bar(-0.24, 0.24, y, 0.2, 0.3), 255)
+
+
+def _catmull_rom(points: list[tuple[float, float]], per_segment: int = 8) -> list[tuple[float, float]]:
+    padded = [points[0], *points, points[-1]]
+    curve = []
+    for i in range(1, len(padded) - 2):
+        p0, p1, p2, p3 = padded[i - 1], padded[i], padded[i + 1], padded[i + 2]
+        for k in range(per_segment):
+            t = k / per_segment
+            curve.append(tuple(
+                0.5 * (2 * p1[j] + (-p0[j] + p2[j]) * t + (2 * p0[j] - 5 * p1[j] + 4 * p2[j] - p3[j]) * t * t
+                       + (-p0[j] + 3 * p1[j] - 3 * p2[j] + p3[j]) * t ** 3)
+                for j in range(2)
+            ))
+    curve.append(points[-1])
+    return curve
+
+
+def _treble_clef_path() -> list[tuple[float, float]]:
+    """One stroke: spiral round the G line, up to the top loop, then the long stroke down to the hook (y up)."""
+    centre_x, centre_y = 1.05, 1.15
+    spiral = []
+    for i in range(28):
+        turn = i / 27
+        angle = math.radians(-40 + 400 * turn)
+        radius = 0.22 + 0.78 * turn
+        spiral.append((centre_x + radius * math.cos(angle), centre_y + radius * math.sin(angle)))
+    upward = [(1.95, 2.1), (1.6, 2.9), (1.05, 3.7), (0.8, 4.6), (0.95, 5.4), (1.3, 5.95), (1.6, 5.5), (1.55, 4.8),
+              (1.3, 3.6), (1.15, 2.2), (1.05, 0.6), (1.0, -0.5), (0.9, -1.2), (0.6, -1.45), (0.35, -1.2)]
+    return _catmull_rom(spiral + upward, per_segment=5)
+
+
+def _treble_clef(fill, line) -> None:
+    path = [(x, -y) for x, y in _treble_clef_path()]  # to y down, anchor on the G line
+    line(path, 0.2)
+    fill(_ellipse(0.5, 1.05, 0.26, 0.26, 0.0, n=24), 255)
+
+
+# name -> (drawer, extent x0, y0, x1, y1 in spaces)
+GLYPHS = {
+    "notehead_filled": (_notehead_filled, -0.7, -0.6, 0.7, 0.6),
+    "notehead_hollow": (_notehead_hollow, -0.7, -0.6, 0.7, 0.6),
+    "sharp": (_sharp, -0.7, -1.6, 0.7, 1.6),
+    "flat": (_flat, -0.6, -1.9, 0.8, 0.8),
+    "natural": (_natural, -0.5, -1.5, 0.5, 1.5),
+    "clef": (_treble_clef, -0.2, -6.3, 2.4, 1.9),
+}
+GLYPH_WIDTH = {"sharp": 1.1, "flat": 1.0, "natural": 0.75, "clef": 2.2}  # advance in spaces for layout
+
+
+@lru_cache(maxsize=1024)
+def _glyph_sprite(name: str, staff_space: float, phase_x: int, phase_y: int) -> Sprite:
+    draw_glyph, ex0, ey0, ex1, ey1 = GLYPHS[name]
+    fx, fy = phase_x / PHASES, phase_y / PHASES
+    left = math.floor(fx + ex0 * staff_space) - 1
+    top = math.floor(fy + ey0 * staff_space) - 1
+    width = math.ceil(fx + ex1 * staff_space) + 1 - left
+    height = math.ceil(fy + ey1 * staff_space) + 1 - top
+    canvas = Image.new("L", (width * SUPERSAMPLING, height * SUPERSAMPLING), 0)
+    draw = ImageDraw.Draw(canvas)
+
+    def to_canvas(points):
+        return [((fx + u * staff_space - left) * SUPERSAMPLING, (fy + v * staff_space - top) * SUPERSAMPLING)
+                for u, v in points]
+
+    def fill(points, value):
+        draw.polygon(to_canvas(points), fill=value)
+
+    def line(points, thickness):
+        draw.line(to_canvas(points), fill=255, width=max(1, round(thickness * staff_space * SUPERSAMPLING)),
+                  joint="curve")
+
+    draw_glyph(fill, line)
+    pixels = np.asarray(canvas, dtype=np.float32).reshape(height, SUPERSAMPLING, width, SUPERSAMPLING)
+    coverage = np.rint(pixels.mean(axis=(1, 3))).astype(np.uint8)
+    return _sprite(coverage, left, top)
+
+
+def place_glyph(name: str, x: float, y: float, staff_space: float) -> Sprite:
+    """The glyph's sprite with its anchor at image point (x, y), positions absolute in pixels."""
+    base_x, base_y = math.floor(x), math.floor(y)
+    phase_x = round((x - base_x) * PHASES)
+    phase_y = round((y - base_y) * PHASES)
+    base_x, phase_x = base_x + phase_x // PHASES, phase_x % PHASES
+    base_y, phase_y = base_y + phase_y // PHASES, phase_y % PHASES
+    sprite = _glyph_sprite(name, float(staff_space), phase_x, phase_y)
+    return Sprite(sprite.coverage, sprite.mask, sprite.left + base_x, sprite.top + base_y,
+                  (sprite.box[0] + base_x, sprite.box[1] + base_y, sprite.box[2] + base_x, sprite.box[3] + base_y))

@@ -1,0 +1,112 @@
+"""RandomConfig: what a random staff may contain; random(rng) draws whatever the config leaves open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from omr.config import ConfigError
+from omr.music import STEPS, pitch_from_staff_position, staff_position
+from omr.render.layout import RenderStyle
+from omr.render.score import ACCIDENTALS, ALTER_OF_ACCIDENTAL, NOTE_TYPES, STEM_DIRECTIONS, Note, Staff
+
+BEATS = {"quarter": 1, "half": 2}
+
+
+def parse_pitch(text: str, key: str) -> tuple[str, int]:
+    """'C4' -> ('C', 4); ConfigError naming `key` otherwise."""
+    if not isinstance(text, str) or len(text) < 2 or text[0] not in STEPS or not text[1:].lstrip("-").isdigit():
+        raise ConfigError(f"{key}: expected a pitch like C4 or A5, got {text!r}")
+    return text[0], int(text[1:])
+
+
+@dataclass(frozen=True)
+class RandomConfig:
+    """Ranges and choices for random staves, plus the fixed drawing sizes (staff space etc.) of the dataset."""
+
+    min_notes: int = 1
+    max_notes: int = 16
+    lowest_pitch: str = "A3"
+    highest_pitch: str = "C6"
+    note_types: tuple[str, ...] = ("quarter", "half")
+    stem_directions: tuple[str, ...] = ("auto",)  # drawn per note from these; auto = the usual rule
+    accidental_probability: float = 0.0
+    accidentals: tuple[str, ...] = ("sharp", "flat")
+    clef: bool = False
+    barlines: bool = False
+    beats_per_measure: int = 4  # quarter = 1 beat; a barline after each full measure and at the end
+    staff_space: float = 8.0
+    line_thickness: float = 1.0
+    height: int = 128
+    width: int | None = None
+    width_multiple: int = 32
+    margin: float = 1.0
+    note_gap: float = 2.0
+    stem_length: float = 3.5
+
+    def __post_init__(self) -> None:
+        if self.min_notes < 1:
+            raise ConfigError(f"min_notes: must be >= 1, got {self.min_notes}")
+        if self.min_notes > self.max_notes:
+            raise ConfigError(f"min_notes: {self.min_notes} is greater than max_notes: {self.max_notes}")
+        low = staff_position(*parse_pitch(self.lowest_pitch, "lowest_pitch"))
+        high = staff_position(*parse_pitch(self.highest_pitch, "highest_pitch"))
+        if low > high:
+            raise ConfigError(f"lowest_pitch: {self.lowest_pitch} is above highest_pitch {self.highest_pitch}: "
+                              "the pitch range is empty")
+        self._check_choices("note_types", self.note_types, NOTE_TYPES)
+        self._check_choices("stem_directions", self.stem_directions, STEM_DIRECTIONS)
+        self._check_choices("accidentals", self.accidentals, ACCIDENTALS)
+        if not 0.0 <= self.accidental_probability <= 1.0:
+            raise ConfigError(f"accidental_probability: must be in 0..1, got {self.accidental_probability}")
+        if self.beats_per_measure < 1:
+            raise ConfigError(f"beats_per_measure: must be >= 1, got {self.beats_per_measure}")
+        try:
+            self.style()
+        except ValueError as error:
+            raise ConfigError(f"staff_space/line_thickness/height/width_multiple: {error}") from error
+
+    @staticmethod
+    def _check_choices(key: str, values: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+        if not values:
+            raise ConfigError(f"{key}: must name at least one of {list(allowed)}")
+        for value in values:
+            if value not in allowed:
+                raise ConfigError(f"{key}: unknown value {value!r} (allowed: {', '.join(allowed)})")
+
+    @property
+    def position_range(self) -> tuple[int, int]:
+        return (staff_position(*parse_pitch(self.lowest_pitch, "lowest_pitch")),
+                staff_position(*parse_pitch(self.highest_pitch, "highest_pitch")))
+
+    def style(self) -> RenderStyle:
+        return RenderStyle(self.staff_space, self.line_thickness, self.height, self.width, self.width_multiple,
+                           self.margin, self.note_gap, self.stem_length)
+
+    def random(self, rng: np.random.Generator) -> Staff:
+        """A random staff within this config, drawn only from `rng`."""
+        count = int(rng.integers(self.min_notes, self.max_notes + 1))
+        low, high = self.position_range
+        positions = rng.integers(low, high + 1, size=count)
+        types = rng.integers(0, len(self.note_types), size=count)
+        stems = rng.integers(0, len(self.stem_directions), size=count)
+        with_accidental = rng.random(count) < self.accidental_probability
+        accidental_kinds = rng.integers(0, len(self.accidentals), size=count)
+        notes = []
+        for i in range(count):
+            step, octave = pitch_from_staff_position(int(positions[i]))
+            accidental = self.accidentals[accidental_kinds[i]] if with_accidental[i] else None
+            alter = ALTER_OF_ACCIDENTAL[accidental] if accidental else 0
+            notes.append(Note(step, octave, self.note_types[types[i]], alter, accidental,
+                              self.stem_directions[stems[i]]))
+        return Staff(tuple(notes), clef=self.clef, barlines_after=self._barlines(notes) if self.barlines else ())
+
+    def _barlines(self, notes: list[Note]) -> tuple[int, ...]:
+        after, beats = [], 0
+        for index, note in enumerate(notes):
+            beats += BEATS[note.note_type]
+            if beats >= self.beats_per_measure or index == len(notes) - 1:
+                after.append(index)
+                beats -= self.beats_per_measure
+        return tuple(after)

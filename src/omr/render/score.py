@@ -1,0 +1,147 @@
+"""The score model: a staff holding notes, built with a checking builder, independent of any drawing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from omr.music import ALTER_SIGNS, STEPS, SymbolicNote, staff_position
+
+# Note types the layout knows how to draw. Whole and eighth notes slot in here (plus a glyph/flag in layout.py).
+NOTE_TYPES = ("quarter", "half")
+STEM_DIRECTIONS = ("up", "down", "auto")
+ACCIDENTALS = ("sharp", "flat", "natural")
+ACCIDENTAL_OF_ALTER = {1: "sharp", -1: "flat", 0: None}
+ALTER_OF_ACCIDENTAL = {"sharp": 1, "flat": -1, "natural": 0}
+MIDDLE_LINE_POSITION = 4
+
+
+class IncompleteNoteError(ValueError):
+    """NoteBuilder.build() was called before every required part of the note was given."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """One written note: pitch (step, octave, alter), type, stem direction and the accidental drawn before it."""
+
+    step: str
+    octave: int
+    note_type: str = "quarter"
+    alter: int = 0
+    accidental: str | None = None
+    stem_direction: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.step not in STEPS:
+            raise ValueError(f"note step must be one of {list(STEPS)}, got {self.step!r}")
+        if self.note_type not in NOTE_TYPES:
+            raise ValueError(f"note type must be one of {list(NOTE_TYPES)}, got {self.note_type!r}")
+        if self.stem_direction not in STEM_DIRECTIONS:
+            raise ValueError(f"stem direction must be one of {list(STEM_DIRECTIONS)}, got {self.stem_direction!r}")
+        if self.alter not in ALTER_SIGNS:
+            raise ValueError(f"note alter must be -1, 0 or 1, got {self.alter!r}")
+        if self.accidental is not None:
+            if self.accidental not in ACCIDENTALS:
+                raise ValueError(f"accidental must be one of {list(ACCIDENTALS)} or None, got {self.accidental!r}")
+            if ALTER_OF_ACCIDENTAL[self.accidental] != self.alter:
+                raise ValueError(f"a {self.accidental} cannot be written before a note with alter {self.alter}")
+
+    @property
+    def staff_position(self) -> int:
+        return staff_position(self.step, self.octave)
+
+    @property
+    def stem_up(self) -> bool:
+        """The usual rule: notes on or above the middle line have their stem down, lower notes up."""
+        if self.stem_direction == "auto":
+            return self.staff_position < MIDDLE_LINE_POSITION
+        return self.stem_direction == "up"
+
+
+@dataclass(frozen=True)
+class Staff:
+    """One five-line staff: optional treble clef, notes left to right, barlines after the given note indices."""
+
+    notes: tuple[Note, ...]
+    clef: bool = False
+    barlines_after: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        for index in self.barlines_after:
+            if not 0 <= index < len(self.notes):
+                raise ValueError(f"barline after note {index}: the staff has {len(self.notes)} notes")
+
+
+class NoteBuilder:
+    """Builds a Note step by step; build() refuses a note whose pitch or type was never given."""
+
+    def __init__(self) -> None:
+        self._pitch: tuple[str, int, int] | None = None
+        self._note_type: str | None = None
+        self._accidental: str | None = None
+        self._accidental_given = False
+        self._stem = "auto"
+
+    def pitch(self, step: str, octave: int, alter: int = 0) -> "NoteBuilder":
+        self._pitch = (step, int(octave), int(alter))
+        return self
+
+    def note_type(self, note_type: str) -> "NoteBuilder":
+        self._note_type = note_type
+        return self
+
+    def quarter(self) -> "NoteBuilder":
+        return self.note_type("quarter")
+
+    def half(self) -> "NoteBuilder":
+        return self.note_type("half")
+
+    def accidental(self, accidental: str | None) -> "NoteBuilder":
+        """The sign drawn before the head; by default the one the alter needs (a natural must be asked for)."""
+        self._accidental, self._accidental_given = accidental, True
+        return self
+
+    def stem(self, direction: str) -> "NoteBuilder":
+        self._stem = direction
+        return self
+
+    def build(self) -> Note:
+        missing = [name for name, value in (("pitch", self._pitch), ("note type", self._note_type)) if value is None]
+        if missing:
+            raise IncompleteNoteError(
+                f"incomplete note: missing {' and '.join(missing)} (call .pitch(step, octave) and .quarter()/.half())"
+            )
+        step, octave, alter = self._pitch
+        accidental = self._accidental if self._accidental_given else ACCIDENTAL_OF_ALTER.get(alter)
+        return Note(step, octave, self._note_type, alter, accidental, self._stem)
+
+
+def staff_from_notes(notes: Sequence[SymbolicNote], clef: bool = False) -> Staff:
+    """A staff showing symbolic notes (e.g. a model's prediction): accidentals from alter, stems by the usual rule."""
+    return Staff(
+        notes=tuple(
+            Note(n.step, n.octave, n.duration, n.alter, ACCIDENTAL_OF_ALTER[n.alter], "auto") for n in notes
+        ),
+        clef=clef,
+    )
+
+
+_DURATION_CODES = {"q": "quarter", "quarter": "quarter", "h": "half", "half": "half"}
+
+
+def note_from_text(text: str) -> Note:
+    """Parse 'F#5:q', 'Bb4:h', 'C4' (quarter by default), 'Bn4:q' (natural sign); ValueError on anything else."""
+    pitch_text, _, duration_text = text.strip().partition(":")
+    duration = _DURATION_CODES.get(duration_text or "q")
+    if duration is None:
+        raise ValueError(f"note {text!r}: duration must be q or h, got {duration_text!r}")
+    if len(pitch_text) < 2 or pitch_text[0].upper() not in STEPS:
+        raise ValueError(f"note {text!r}: expected STEP[#|b|n]OCTAVE[:q|:h], e.g. C4:q, F#5:h, Bb4:q")
+    step, rest = pitch_text[0].upper(), pitch_text[1:]
+    signs = {"#": ("sharp", 1), "b": ("flat", -1), "n": ("natural", 0)}
+    accidental, alter = None, 0
+    if rest[0] in signs:
+        (accidental, alter), rest = signs[rest[0]], rest[1:]
+    if not rest.lstrip("-").isdigit():
+        raise ValueError(f"note {text!r}: expected an octave number after the step, e.g. C4:q")
+    return Note(step, int(rest), duration, alter, accidental)
