@@ -1,0 +1,18 @@
+"""Torch datasets over the on-disk sample format, padding/batching for varying widths, augmentation presets."""
+
+from omr.data.augment import AUGMENTATIONS, build_augmentation
+from omr.data.batching import Batch, collate, pad_image, padded_size
+from omr.data.dataset import DETECTION_CLASSES, CachedSample, SampleDataset, load_split
+
+__all__ = [
+    "AUGMENTATIONS",
+    "Batch",
+    "CachedSample",
+    "DETECTION_CLASSES",
+    "SampleDataset",
+    "build_augmentation",
+    "collate",
+    "load_split",
+    "pad_image",
+    "padded_size",
+]

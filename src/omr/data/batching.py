@@ -1,0 +1,77 @@
+"""Padding to what the networks need (multiples of 32) with a valid-region mask, never resizing.
+
+The seed chose the U-Net because it keeps input size = output size; resizing a wide v02 staff would change its
+staff space, so varying widths are padded with paper (white) instead and the valid region travels with the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+PAD_MULTIPLE = 32
+
+
+def padded_size(height: int, width: int, multiple: int = PAD_MULTIPLE) -> tuple[int, int]:
+    """The smallest (H, W) >= the input that are multiples of `multiple`."""
+    return -(-height // multiple) * multiple, -(-width // multiple) * multiple
+
+
+def pad_image(image: torch.Tensor, size: tuple[int, int], fill: float) -> torch.Tensor:
+    """Pad [..., H, W] at the bottom/right to `size` with `fill` (content stays at the top-left, coordinates hold)."""
+    height, width = image.shape[-2:]
+    out = image.new_full((*image.shape[:-2], *size), fill)
+    out[..., :height, :width] = image
+    return out
+
+
+@dataclass
+class Batch:
+    """A padded batch: images Bx1xHxW float in [0, 1] (1 = paper), valid Bx1xHxW bool, per-approach targets."""
+
+    images: torch.Tensor
+    valid: torch.Tensor
+    sizes: list[tuple[int, int]]
+    masks: torch.Tensor | None  # BxHxW int64, padding = background (it is paper)
+    boxes: list[torch.Tensor]
+    labels: list[torch.Tensor]
+    pitch_vectors: torch.Tensor
+
+    def to(self, device: torch.device) -> "Batch":
+        return Batch(
+            images=self.images.to(device, non_blocking=True).contiguous(memory_format=torch.channels_last),
+            valid=self.valid.to(device, non_blocking=True),
+            sizes=self.sizes,
+            masks=None if self.masks is None else self.masks.to(device, non_blocking=True),
+            boxes=[b.to(device) for b in self.boxes],
+            labels=[lab.to(device) for lab in self.labels],
+            pitch_vectors=self.pitch_vectors.to(device, non_blocking=True),
+        )
+
+
+def collate(items: list[dict]) -> Batch:
+    """Pad every item to the batch's largest size rounded up to multiples of 32."""
+    sizes = [tuple(item["image"].shape[-2:]) for item in items]
+    size = padded_size(max(h for h, _ in sizes), max(w for _, w in sizes))
+    images, valid, masks = [], [], []
+    for item, (height, width) in zip(items, sizes):
+        image = item["image"].as_subclass(torch.Tensor)
+        if image.dtype == torch.uint8:
+            image = image.float().div_(255.0)
+        images.append(pad_image(image, size, fill=1.0))
+        region = torch.zeros((1, *size), dtype=torch.bool)
+        region[:, :height, :width] = True
+        valid.append(region)
+        if "mask" in item:
+            masks.append(pad_image(item["mask"].as_subclass(torch.Tensor).to(torch.int64), size, fill=0))
+    has_masks = len(masks) == len(items)
+    return Batch(
+        images=torch.stack(images),
+        valid=torch.stack(valid),
+        sizes=sizes,
+        masks=torch.stack(masks) if has_masks else None,
+        boxes=[item["boxes"].as_subclass(torch.Tensor).float() for item in items],
+        labels=[item["labels"] for item in items],
+        pitch_vectors=torch.stack([item["pitch_vector"] for item in items]),
+    )

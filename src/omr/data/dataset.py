@@ -1,0 +1,93 @@
+"""A split of a dataset folder (omr.samples format) cached in memory as uint8 tensors, served as tv_tensors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from PIL import Image
+from torch.utils.data import Dataset
+from torchvision import tv_tensors
+
+from omr.samples import MASK_CLASSES, SampleLabel, read_labels, read_meta
+
+# What the detector learns (CONTRACT/issue 3): the staff box, both noteheads and the accidentals; clefs and barlines
+# are left to later work. Label 0 is the SSD background, so class i of this tuple is label i + 1.
+DETECTION_CLASSES = ("staff", "notehead_filled", "notehead_hollow", "sharp", "flat", "natural")
+
+
+@dataclass(frozen=True)
+class CachedSample:
+    """One sample in memory: 1xHxW uint8 image (255 = paper), HxW uint8 mask or None, boxes, pitch vector."""
+
+    id: str
+    image: torch.Tensor
+    mask: torch.Tensor | None
+    boxes: torch.Tensor  # Nx4 float32 xyxy, detection classes only
+    labels: torch.Tensor  # N int64, 1-based indices into DETECTION_CLASSES
+    pitch_vector: torch.Tensor  # 52 float32
+    label: SampleLabel
+
+
+def load_split(dataset_dir: Path, split: str) -> list[CachedSample]:
+    """Read every image/mask of a split into memory once (decoding PNGs each step would dominate a CPU step)."""
+    dataset_dir = Path(dataset_dir)
+    meta = read_meta(dataset_dir)
+    mask_classes = tuple(meta.get("mask_classes", MASK_CLASSES))
+    if mask_classes != MASK_CLASSES:
+        raise ValueError(f"{dataset_dir / 'meta.json'}: mask_classes {list(mask_classes)} differ from {list(MASK_CLASSES)}")
+    split_dir = dataset_dir / split
+    labels_path = split_dir / "labels.jsonl"
+    if not labels_path.is_file():
+        raise FileNotFoundError(f"{labels_path}: missing; dataset {dataset_dir.name} has no split {split!r}")
+    return [_cache(split_dir, label) for label in read_labels(labels_path)]
+
+
+def _cache(split_dir: Path, label: SampleLabel) -> CachedSample:
+    image = np.asarray(Image.open(split_dir / label.image).convert("L"), dtype=np.uint8)
+    mask = None
+    if label.mask is not None:
+        mask = torch.from_numpy(np.asarray(Image.open(split_dir / label.mask), dtype=np.uint8).copy())
+        if mask.shape != image.shape:
+            raise ValueError(f"{split_dir / label.mask}: mask shape {tuple(mask.shape)} != image shape {image.shape}")
+    kept = [box for box in label.boxes if box.label in DETECTION_CLASSES]
+    boxes = torch.tensor([box.xyxy for box in kept], dtype=torch.float32).reshape(-1, 4)
+    labels = torch.tensor([DETECTION_CLASSES.index(box.label) + 1 for box in kept], dtype=torch.int64)
+    return CachedSample(
+        id=label.id,
+        image=torch.from_numpy(image.copy()).unsqueeze(0),
+        mask=mask,
+        boxes=boxes,
+        labels=labels,
+        pitch_vector=torch.tensor(label.pitch_vector, dtype=torch.float32),
+        label=label,
+    )
+
+
+class SampleDataset(Dataset):
+    """Items are dicts of tv_tensors so torchvision.transforms.v2 moves boxes and masks with the image."""
+
+    def __init__(self, samples: list[CachedSample], transform: Callable[[dict], dict] | None = None) -> None:
+        self.samples = samples
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, index: int) -> dict:
+        sample = self.samples[index]
+        height, width = sample.image.shape[-2:]
+        item = {
+            "image": tv_tensors.Image(sample.image),
+            "boxes": tv_tensors.BoundingBoxes(sample.boxes, format="XYXY", canvas_size=(height, width)),
+            "labels": sample.labels,
+            "pitch_vector": sample.pitch_vector,
+        }
+        if sample.mask is not None:
+            item["mask"] = tv_tensors.Mask(sample.mask)
+        if self.transform is not None:
+            item = self.transform(item)
+        return item

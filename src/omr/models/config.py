@@ -1,0 +1,58 @@
+"""Typed model configuration (params.yaml `model`), shared by all approaches with per-approach parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+APPROACHES = ("segmentation", "regression", "detection")
+
+
+@dataclass(frozen=True)
+class SegmentationModelConfig:
+    encoder: str | None = None  # overrides model.encoder for this approach when set
+    decoder_channels: tuple[int, ...] = (64, 32, 16, 16)
+
+
+@dataclass(frozen=True)
+class RegressionModelConfig:
+    encoder: str | None = None
+    # spatial_max: 52 pitch logits at every location of the deepest feature map, max-pooled over the valid region
+    # (keeps where a notehead sits relative to the staff); global_avg: the seed's pooled vector -> linear head.
+    head: Literal["spatial_max", "global_avg"] = "spatial_max"
+    hidden_channels: int = 64
+
+
+@dataclass(frozen=True)
+class DetectionModelConfig:
+    encoder: str | None = None
+    feature_channels: int = 64  # each used encoder level is projected to this width before the SSD head
+    score_thresh: float = 0.05  # low boxes are kept on purpose: decoders and the report threshold themselves
+    nms_thresh: float = 0.45
+    detections_per_img: int = 100
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    encoder: str = "resnet18"
+    weights: str | None = None  # optional local file with encoder weights; nothing is downloaded
+    encoder_depth: int = 4
+    segmentation: SegmentationModelConfig = field(default_factory=SegmentationModelConfig)
+    regression: RegressionModelConfig = field(default_factory=RegressionModelConfig)
+    detection: DetectionModelConfig = field(default_factory=DetectionModelConfig)
+
+    def __post_init__(self) -> None:
+        if not 3 <= self.encoder_depth <= 5:
+            raise ValueError(f"params.yaml: model.encoder_depth: expected 3..5, got {self.encoder_depth}")
+        if len(self.segmentation.decoder_channels) != self.encoder_depth:
+            raise ValueError(
+                "params.yaml: model.segmentation.decoder_channels: expected one entry per encoder level "
+                f"({self.encoder_depth}), got {list(self.segmentation.decoder_channels)}"
+            )
+
+    def encoder_for(self, approach: str) -> str:
+        """The encoder name an approach uses: its own override, else model.encoder."""
+        return getattr(self, approach).encoder or self.encoder
+
+    def with_encoder(self, encoder: str) -> "ModelConfig":
+        return replace(self, encoder=encoder)

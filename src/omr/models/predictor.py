@@ -1,0 +1,99 @@
+"""Predictor: a trained model behind `predict(image) -> output` (omr.predictions), padding and cropping inside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from omr.data.batching import pad_image, padded_size
+from omr.models.checkpoint import Checkpoint, load_checkpoint
+from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput
+from omr.samples import Box
+
+
+def resolve_device(device: str) -> torch.device:
+    """`auto` -> CUDA when present, else CPU; anything else is passed to torch.device."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except RuntimeError as error:
+        raise ValueError(f"params.yaml: device: expected auto, cpu or cuda[:N], got {device!r}") from error
+
+
+class Predictor:
+    """Runs one checkpoint on grey uint8 images (255 = paper) at the training staff space (8 px)."""
+
+    def __init__(self, checkpoint: Checkpoint, device: str = "auto") -> None:
+        self.approach = checkpoint.approach
+        self.regime = checkpoint.regime
+        self.class_names = checkpoint.class_names
+        self.metrics = checkpoint.metrics
+        self.device = resolve_device(device)
+        self.model = checkpoint.build().to(self.device)
+
+    def predict(self, image: np.ndarray) -> ModelOutput:
+        """One image HxW uint8 -> SegmentationOutput | RegressionOutput | DetectionOutput in its coordinates."""
+        return self.predict_batch([image])[0]
+
+    @torch.inference_mode()
+    def predict_batch(self, images: Sequence[np.ndarray], batch_size: int = 16) -> list[ModelOutput]:
+        """Many images (any sizes); each result is cropped back to its own image."""
+        outputs: list[ModelOutput] = []
+        for start in range(0, len(images), batch_size):
+            outputs.extend(self._predict_chunk(images[start : start + batch_size]))
+        return outputs
+
+    def _predict_chunk(self, images: Sequence[np.ndarray]) -> list[ModelOutput]:
+        sizes = []
+        for image in images:
+            if image.ndim != 2 or image.dtype != np.uint8:
+                raise ValueError(f"predict expects HxW uint8 images, got shape {image.shape} dtype {image.dtype}")
+            sizes.append(image.shape)
+        size = padded_size(max(h for h, _ in sizes), max(w for _, w in sizes))
+        tensors, valid = [], []
+        for image, (height, width) in zip(images, sizes):
+            tensor = torch.from_numpy(np.ascontiguousarray(image)).float().div_(255.0).unsqueeze(0)
+            tensors.append(pad_image(tensor, size, fill=1.0))
+            region = torch.zeros((1, *size), dtype=torch.bool)
+            region[:, :height, :width] = True
+            valid.append(region)
+        batch = torch.stack(tensors).to(self.device).contiguous(memory_format=torch.channels_last)
+        valid_batch = torch.stack(valid).to(self.device)
+        if self.approach == "segmentation":
+            probabilities = torch.softmax(self.model(batch).float(), dim=1).cpu().numpy()
+            return [
+                SegmentationOutput(
+                    class_map=p[:, :h, :w].argmax(axis=0).astype(np.uint8),
+                    class_names=self.class_names,
+                    probabilities=np.ascontiguousarray(p[:, :h, :w], dtype=np.float32),
+                )
+                for p, (h, w) in zip(probabilities, sizes)
+            ]
+        if self.approach == "regression":
+            probabilities = torch.sigmoid(self.model(batch, valid_batch).float()).cpu().numpy()
+            return [RegressionOutput(probabilities=p.astype(np.float32)) for p in probabilities]
+        detections = self.model(batch)
+        return [self._boxes(d, h, w) for d, (h, w) in zip(detections, sizes)]
+
+    def _boxes(self, detection: dict, height: int, width: int) -> DetectionOutput:
+        boxes = detection["boxes"].float().cpu()
+        boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
+        boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
+        found = []
+        for xyxy, label, score in zip(boxes.tolist(), detection["labels"].tolist(), detection["scores"].tolist()):
+            if xyxy[2] - xyxy[0] > 0 and xyxy[3] - xyxy[1] > 0:
+                found.append(Box(label=self.class_names[label - 1], xyxy=tuple(xyxy), score=float(score)))
+        return DetectionOutput(boxes=tuple(found))
+
+
+def load_predictor(checkpoint_path: Path, device: str = "auto") -> Predictor:
+    """A Predictor for a checkpoint file; ValueError naming the file when it is unreadable or incompatible."""
+    checkpoint = load_checkpoint(Path(checkpoint_path))
+    try:
+        return Predictor(checkpoint, device=device)
+    except (RuntimeError, ValueError, KeyError) as error:
+        raise ValueError(f"{checkpoint_path}: incompatible checkpoint ({str(error)[:200]})") from error

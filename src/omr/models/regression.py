@@ -1,0 +1,52 @@
+"""Regression: the encoder and a head predicting the 52 logits of the pitch vector (CONTRACT 'pitch vector')."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from omr.models.config import ModelConfig
+from omr.models.encoder import build_encoder
+from omr.music import PITCH_VECTOR_SIZE
+
+
+class RegressionModel(nn.Module):
+    """images Bx1xHxW in [0, 1] (1 = paper), valid Bx1xHxW -> Bx52 logits.
+
+    A pitch is a vertical position relative to the staff. A global average pool would blur where the notehead sits;
+    `spatial_max` instead scores all 52 pitches at every location of the deepest map (whose receptive field sees the
+    staff and the note together) and keeps each pitch's best location inside the valid (unpadded) region.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        head_config = config.regression
+        self.encoder = build_encoder(config.encoder_for("regression"), config.encoder_depth, config.weights)
+        channels = self.encoder.out_channels[-1]
+        self.head_kind = head_config.head
+        hidden = head_config.hidden_channels
+        if self.head_kind == "spatial_max":
+            self.head = nn.Sequential(
+                nn.Conv2d(channels, hidden, kernel_size=3, padding=1),
+                nn.BatchNorm2d(hidden),
+                nn.ReLU(inplace=True),
+                nn.Conv2d(hidden, PITCH_VECTOR_SIZE, kernel_size=1),
+            )
+        else:
+            self.head = nn.Sequential(nn.Linear(channels, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, PITCH_VECTOR_SIZE))
+
+    def forward(self, images: torch.Tensor, valid: torch.Tensor | None = None) -> torch.Tensor:
+        features = self.encoder(1.0 - images)[-1]
+        if valid is None:
+            valid = torch.ones_like(images, dtype=torch.bool)
+        # A feature cell counts as valid when any of its input pixels was (max-pool of the valid mask).
+        stride = images.shape[-1] // features.shape[-1]
+        cell_valid = F.max_pool2d(valid.float(), kernel_size=stride, stride=stride) > 0
+        if self.head_kind == "spatial_max":
+            logits = self.head(features)
+            logits = logits.masked_fill(~cell_valid, torch.finfo(logits.dtype).min)
+            return logits.amax(dim=(-2, -1))
+        weights = cell_valid.float()
+        pooled = (features * weights).sum(dim=(-2, -1)) / weights.sum(dim=(-2, -1)).clamp_min(1.0)
+        return self.head(pooled)
