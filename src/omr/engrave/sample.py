@@ -1,0 +1,147 @@
+"""One engraved sample: verovio's SVG rasterised at our staff space, labels read from the SVG and checked against
+the source.
+
+Every note is verified: the pitch decoded from where its notehead sits on the engraved staff must be the source's
+step and octave, its notehead must match its duration and a printed accidental must match its alteration. A window
+failing any check is refused (WindowRejected), never labelled by guess.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from omr.engrave.corpus import SourceNote, Window, WindowRejected
+from omr.engrave.score import window_musicxml
+from omr.engrave.verovio_svg import Engraving, EngravedNote, engrave_svg, read_engraving
+from omr.music import SymbolicNote, pitch_from_staff_position
+from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
+
+NOTEHEAD_OF_DURATION = {duration: head for head, duration in DURATION_OF_NOTEHEAD.items()}
+OFF_GRID_TOLERANCE = 0.25  # in staff positions (half staff spaces)
+# Why a verified window can be refused; meta.json lists each with its count, zeros included.
+VERIFICATION_FAILURES = (
+    "note_count_mismatch",
+    "notes_out_of_order",
+    "notehead_off_grid",
+    "pitch_mismatch",
+    "notehead_mismatch",
+    "unexpected_accidental",
+    "accidental_mismatch",
+    "outside_image",
+)
+
+
+@dataclass(frozen=True)
+class EngravingStyle:
+    """How a window is engraved and framed: staff space and image height in pixels, signatures shown or not."""
+
+    staff_space: float = 8.0
+    height: int = 128
+    margin: int = 16  # white pixels left of the staff's start and right of its end
+    key_signature: bool = True
+    time_signature: bool = True
+    staff_line_width: float = 0.15  # MEI units (half staff spaces); verovio's default
+
+    def __post_init__(self) -> None:
+        if self.staff_space <= 0:
+            raise ValueError(f"staff_space must be > 0, got {self.staff_space}")
+        if self.height < 6 * self.staff_space:
+            raise ValueError(f"height must hold the staff with margins (>= 6 staff spaces), got {self.height}")
+        if self.margin < 0:
+            raise ValueError(f"margin must be >= 0, got {self.margin}")
+
+
+@dataclass(frozen=True)
+class EngravedSample:
+    """A rasterised window and its verified labels, in image pixels."""
+
+    image: np.ndarray  # HxW uint8, 255 = white
+    notes: tuple[SymbolicNote, ...]
+    boxes: tuple[Box, ...]
+    staff_lines: tuple[float, ...]
+    staff_space: float
+
+
+def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) -> EngravedSample:
+    """Engrave, rasterise and label one window; raises WindowRejected when verification fails."""
+    musicxml = window_musicxml(window, key_signature=style.key_signature, time_signature=style.time_signature)
+    svg = engrave_svg(toolkit, musicxml, font, style.staff_line_width)
+    engraving = read_engraving(svg)
+    zoom = style.staff_space / ((engraving.staff_lines[-1] - engraving.staff_lines[0]) / 4)
+    left = math.floor(engraving.staff_x[0] * zoom) - style.margin
+    right = math.ceil(engraving.staff_x[1] * zoom) + style.margin
+    top = round(engraving.staff_lines[2] * zoom - style.height / 2)
+    image = _rasterise(svg, zoom, left, top, right - left, style.height)
+
+    def to_image(x: float, y: float) -> tuple[float, float]:
+        return x * zoom - left, y * zoom - top
+
+    def box_to_image(label: str, rect: tuple[float, float, float, float]) -> Box:
+        (x0, y0), (x1, y1) = to_image(rect[0], rect[1]), to_image(rect[2], rect[3])
+        return Box(label, (x0, y0, x1, y1))
+
+    staff_lines = tuple(to_image(0, y)[1] for y in engraving.staff_lines)
+    notes, boxes = [], []
+    for engraved, source in _paired(engraving, window):
+        note = _verified_note(engraved, source, to_image, staff_lines, style)
+        notes.append(note)
+        boxes.append(box_to_image(engraved.notehead, engraved.box))
+        if engraved.accidental is not None:
+            boxes.append(box_to_image(engraved.accidental, engraved.accidental_box))
+    (sx0, _), (sx1, _) = to_image(engraving.staff_x[0], 0), to_image(engraving.staff_x[1], 0)
+    boxes.insert(0, Box("staff", (sx0, staff_lines[0], sx1, staff_lines[-1])))
+    boxes.extend(box_to_image("clef", rect) for rect in engraving.clefs)
+    boxes.extend(box_to_image("barline", rect) for rect in engraving.barlines)
+    for box in boxes:
+        x0, y0, x1, y1 = box.xyxy
+        if box.label != "barline" and (x0 < 0 or y0 < 0 or x1 > image.shape[1] or y1 > image.shape[0]):
+            raise WindowRejected("outside_image", box.label)
+    return EngravedSample(
+        image=image, notes=tuple(notes), boxes=tuple(boxes), staff_lines=staff_lines, staff_space=style.staff_space
+    )
+
+
+def _paired(engraving: Engraving, window: Window) -> list[tuple[EngravedNote, SourceNote]]:
+    if len(engraving.notes) != len(window.notes):
+        raise WindowRejected("note_count_mismatch", f"{len(engraving.notes)} engraved, {len(window.notes)} in source")
+    xs = [note.centre[0] for note in engraving.notes]
+    if any(b <= a for a, b in zip(xs, xs[1:])):
+        raise WindowRejected("notes_out_of_order")
+    return list(zip(engraving.notes, window.notes))
+
+
+def _verified_note(engraved: EngravedNote, source: SourceNote, to_image, staff_lines, style) -> SymbolicNote:
+    x, y = to_image(*engraved.centre)
+    half_space = (staff_lines[-1] - staff_lines[0]) / 8
+    position = (staff_lines[-1] - y) / half_space
+    if abs(position - round(position)) > OFF_GRID_TOLERANCE:
+        raise WindowRejected("notehead_off_grid", f"staff position {position:.2f}")
+    step, octave = pitch_from_staff_position(round(position))
+    if (step, octave) != (source.step, source.octave):
+        raise WindowRejected("pitch_mismatch", f"engraved {step}{octave}, source {source.step}{source.octave}")
+    if engraved.notehead != NOTEHEAD_OF_DURATION[source.duration]:
+        raise WindowRejected("notehead_mismatch", f"{engraved.notehead} for a {source.duration} note")
+    alter = 0
+    if engraved.accidental is not None:
+        if engraved.accidental not in ACCIDENTAL_ALTER:
+            raise WindowRejected("unexpected_accidental", engraved.accidental)
+        alter = ACCIDENTAL_ALTER[engraved.accidental]
+        if alter != source.alter:
+            raise WindowRejected("accidental_mismatch", f"{engraved.accidental} on a note with alter {source.alter}")
+    # Pitch as written: the accidental only where a glyph is printed (one implied by the key signature is not).
+    return SymbolicNote(step=step, octave=octave, alter=alter, duration=source.duration, x=x, y=y)
+
+
+def _rasterise(svg: str, zoom: float, left: int, top: int, width: int, height: int) -> np.ndarray:
+    import resvg_py
+
+    png = resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=zoom, skip_system_fonts=True)
+    page = Image.open(io.BytesIO(bytes(png))).convert("L")
+    canvas = Image.new("L", (width, height), 255)
+    canvas.paste(page, (-left, -top))
+    return np.asarray(canvas, dtype=np.uint8).copy()
