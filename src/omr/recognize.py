@@ -1,0 +1,122 @@
+"""Image -> notes with any trained predictor: rescale to the training staff space, predict, decode, map back.
+
+Evaluation and `omr transcribe` both go through here, so a user's image is read exactly like a test image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol, Sequence
+
+import numpy as np
+from PIL import Image
+
+from omr.decode import Decoded, estimate_staff_space, notes_from_boxes, notes_from_mask, notes_from_vector
+from omr.music import SymbolicNote
+from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput
+from omr.samples import Box
+
+
+class Predictor(Protocol):
+    approach: str
+
+    def predict_batch(self, images: list[np.ndarray]) -> list[ModelOutput]: ...
+
+
+@dataclass(frozen=True)
+class RecognizeConfig:
+    """params.yaml `decode`: the models' training staff space and the decoders' thresholds."""
+
+    staff_space: float = 8.0  # px; every training set is rendered at this size
+    rescale_tolerance: float = 0.03  # closer than this (relative) to staff_space: used as is, no resampling
+    score_threshold: float = 0.5  # detection: boxes below this score are not decoded
+    vector_threshold: float = 0.5  # regression: keys below this probability are not decoded
+
+    def __post_init__(self) -> None:
+        if self.staff_space <= 0:
+            raise ValueError("params.yaml: decode.staff_space: must be > 0")
+        if not 0 <= self.rescale_tolerance < 1:
+            raise ValueError("params.yaml: decode.rescale_tolerance: must be in [0, 1)")
+        for name in ("score_threshold", "vector_threshold"):
+            if not 0 < getattr(self, name) < 1:
+                raise ValueError(f"params.yaml: decode.{name}: must be in (0, 1)")
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """Decoded notes and the raw model output, both in the original image's pixels; `scale` = model px / image px."""
+
+    notes: tuple[SymbolicNote, ...]
+    output: ModelOutput
+    scale: float
+    staff_lines: tuple[float, ...] | None = None
+    knows_accidentals: bool = True
+    knows_durations: bool = True
+
+
+def recognize(predictor: Predictor, image: np.ndarray, config: RecognizeConfig) -> Recognition:
+    """Notes of one staff image (HxW uint8, 255 = white)."""
+    return recognize_batch(predictor, [image], config)[0]
+
+
+def recognize_batch(predictor: Predictor, images: Sequence[np.ndarray], config: RecognizeConfig) -> list[Recognition]:
+    """`recognize` for several images with one batched prediction."""
+    scales = [model_scale(image, config) for image in images]
+    resized = [rescale_image(image, scale) for image, scale in zip(images, scales)]
+    outputs = predictor.predict_batch(resized)
+    results = []
+    for image, model_image, scale, output in zip(images, resized, scales, outputs):
+        decoded = decode_output(output, model_image, config).scaled(1.0 / scale)
+        results.append(
+            Recognition(
+                notes=decoded.notes,
+                output=output_to_image(output, scale, image.shape),
+                scale=scale,
+                staff_lines=decoded.staff_lines,
+                knows_accidentals=decoded.knows_accidentals,
+                knows_durations=decoded.knows_durations,
+            )
+        )
+    return results
+
+
+def model_scale(image: np.ndarray, config: RecognizeConfig) -> float:
+    """Factor that brings the image's staff space to the training one (1.0 when close enough or no staff found)."""
+    try:
+        scale = config.staff_space / estimate_staff_space(image)
+    except ValueError:
+        return 1.0
+    return 1.0 if abs(scale - 1.0) <= config.rescale_tolerance else scale
+
+
+def rescale_image(image: np.ndarray, scale: float) -> np.ndarray:
+    """Grayscale image resampled by `scale` (Lanczos: thin staff lines survive downscaling)."""
+    image = np.asarray(image, dtype=np.uint8)
+    if scale == 1.0:
+        return image
+    height, width = image.shape
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
+
+
+def decode_output(output: ModelOutput, image: np.ndarray, config: RecognizeConfig) -> Decoded:
+    """Notes from a model output by the decoder of its approach."""
+    if isinstance(output, SegmentationOutput):
+        return notes_from_mask(output.class_map, output.class_names, image=image)
+    if isinstance(output, DetectionOutput):
+        return notes_from_boxes(output.boxes, config.score_threshold, image=image)
+    if isinstance(output, RegressionOutput):
+        return notes_from_vector(output.probabilities, config.vector_threshold)
+    raise TypeError(f"no decoder for model output {type(output).__name__}")
+
+
+def output_to_image(output: ModelOutput, scale: float, shape: tuple[int, int]) -> ModelOutput:
+    """A model output made at `scale` expressed in the original image's pixels (masks: nearest neighbour)."""
+    if scale == 1.0 or isinstance(output, RegressionOutput):
+        return output
+    if isinstance(output, SegmentationOutput):
+        height, width = shape
+        class_map = np.asarray(Image.fromarray(output.class_map).resize((width, height), Image.Resampling.NEAREST))
+        return replace(output, class_map=class_map, probabilities=None)
+    boxes = tuple(Box(b.label, tuple(v / scale for v in b.xyxy), b.score) for b in output.boxes)
+    return DetectionOutput(boxes=boxes)
