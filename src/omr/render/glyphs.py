@@ -126,9 +126,9 @@ def _sharp(fill, line) -> None:
 
 
 def _flat(fill, line) -> None:
-    stem_x, stroke = -0.32, 0.14
-    outer = _quadratic((stem_x, -0.45), (1.25, -1.05), (stem_x, 0.55))
-    inner = _quadratic((stem_x + stroke, -0.12), (0.8, -0.62), (stem_x + stroke, 0.36))
+    stem_x, stroke = -0.35, 0.15
+    outer = _quadratic((stem_x, -0.5), (1.65, -1.15), (stem_x, 0.55))
+    inner = _quadratic((stem_x + stroke, -0.15), (1.0, -0.7), (stem_x + stroke, 0.33))
     fill(outer, 255)
     fill(inner, 0)
     fill(_box(stem_x - stroke / 2, -1.75, stem_x + stroke / 2, 0.55), 255)

@@ -1,0 +1,67 @@
+"""Contact sheets: a grid of dataset samples, each image above its class mask overlaid in colour, for people to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from omr.samples import MASK_CLASSES, iter_split, read_meta
+
+# One colour per MASK_CLASSES entry (background first); chosen to tell neighbouring classes apart.
+CLASS_COLOURS = np.array([
+    (255, 255, 255), (150, 150, 150), (0, 170, 255), (0, 160, 0), (120, 60, 0), (170, 0, 170),
+    (255, 120, 0), (0, 90, 200), (200, 170, 0), (220, 0, 0), (255, 0, 200),
+], dtype=np.uint8)
+assert len(CLASS_COLOURS) == len(MASK_CLASSES)
+
+
+def mask_overlay(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """RGB: the image faded, with each non-background class painted in its colour."""
+    faded = np.repeat((255 - (255 - image.astype(np.uint16)) // 4).astype(np.uint8)[..., None], 3, axis=2)
+    coloured = CLASS_COLOURS[mask]
+    return np.where((mask > 0)[..., None], coloured, faded)
+
+
+def sample_tile(dataset_dir: Path, split: str, count: int, box_colour=(0, 120, 255)) -> list[Image.Image]:
+    """Up to `count` tiles: the image with its boxes, and the mask overlay beneath."""
+    tiles = []
+    for split_dir, label in iter_split(dataset_dir, split):
+        if len(tiles) == count:
+            break
+        image = np.asarray(Image.open(split_dir / label.image).convert("L"))
+        top = Image.fromarray(image).convert("RGB")
+        draw = ImageDraw.Draw(top)
+        for box in label.boxes:
+            if box.label != "staff":
+                draw.rectangle([box.xyxy[0], box.xyxy[1], box.xyxy[2] - 1, box.xyxy[3] - 1], outline=box_colour)
+        rows = [np.asarray(Image.fromarray(image).convert("RGB")), np.asarray(top)]
+        if label.mask is not None:
+            rows.append(mask_overlay(image, np.asarray(Image.open(split_dir / label.mask))))
+        separator = np.full((2, image.shape[1], 3), 255, dtype=np.uint8)
+        stacked = [rows[0]]
+        for row in rows[1:]:
+            stacked += [separator, row]
+        tiles.append(Image.fromarray(np.concatenate(stacked, axis=0)))
+    return tiles
+
+
+def contact_sheet(dataset_dir: Path, count: int = 12, max_width: int = 1400) -> Image.Image:
+    """Grid of the first `count` samples of the dataset's test split (image, boxes, mask overlay per sample)."""
+    meta = read_meta(dataset_dir)
+    split = "test" if "test" in meta["splits"] else next(iter(meta["splits"]))
+    tiles = sample_tile(Path(dataset_dir), split, count)
+    widest = max(t.width for t in tiles)
+    scale = max(1, min(3, max_width // (widest * 3)))
+    tiles = [t.resize((t.width * scale, t.height * scale), Image.NEAREST) for t in tiles]
+    gap = 8
+    columns = max(1, min(4, (max_width + gap) // (max(t.width for t in tiles) + gap)))
+    cell_w, cell_h = max(t.width for t in tiles) + gap, max(t.height for t in tiles) + gap
+    rows = -(-len(tiles) // columns)
+    title_h = 20
+    sheet = Image.new("RGB", (columns * cell_w + gap, rows * cell_h + gap + title_h), (235, 235, 235))
+    ImageDraw.Draw(sheet).text((gap, 4), f"{meta['name']} ({split}): image / boxes / mask", fill=(0, 0, 0))
+    for i, tile in enumerate(tiles):
+        sheet.paste(tile, (gap + (i % columns) * cell_w, title_h + gap + (i // columns) * cell_h))
+    return sheet
