@@ -25,7 +25,8 @@ class Component:
 
     @property
     def centre(self) -> tuple[float, float]:
-        return float(self.cols.mean()), float(self.rows.mean())
+        """Mean pixel centre in continuous coordinates (pixel (r, c) spans [c, c+1) x [r, r+1))."""
+        return float(self.cols.mean()) + 0.5, float(self.rows.mean()) + 0.5
 
 
 def label_components(binary: np.ndarray) -> np.ndarray:
@@ -52,9 +53,23 @@ def label_components(binary: np.ndarray) -> np.ndarray:
     return result
 
 
-def components(binary: np.ndarray) -> list[Component]:
-    """Connected components of a binary image, in label order."""
-    labels = label_components(binary)
+def dilate(binary: np.ndarray, radius: int = 1) -> np.ndarray:
+    """Binary dilation by a (2r+1)^2 square."""
+    binary = np.asarray(binary, dtype=bool)
+    height, width = binary.shape
+    padded = np.pad(binary, radius)
+    out = np.zeros_like(binary)
+    for dy in range(2 * radius + 1):
+        for dx in range(2 * radius + 1):
+            out |= padded[dy : dy + height, dx : dx + width]
+    return out
+
+
+def components(binary: np.ndarray, bridge: int = 0) -> list[Component]:
+    """Connected components of a binary image, in label order; pieces up to 2*bridge px apart count as one."""
+    binary = np.asarray(binary, dtype=bool)
+    labels = label_components(dilate(binary, bridge) if bridge else binary)
+    labels = np.where(binary, labels, 0)
     rows, cols = np.nonzero(labels)
     ids = labels[rows, cols]
     order = np.argsort(ids, kind="stable")

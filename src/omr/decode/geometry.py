@@ -123,7 +123,8 @@ def find_staff_lines(profile: np.ndarray, staff_space: float | None = None) -> S
             best_score, best = float(score[index]), comb[index]
     if best is None or best_score <= 0:
         return None
-    refined = tuple(_centroid(profile, y, max(1.0, staff_space / 4.0)) for y in best)
+    # +0.5: row r spans [r, r+1), so a line's centre in continuous pixel coordinates (as boxes and labels use).
+    refined = tuple(_centroid(profile, y, max(1.0, staff_space / 4.0)) + 0.5 for y in best)
     try:
         return StaffGeometry(refined)
     except ValueError:

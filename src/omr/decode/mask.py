@@ -13,7 +13,7 @@ from omr.music import SymbolicNote
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD
 
 HEAD_WIDTH_SPACES = 1.3  # a notehead is about 1.3 staff spaces wide and 1 high
-MIN_HEAD_AREA_SHARE = 0.25  # smaller blobs (of expected head area) are noise unless a stem touches them
+MIN_HEAD_AREA_SHARE = 0.25  # blobs smaller than this share of a head's area are noise
 
 
 def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np.ndarray | None = None) -> Decoded:
@@ -25,7 +25,8 @@ def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np
         return Decoded(notes=(), staff_lines=None)
     space = staff.staff_space
     head_ids = [names.index(n) for n in DURATION_OF_NOTEHEAD if n in names]
-    heads = _split_heads(components(np.isin(class_map, head_ids)), space)
+    # Bridging 1 px rejoins a hollow head's ring where resampling or a model broke it into arcs.
+    heads = _split_heads(components(np.isin(class_map, head_ids), bridge=1), space)
     stem = class_map == names.index("stem") if "stem" in names else np.zeros(class_map.shape, bool)
     heads = [h for h in heads if _is_head(h, space, stem)]
     heads.sort(key=lambda h: h.centre[0])
@@ -80,12 +81,13 @@ def _split_along(blob: Component, size: float, axis: int) -> list[Component]:
 
 
 def _is_head(head: Component, space: float, stem: np.ndarray) -> bool:
-    expected = HEAD_WIDTH_SPACES * space * space * 0.8  # ellipse area ~ pi/4 of its box
-    if head.area >= 2 * MIN_HEAD_AREA_SHARE * expected:
+    """A head is head-sized (a hollow ring has little area but a full box), or a smaller blob touching a stem."""
+    x0, y0, x1, y1 = head.bbox
+    if x1 - x0 >= 0.6 * HEAD_WIDTH_SPACES * space and y1 - y0 >= 0.6 * space:
         return True
+    expected = HEAD_WIDTH_SPACES * space * space * 0.8  # ellipse area ~ pi/4 of its box
     if head.area < MIN_HEAD_AREA_SHARE * expected:
         return False
-    x0, y0, x1, y1 = head.bbox
     reach = int(np.ceil(space / 2))
     return bool(stem[max(0, y0 - reach) : y1 + reach, max(0, x0 - reach) : x1 + reach].any())
 

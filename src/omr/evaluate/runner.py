@@ -1,0 +1,139 @@
+"""The evaluation runner: one predictor on every test set -> {dataset: {metric: value}} (CONTRACT.md, Metrics).
+
+Every image goes through `recognize` exactly as a user's would (whole image, any width: the long staff too). The
+approach-specific metrics score the raw output, mapped back to the image's pixels, against the stored truth.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from PIL import Image
+
+from omr.evaluate import metrics
+from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
+from omr.recognize import Predictor, Recognition, RecognizeConfig, recognize_batch
+from omr.samples import SampleLabel, iter_split, read_meta
+
+
+@dataclass(frozen=True)
+class EvaluateConfig:
+    """params.yaml `evaluate`: which test sets, and how many images per prediction batch."""
+
+    datasets: tuple[str, ...] = ("v01", "v01_3notes", "v02", "long", "engraved")
+    split: str = "test"
+    batch_size: int = 32
+    max_samples: int | None = None  # evaluate only the first N samples of each set (quick looks); None = all
+
+    def __post_init__(self) -> None:
+        if not self.datasets:
+            raise ValueError("params.yaml: evaluate.datasets: name at least one dataset")
+        if self.batch_size < 1:
+            raise ValueError("params.yaml: evaluate.batch_size: must be >= 1")
+        if self.max_samples is not None and self.max_samples < 1:
+            raise ValueError("params.yaml: evaluate.max_samples: must be >= 1 or null")
+
+
+@dataclass(frozen=True)
+class LoadedSplit:
+    """A split loaded into memory: labels, grayscale images and (where the dataset has them) class masks."""
+
+    name: str
+    labels: tuple[SampleLabel, ...]
+    images: tuple[np.ndarray, ...]
+    masks: tuple[np.ndarray, ...] | None
+    mask_classes: tuple[str, ...]
+
+
+def load_test_set(dataset_dir: Path, split: str = "test", max_samples: int | None = None) -> LoadedSplit:
+    """Read a dataset split; masks only when every sample has one."""
+    dataset_dir = Path(dataset_dir)
+    meta = read_meta(dataset_dir)
+    labels, images, masks = [], [], []
+    for split_dir, label in iter_split(dataset_dir, split):
+        if max_samples is not None and len(labels) >= max_samples:
+            break
+        labels.append(label)
+        images.append(_gray(split_dir / label.image))
+        masks.append(np.asarray(Image.open(split_dir / label.mask)) if label.mask else None)
+    has_masks = bool(masks) and all(m is not None for m in masks)
+    return LoadedSplit(
+        name=dataset_dir.name,
+        labels=tuple(labels),
+        images=tuple(images),
+        masks=tuple(masks) if has_masks else None,
+        mask_classes=tuple(meta.get("mask_classes", ())),
+    )
+
+
+def _gray(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("L"))
+
+
+def recognize_all(predictor: Predictor, images: Sequence[np.ndarray], config: RecognizeConfig, batch_size: int) -> list[Recognition]:
+    """`recognize_batch` over all images, batching images of similar width so little padding is computed."""
+    order = sorted(range(len(images)), key=lambda i: (images[i].shape[1], images[i].shape[0]))
+    results: list[Recognition | None] = [None] * len(images)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        for index, recognition in zip(chunk, recognize_batch(predictor, [images[i] for i in chunk], config)):
+            results[index] = recognition
+    return results  # type: ignore[return-value]
+
+
+def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, config: RecognizeConfig) -> dict:
+    """Every CONTRACT metric of one model on one test set."""
+    truth = [label.notes for label in test_set.labels]
+    knows_accidentals = all(r.knows_accidentals for r in recognitions)
+    knows_durations = all(r.knows_durations for r in recognitions)
+    result = metrics.note_metrics([r.notes for r in recognitions], truth, knows_accidentals, knows_durations)
+    outputs = [r.output for r in recognitions]
+    if outputs and isinstance(outputs[0], SegmentationOutput):
+        has_masks = test_set.masks is not None
+        names = outputs[0].class_names
+        class_maps = [o.class_map for o in outputs]
+        result["notehead_iou"] = (
+            metrics.notehead_iou(class_maps, test_set.masks, names, test_set.mask_classes) if has_masks else None
+        )
+        result["staff_iou"] = (
+            metrics.staff_iou(class_maps, test_set.masks, names, test_set.mask_classes) if has_masks else None
+        )
+    elif outputs and isinstance(outputs[0], DetectionOutput):
+        result.update(metrics.notehead_map([o.boxes for o in outputs], [label.boxes for label in test_set.labels]))
+    elif outputs and isinstance(outputs[0], RegressionOutput):
+        vectors = [label.pitch_vector for label in test_set.labels]
+        result["vector_micro_f1"] = metrics.vector_micro_f1(
+            [o.probabilities for o in outputs], vectors, config.vector_threshold
+        )
+    return {key: _rounded(value) for key, value in result.items()}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+def evaluate_model(
+    predictor: Predictor,
+    dataset_root: Path,
+    config: EvaluateConfig,
+    recognize_config: RecognizeConfig,
+    on_dataset: Callable[[str, int], None] | None = None,
+) -> dict[str, dict]:
+    """{dataset: metrics} for each configured dataset that exists; a missing one is skipped with a warning."""
+    results = {}
+    for name in config.datasets:
+        dataset_dir = Path(dataset_root) / name
+        if not (dataset_dir / "meta.json").is_file():
+            warnings.warn(f"{dataset_dir}: not generated yet, skipped", stacklevel=2)
+            continue
+        test_set = load_test_set(dataset_dir, config.split, config.max_samples)
+        if on_dataset is not None:
+            on_dataset(name, len(test_set.labels))
+        recognitions = recognize_all(predictor, test_set.images, recognize_config, config.batch_size)
+        results[name] = score_test_set(recognitions, test_set, recognize_config)
+    return results
