@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Stage commands call plain `python`/`dvc`: the venv must come first on PATH for them too.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 STAMP := $(VENV)/.installed
 
 .PHONY: venv repro test bench clean-venv
