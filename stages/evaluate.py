@@ -1,0 +1,56 @@
+"""DVC stage evaluate@<approach>-<regime>: one trained model on every test set -> metrics/eval/<model>.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from omr.config import ConfigError, build_config, load_params, section
+from omr.evaluate.runner import EvaluateConfig, evaluate_model
+from omr.io import atomic_write_text
+from omr.recognize import RecognizeConfig
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("model", help="<approach>-<regime>, e.g. detection-v02_aug (reads models/<model>.pt)")
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--models", type=Path, default=Path("models"))
+    parser.add_argument("--datasets", type=Path, default=Path("data/datasets"))
+    parser.add_argument("--out", type=Path, default=Path("metrics/eval"))
+    args = parser.parse_args(argv)
+    try:
+        params = load_params(args.params)
+        recognize_config = build_config(RecognizeConfig, section(params, "decode"), "decode")
+        config = build_config(EvaluateConfig, section(params, "evaluate"), "evaluate")
+        device = str(section(params, "device"))
+    except ConfigError as error:
+        print(f"evaluate: error: {error}", file=sys.stderr)
+        return 1
+    checkpoint = args.models / f"{args.model}.pt"
+    from omr.models import load_predictor  # torch loads only once the params are known to be good
+
+    try:
+        predictor = load_predictor(checkpoint, device=device)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"evaluate: error: {error}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    results = evaluate_model(
+        predictor,
+        args.datasets,
+        config,
+        recognize_config,
+        on_dataset=lambda name, count: print(f"evaluate {args.model}: {name} ({count} images)", flush=True),
+    )
+    atomic_write_text(args.out / f"{args.model}.json", json.dumps(results, indent=2, allow_nan=False) + "\n")
+    summary = ", ".join(f"{name} note_f1 {values['note_f1']:.3f}" for name, values in results.items())
+    print(f"evaluate {args.model}: {summary} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
