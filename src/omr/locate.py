@@ -15,7 +15,8 @@ from omr.decode.geometry import estimate_staff_space, find_staff_lines
 ROOM_ABOVE_BELOW = 6.0  # staff spaces between the outer lines and the crop's top/bottom (128 px at 8 px per space)
 ROOM_LEFT_RIGHT = 2.0  # staff spaces before the staff's start and after its end
 MIN_STAFF_LENGTH = 8.0  # staff spaces; shorter five-line combs are not taken for a staff
-MIN_LINE_COVERAGE = 0.6  # fraction of the staff's length over which each of its five lines must be ink
+MIN_LINE_COVERAGE = 0.6  # fraction of the staff's length over which its five lines are ink (on average)
+MAX_SPACE_INK = 0.5  # the spaces' middle rows may hold at most this much of the lines' ink (noteheads, stems)
 
 
 class NoStaffFound(ValueError):
@@ -131,11 +132,7 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
 
 def staff_extent(ink: np.ndarray, lines: tuple[float, ...], staff_space: float) -> tuple[int, int]:
     """First and last column of the staff: the longest stretch where (nearly) all five lines carry ink."""
-    height = ink.shape[0]
-    on_line = []
-    for y in lines:
-        rows = [r for r in (int(np.floor(y)), int(np.ceil(y)), int(round(y)) - 1, int(round(y)) + 1) if 0 <= r < height]
-        on_line.append(ink[sorted(set(rows))].any(axis=0))
+    on_line = [_ink_near_row(ink, y) for y in lines]
     covered = np.sum(on_line, axis=0) >= 4
     # Close gaps narrower than a staff space (a notehead's white hole, anti-aliasing) before taking the longest run.
     gap = max(1, int(round(staff_space)))
@@ -154,7 +151,17 @@ def staff_extent(ink: np.ndarray, lines: tuple[float, ...], staff_space: float) 
     coverage = np.mean([line[start:end].mean() for line in on_line])
     if coverage < MIN_LINE_COVERAGE:
         raise NoStaffFound(f"the five lines found cover only {coverage:.0%} of the staff's length")
+    # Lines must stand out from the spaces between them (noise or a dark photo is ink everywhere).
+    spaces = [_ink_near_row(ink, (a + b) / 2)[start:end].mean() for a, b in zip(lines, lines[1:])]
+    if np.mean(spaces) > MAX_SPACE_INK * coverage:
+        raise NoStaffFound("the rows found are no darker than the spaces between them: no staff lines")
     return start, end
+
+
+def _ink_near_row(ink: np.ndarray, y: float) -> np.ndarray:
+    """Per column: is there ink in the one or two pixel rows at height y?"""
+    rows = sorted({r for r in (int(np.floor(y)), int(np.ceil(y))) if 0 <= r < ink.shape[0]})
+    return ink[rows].any(axis=0)
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:

@@ -1,0 +1,48 @@
+"""`omr transcribe IMAGE... --model CKPT`: notes printed left to right, plus <name>.notes.json, <name>.musicxml and
+<name>.rendered.png per image. Every input is checked and transcribed before anything is written, so a bad input
+leaves no partial output."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from omr.io import atomic_write_bytes
+from omr.locate import NoStaffFound
+from omr.transcription import read_image, transcribe
+
+APPROACHES = ("segmentation", "regression", "detection")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="PNG/JPEG images, one staff each")
+    parser.add_argument("--model", type=Path, required=True, help="a checkpoint, e.g. models/detection-v02_aug.pt")
+    parser.add_argument("--approach", choices=APPROACHES, help="refuse a model of another approach")
+    parser.add_argument("--out", type=Path, default=Path("."), help="folder for the output files (default: .)")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
+
+
+def run(args: argparse.Namespace) -> int:
+    images = {}
+    for path in args.images:
+        if path.stem in images:
+            raise ValueError(f"{path}: another input is also named {path.stem!r}; outputs would overwrite each other")
+        images[path.stem] = (path, read_image(path))
+    from omr.models import load_predictor  # torch loads only once the inputs are known to be good
+
+    predictor = load_predictor(args.model, device=args.device)
+    if args.approach is not None and predictor.approach != args.approach:
+        raise ValueError(f"{args.model}: is a {predictor.approach} model, not {args.approach} (--approach)")
+    outputs: dict[Path, bytes] = {}
+    lines = []
+    for stem, (path, image) in images.items():
+        try:
+            transcription = transcribe(predictor, image)
+        except NoStaffFound as error:
+            raise ValueError(f"{path}: no staff found ({error})") from error
+        lines.append(f"{path.name}: {transcription.text() or '(no notes found)'}")
+        outputs.update({args.out / name: data for name, data in transcription.files(stem, str(path)).items()})
+    for target, data in outputs.items():
+        atomic_write_bytes(target, data)
+    print("\n".join(lines))
+    return 0
