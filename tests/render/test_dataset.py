@@ -1,3 +1,4 @@
+import dataclasses
 import json
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def test_same_seed_gives_byte_identical_files_for_any_worker_count(tmp_path):
 
 def test_another_seed_gives_other_samples(tmp_path):
     write_dataset(tmp_path / "a", TINY)
-    write_dataset(tmp_path / "b", DatasetConfig(**{**TINY.__dict__, "seed": 8}))
+    write_dataset(tmp_path / "b", dataclasses.replace(TINY, seed=8))
     assert tree_bytes(tmp_path / "a")["train/labels.jsonl"] != tree_bytes(tmp_path / "b")["train/labels.jsonl"]
 
 

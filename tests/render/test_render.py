@@ -1,3 +1,4 @@
+import dataclasses
 import numpy as np
 import pytest
 
@@ -14,7 +15,7 @@ LONG_STYLE = dict(staff_space=11.0, line_thickness=1.5, height=160)
 
 def busy_samples():
     for seed in range(6):
-        config = BUSY if seed % 2 else RandomConfig(**{**BUSY.__dict__, **LONG_STYLE})
+        config = BUSY if seed % 2 else dataclasses.replace(BUSY, **LONG_STYLE)
         yield render_sample(config, seed, "test", seed)
 
 

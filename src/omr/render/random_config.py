@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -75,7 +76,7 @@ class RandomConfig:
             if value not in allowed:
                 raise ConfigError(f"{key}: unknown value {value!r} (allowed: {', '.join(allowed)})")
 
-    @property
+    @cached_property
     def position_range(self) -> tuple[int, int]:
         return (staff_position(*parse_pitch(self.lowest_pitch, "lowest_pitch")),
                 staff_position(*parse_pitch(self.highest_pitch, "highest_pitch")))
@@ -88,18 +89,16 @@ class RandomConfig:
         """A random staff within this config, drawn only from `rng`."""
         count = int(rng.integers(self.min_notes, self.max_notes + 1))
         low, high = self.position_range
-        positions = rng.integers(low, high + 1, size=count)
-        types = rng.integers(0, len(self.note_types), size=count)
-        stems = rng.integers(0, len(self.stem_directions), size=count)
-        with_accidental = rng.random(count) < self.accidental_probability
-        accidental_kinds = rng.integers(0, len(self.accidentals), size=count)
+        # One draw for everything else: per note, position / type / stem / accidental? / which accidental.
+        uniform = rng.random((count, 5)).tolist()
         notes = []
-        for i in range(count):
-            step, octave = pitch_from_staff_position(int(positions[i]))
-            accidental = self.accidentals[accidental_kinds[i]] if with_accidental[i] else None
+        for u_position, u_type, u_stem, u_accidental, u_kind in uniform:
+            step, octave = pitch_from_staff_position(low + int(u_position * (high - low + 1)))
+            accidental = (self.accidentals[int(u_kind * len(self.accidentals))]
+                          if u_accidental < self.accidental_probability else None)
             alter = ALTER_OF_ACCIDENTAL[accidental] if accidental else 0
-            notes.append(Note(step, octave, self.note_types[types[i]], alter, accidental,
-                              self.stem_directions[stems[i]]))
+            notes.append(Note(step, octave, self.note_types[int(u_type * len(self.note_types))], alter, accidental,
+                              self.stem_directions[int(u_stem * len(self.stem_directions))]))
         return Staff(tuple(notes), clef=self.clef, barlines_after=self._barlines(notes) if self.barlines else ())
 
     def _barlines(self, notes: list[Note]) -> tuple[int, ...]:

@@ -16,18 +16,23 @@ def rasterise(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     ink = np.zeros((height, width), dtype=np.uint8)
     mask = np.zeros((height, width), dtype=np.uint8)
     for element in sorted(layout.elements, key=lambda e: CLASS_INDEX[e.mask_class]):
-        class_index = CLASS_INDEX[element.mask_class]
+        class_index = np.uint8(CLASS_INDEX[element.mask_class])
         for sprite in element.sprites:
             h, w = sprite.coverage.shape
-            y0, x0 = max(sprite.top, 0), max(sprite.left, 0)
-            y1, x1 = min(sprite.top + h, height), min(sprite.left + w, width)
+            top, left = sprite.top, sprite.left
+            if top >= 0 and left >= 0 and top + h <= height and left + w <= width:  # the usual case: no clipping
+                target = ink[top:top + h, left:left + w]
+                np.maximum(target, sprite.coverage, out=target)
+                np.copyto(mask[top:top + h, left:left + w], class_index, where=sprite.mask)
+                continue
+            y0, x0 = max(top, 0), max(left, 0)
+            y1, x1 = min(top + h, height), min(left + w, width)
             if y0 >= y1 or x0 >= x1:
                 continue
-            sy, sx = y0 - sprite.top, x0 - sprite.left
-            window = slice(sy, sy + y1 - y0), slice(sx, sx + x1 - x0)
+            window = slice(y0 - top, y1 - top), slice(x0 - left, x1 - left)
             target = ink[y0:y1, x0:x1]
             np.maximum(target, sprite.coverage[window], out=target)
-            mask[y0:y1, x0:x1][sprite.mask[window]] = class_index
+            np.copyto(mask[y0:y1, x0:x1], class_index, where=sprite.mask[window])
     np.subtract(255, ink, out=ink)
     return ink, mask
 
@@ -38,10 +43,12 @@ def boxes(layout: Layout) -> tuple[Box, ...]:
     for element in layout.elements:
         if element.box_class is None:
             continue
-        x0 = max(min(s.box[0] for s in element.sprites), 0)
-        y0 = max(min(s.box[1] for s in element.sprites), 0)
-        x1 = min(max(s.box[2] for s in element.sprites), layout.width)
-        y1 = min(max(s.box[3] for s in element.sprites), layout.height)
+        if len(element.sprites) == 1:
+            x0, y0, x1, y1 = element.sprites[0].box
+        else:
+            x0, y0, x1, y1 = (min(s.box[0] for s in element.sprites), min(s.box[1] for s in element.sprites),
+                              max(s.box[2] for s in element.sprites), max(s.box[3] for s in element.sprites))
+        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, layout.width), min(y1, layout.height)
         if x1 > x0 and y1 > y0:
             result.append(Box(element.box_class, (float(x0), float(y0), float(x1), float(y1))))
     return tuple(result)
