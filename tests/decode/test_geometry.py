@@ -66,3 +66,10 @@ def test_blank_image_has_no_staff():
     assert find_staff_lines(row_profile(np.full((50, 50), 255, np.uint8))) is None
     with pytest.raises(ValueError, match="no staff"):
         estimate_staff_space(np.full((50, 50), 255, np.uint8))
+
+
+def test_heads_beyond_the_piano_have_no_pitch():
+    staff = StaffGeometry(LINES)
+    assert staff.piano_pitch(60.0) == ("C", 4)
+    assert staff.piano_pitch(52.0 + 40 * 4.0) is None  # 40 positions below E4: below A0
+

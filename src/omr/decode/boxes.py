@@ -31,7 +31,10 @@ def notes_from_boxes(
     notes = []
     for head, alter in zip(heads, alters):
         x, y = _centre(head)
-        step, octave = staff.pitch(y)
+        pitch = staff.piano_pitch(y)
+        if pitch is None:
+            continue
+        step, octave = pitch
         notes.append(SymbolicNote(step, octave, alter, DURATION_OF_NOTEHEAD[head.label], x, y))
     return Decoded(notes=tuple(notes), staff_lines=staff.lines)
 

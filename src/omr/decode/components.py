@@ -32,6 +32,17 @@ class Component:
 def label_components(binary: np.ndarray) -> np.ndarray:
     """Label map (0 = background, 1.. = components) by min-label propagation until nothing changes."""
     binary = np.asarray(binary, dtype=bool)
+    result = np.zeros(binary.shape, dtype=np.int32)
+    rows, cols = np.nonzero(binary.any(axis=1))[0], np.nonzero(binary.any(axis=0))[0]
+    if rows.size == 0:
+        return result
+    # Work only inside the foreground's bounding box: symbols cover a small part of a staff image.
+    window = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    result[window] = _label_window(binary[window])
+    return result
+
+
+def _label_window(binary: np.ndarray) -> np.ndarray:
     height, width = binary.shape
     big = np.iinfo(np.int64).max
     labels = np.where(binary, np.arange(1, binary.size + 1, dtype=np.int64).reshape(height, width), big)

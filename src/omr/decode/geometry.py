@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from omr.music import pitch_from_staff_position
+from omr.music import pitch_from_staff_position, pitch_index
 
 INK_THRESHOLD = 128  # a grayscale pixel darker than this is ink (images are 255 = white)
 
@@ -46,6 +46,15 @@ class StaffGeometry:
     def pitch(self, y: float) -> tuple[str, int]:
         """(step, octave) written at image y on a treble staff."""
         return pitch_from_staff_position(self.staff_position(y))
+
+    def piano_pitch(self, y: float) -> tuple[str, int] | None:
+        """`pitch(y)`, or None when it lies beyond the piano's white keys (a head found far off the staff)."""
+        step, octave = self.pitch(y)
+        try:
+            pitch_index(step, octave)
+        except ValueError:
+            return None
+        return step, octave
 
 
 def staff_from_box(y0: float, y1: float) -> StaffGeometry:
@@ -105,22 +114,20 @@ def find_staff_lines(profile: np.ndarray, staff_space: float | None = None) -> S
         staff_space = _staff_space_from_profile(profile)
         if staff_space is None:
             return None
-    best_score, best = -1.0, None
-    rows = np.arange(height, dtype=np.float64)
+    # A line between two rows still scores fully: each row holds the max of itself and its two neighbours.
+    padded = np.pad(profile, 1)
+    peaks = np.maximum(np.maximum(padded[:-2], padded[2:]), profile)
+    combs = []
     for space in np.arange(0.85 * staff_space, 1.15 * staff_space + 1e-9, 0.125):
-        tops = np.arange(0.0, height - 4 * space, 0.25)
-        if tops.size == 0:
-            continue
-        comb = tops[:, None] + space * np.arange(5)[None, :]
-        # Max of the profile within +-0.5 px of each tooth, so a line between two rows still scores fully.
-        lower = np.interp(comb - 0.5, rows, profile)
-        upper = np.interp(comb + 0.5, rows, profile)
-        centre = np.interp(comb, rows, profile)
-        teeth = np.maximum(np.maximum(lower, upper), centre)
-        score = teeth.min(axis=1) + 0.2 * teeth.mean(axis=1)  # every one of the five lines must be present
-        index = int(np.argmax(score))
-        if score[index] > best_score:
-            best_score, best = float(score[index]), comb[index]
+        tops = np.arange(0.0, height - 1 - 4 * space, 0.25)
+        combs.append(tops[:, None] + space * np.arange(5)[None, :])
+    combs = np.concatenate(combs) if combs else np.empty((0, 5))
+    if combs.size == 0:
+        return None
+    teeth = np.interp(combs, np.arange(height, dtype=np.float64), peaks)
+    score = teeth.min(axis=1) + 0.2 * teeth.mean(axis=1)  # every one of the five lines must be present
+    index = int(np.argmax(score))
+    best_score, best = float(score[index]), combs[index]
     if best is None or best_score <= 0:
         return None
     # +0.5: row r spans [r, r+1), so a line's centre in continuous pixel coordinates (as boxes and labels use).

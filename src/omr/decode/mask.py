@@ -34,7 +34,10 @@ def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np
     notes = []
     for head, alter in zip(heads, alters):
         x, y = head.centre
-        step, octave = staff.pitch(y)
+        pitch = staff.piano_pitch(y)
+        if pitch is None:
+            continue
+        step, octave = pitch
         notes.append(SymbolicNote(step, octave, alter, _duration(class_map, names, head), x, y))
     return Decoded(notes=tuple(notes), staff_lines=staff.lines)
 
