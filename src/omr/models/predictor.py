@@ -62,32 +62,44 @@ class Predictor:
             region[:, :height, :width] = True
             valid.append(region)
         batch = torch.stack(tensors).to(self.device).contiguous(memory_format=torch.channels_last)
-        valid_batch = torch.stack(valid).to(self.device)
-        if self.approach == "segmentation":
-            probabilities = torch.softmax(self.model(batch).float(), dim=1).cpu().numpy()
-            return [
-                SegmentationOutput(
-                    class_map=p[:, :h, :w].argmax(axis=0).astype(np.uint8),
-                    class_names=self.class_names,
-                    probabilities=np.ascontiguousarray(p[:, :h, :w], dtype=np.float32),
-                )
-                for p, (h, w) in zip(probabilities, sizes)
-            ]
-        if self.approach == "regression":
-            probabilities = torch.sigmoid(self.model(batch, valid_batch).float()).cpu().numpy()
-            return [RegressionOutput(probabilities=p.astype(np.float32)) for p in probabilities]
-        detections = self.model(batch)
-        return [self._boxes(d, h, w) for d, (h, w) in zip(detections, sizes)]
+        return outputs_from_batch(self.model, self.approach, self.class_names, batch, torch.stack(valid).to(self.device), sizes)
 
-    def _boxes(self, detection: dict, height: int, width: int) -> DetectionOutput:
-        boxes = detection["boxes"].float().cpu()
-        boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
-        boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
-        found = []
-        for xyxy, label, score in zip(boxes.tolist(), detection["labels"].tolist(), detection["scores"].tolist()):
-            if xyxy[2] - xyxy[0] > 0 and xyxy[3] - xyxy[1] > 0:
-                found.append(Box(label=self.class_names[label - 1], xyxy=tuple(xyxy), score=float(score)))
-        return DetectionOutput(boxes=tuple(found))
+
+def outputs_from_batch(
+    model: torch.nn.Module,
+    approach: str,
+    class_names: tuple[str, ...],
+    images: torch.Tensor,
+    valid: torch.Tensor,
+    sizes: Sequence[tuple[int, int]],
+) -> list[ModelOutput]:
+    """Run an eval-mode model on a padded batch and crop each output back to its image (Predictor and validation)."""
+    if approach == "segmentation":
+        probabilities = torch.softmax(model(images).float(), dim=1).cpu().numpy()
+        return [
+            SegmentationOutput(
+                class_map=p[:, :h, :w].argmax(axis=0).astype(np.uint8),
+                class_names=class_names,
+                probabilities=np.ascontiguousarray(p[:, :h, :w], dtype=np.float32),
+            )
+            for p, (h, w) in zip(probabilities, sizes)
+        ]
+    if approach == "regression":
+        probabilities = torch.sigmoid(model(images, valid).float()).cpu().numpy()
+        return [RegressionOutput(probabilities=p.astype(np.float32)) for p in probabilities]
+    detections = model(images)
+    return [_boxes(d, class_names, h, w) for d, (h, w) in zip(detections, sizes)]
+
+
+def _boxes(detection: dict, class_names: tuple[str, ...], height: int, width: int) -> DetectionOutput:
+    boxes = detection["boxes"].float().cpu()
+    boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
+    boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
+    found = []
+    for xyxy, label, score in zip(boxes.tolist(), detection["labels"].tolist(), detection["scores"].tolist()):
+        if xyxy[2] - xyxy[0] > 0 and xyxy[3] - xyxy[1] > 0:
+            found.append(Box(label=class_names[label - 1], xyxy=tuple(xyxy), score=float(score)))
+    return DetectionOutput(boxes=tuple(found))
 
 
 def load_predictor(checkpoint_path: Path, device: str = "auto") -> Predictor:

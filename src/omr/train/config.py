@@ -1,0 +1,58 @@
+"""Typed training configuration: params.yaml `regimes.<regime>` and `train.<approach>`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LOSSES = {
+    "segmentation": ("jaccard_ce", "jaccard"),
+    "regression": ("smoothed_bce", "weighted_mse"),
+    "detection": ("ssd",),
+}
+
+
+@dataclass(frozen=True)
+class RegimeConfig:
+    """Which dataset a regime trains on and whether augmentation is on."""
+
+    dataset: str
+    augmentation: Literal["none", "ssd"] = "none"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One approach's optimisation settings; `steps` is the budget (optimizer steps, not epochs)."""
+
+    loss: str
+    steps: int = 300
+    batch_size: int = 8
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    schedule: Literal["onecycle", "cosine", "constant"] = "onecycle"
+    warmup: float = 0.15  # fraction of steps spent warming up (onecycle/cosine)
+    val_every: int = 0  # 0: validate only at the end
+    val_batch_size: int = 16
+    log_every: int = 10
+    seed: int = 0
+    threads: int = 2  # torch intra-op threads on CPU
+    workers: int = 0  # DataLoader worker processes (0: load in the training process)
+    # regression only
+    threshold: float = 0.5  # probability above which a pitch counts as present (validation)
+    smoothing_sigma: float = 0.5  # smoothed_bce: Gaussian width along the pitch axis, in pitch positions
+    count_weight: float = 0.0  # smoothed_bce: weight of |sum(p) - number of true pitches|
+    positive_weight: float = 10.0  # weighted_mse: weight of the 1-entries (the seed's class balance)
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "val_batch_size", "log_every", "threads"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
+        if self.lr <= 0:
+            raise ValueError(f"lr: must be > 0, got {self.lr}")
+        if not 0 <= self.warmup < 1:
+            raise ValueError(f"warmup: must be in [0, 1), got {self.warmup}")
+
+    def check_loss(self, approach: str, key: str) -> None:
+        """The loss must be one the approach knows; the error names the params key."""
+        if self.loss not in LOSSES[approach]:
+            raise ValueError(f"params.yaml: {key}.loss: expected one of {list(LOSSES[approach])}, got {self.loss!r}")

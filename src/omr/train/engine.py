@@ -1,0 +1,229 @@
+"""The one training engine: AdamW, a schedule, a step budget, validation on `val`, best checkpoint, resume, dvclive."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator
+
+import torch
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from omr.data import Batch, SampleDataset, build_augmentation, collate, load_split
+from omr.models import Checkpoint, ModelConfig, build_model, resolve_device, save_checkpoint
+from omr.models.checkpoint import read_checkpoint_data
+from omr.models.registry import DEFAULT_CLASS_NAMES
+from omr.train.config import RegimeConfig, TrainConfig
+from omr.train.losses import build_loss
+from omr.train.validation import PRIMARY_METRIC, validate
+
+
+@dataclass(frozen=True)
+class TrainRun:
+    """Everything one training needs: what to train, on what, and where its outputs go."""
+
+    approach: str
+    regime: str
+    regime_config: RegimeConfig
+    model_config: ModelConfig
+    train_config: TrainConfig
+    dataset_dir: Path
+    checkpoint_path: Path  # best weights (models/<approach>-<regime>.pt)
+    live_dir: Path | None = None  # dvclive folder; None: no curves
+    device: str = "auto"
+    resume: bool = False
+    progress: bool = True
+
+    @property
+    def state_path(self) -> Path:
+        """Last-step state for --resume; removed once the run completes."""
+        return self.checkpoint_path.with_name(self.checkpoint_path.stem + ".resume.pt")
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    best: dict[str, float]  # validation figures of the kept checkpoint, plus its step
+    seconds: float
+    data_wait_share: float
+
+
+def train(run: TrainRun) -> TrainResult:
+    """Train one model to its step budget, keeping the checkpoint with the best primary validation metric."""
+    config = run.train_config
+    config.check_loss(run.approach, f"train.{run.approach}")
+    torch.set_num_threads(config.threads)
+    # torchvision's v2 transforms and the DataLoader workers draw from torch's global generator.
+    torch.manual_seed(config.seed)
+    device = resolve_device(run.device)
+    train_samples = load_split(run.dataset_dir, "train")
+    val_samples = load_split(run.dataset_dir, "val")
+    if len(train_samples) < config.batch_size:
+        raise ValueError(f"{run.dataset_dir}/train: {len(train_samples)} samples, fewer than one batch ({config.batch_size})")
+    class_names = DEFAULT_CLASS_NAMES[run.approach]
+    model = build_model(run.approach, run.model_config, class_names).to(device).to(memory_format=torch.channels_last)
+    loss_fn = build_loss(run.approach, config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    scheduler = _schedule(optimizer, config)
+    generator = torch.Generator().manual_seed(config.seed)
+    loader = DataLoader(
+        SampleDataset(train_samples, build_augmentation(run.regime_config.augmentation)),
+        batch_size=config.batch_size,
+        shuffle=True,
+        drop_last=True,
+        collate_fn=collate,
+        num_workers=config.workers,
+        generator=generator,
+        persistent_workers=config.workers > 0,
+    )
+    fingerprint = _fingerprint(run)
+    step, best, elapsed = 0, None, 0.0
+    if run.resume:
+        step, best, elapsed = _restore(run, fingerprint, model, optimizer, scheduler, generator)
+    live = _live(run, resumed=step > 0)
+    primary = PRIMARY_METRIC[run.approach]
+    batches = _forever(loader)
+    wait = compute = 0.0
+    running_loss, running_count = 0.0, 0
+    started = time.perf_counter() - elapsed
+    model.train()
+    with tqdm(total=config.steps, initial=step, desc=f"{run.approach}-{run.regime}", disable=not run.progress) as bar:
+        while step < config.steps:
+            tick = time.perf_counter()
+            batch = next(batches).to(device)
+            tock = time.perf_counter()
+            loss = _loss(run.approach, model, loss_fn, batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            wait += tock - tick
+            compute += time.perf_counter() - tock
+            running_loss += float(loss.detach())
+            running_count += 1
+            bar.update(1)
+            if step % config.log_every == 0 or step == config.steps:
+                bar.set_postfix(loss=f"{running_loss / running_count:.4f}")
+                _log(live, step, {"train/loss": running_loss / running_count, "train/lr": scheduler.get_last_lr()[0]})
+                running_loss, running_count = 0.0, 0
+            if (config.val_every and step % config.val_every == 0) or step == config.steps:
+                figures = validate(run.approach, model, class_names, val_samples, device, config.val_batch_size, config.threshold)
+                _log(live, step, {f"val/{name}": value for name, value in figures.items()})
+                bar.set_postfix(loss=f"{float(loss):.4f}", **{primary: f"{figures[primary]:.4f}"})
+                if best is None or figures[primary] > best[primary]:
+                    best = {**figures, "step": step}
+                    save_checkpoint(run.checkpoint_path, _checkpoint(run, model, class_names, step, best))
+                if step < config.steps:
+                    _save_state(run, fingerprint, model, optimizer, scheduler, generator, step, best,
+                                time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    share = wait / max(wait + compute, 1e-9)
+    if live is not None:
+        live.summary["seconds"] = round(seconds, 1)
+        live.summary["data_wait_share"] = round(share, 4)
+        live.end()
+    run.state_path.unlink(missing_ok=True)
+    return TrainResult(best=best or {}, seconds=seconds, data_wait_share=share)
+
+
+def _loss(approach: str, model: torch.nn.Module, loss_fn, batch: Batch) -> torch.Tensor:
+    if approach == "segmentation":
+        return loss_fn(model(batch.images), batch.masks, batch.valid)
+    if approach == "regression":
+        return loss_fn(model(batch.images, batch.valid), batch.pitch_vectors)
+    targets = [{"boxes": boxes, "labels": labels} for boxes, labels in zip(batch.boxes, batch.labels)]
+    losses = model(batch.images, targets)
+    return sum(losses.values())
+
+
+def _schedule(optimizer: torch.optim.Optimizer, config: TrainConfig) -> torch.optim.lr_scheduler.LRScheduler:
+    if config.schedule == "onecycle":
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=config.lr, total_steps=config.steps, pct_start=max(config.warmup, 1e-3)
+        )
+    if config.schedule == "cosine":
+        warmup = max(1, int(config.warmup * config.steps))
+
+        def factor(step: int) -> float:
+            if step < warmup:
+                return (step + 1) / warmup
+            return 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, config.steps - warmup)))
+
+        return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+
+
+def _forever(loader: DataLoader) -> Iterator[Batch]:
+    while True:
+        yield from loader
+
+
+def _checkpoint(run: TrainRun, model: torch.nn.Module, class_names, step: int, figures: dict) -> Checkpoint:
+    state = {k: v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}
+    return Checkpoint(run.approach, run.regime, run.model_config, tuple(class_names), state, step, dict(figures))
+
+
+def _fingerprint(run: TrainRun) -> str:
+    """What must match for a resume to continue the same run: configs and the dataset's meta."""
+    meta_path = Path(run.dataset_dir) / "meta.json"
+    text = json.dumps(
+        [run.approach, run.regime, asdict(run.regime_config), asdict(run.model_config), asdict(run.train_config),
+         meta_path.read_text(encoding="utf-8") if meta_path.is_file() else ""],
+        sort_keys=True, default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _save_state(run, fingerprint, model, optimizer, scheduler, generator, step, best, elapsed) -> None:
+    checkpoint = _checkpoint(run, model, DEFAULT_CLASS_NAMES[run.approach], step, best or {})
+    extra = {
+        "fingerprint": fingerprint,
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "generator": generator.get_state(),
+        "torch_rng": torch.get_rng_state(),
+        "best": best,
+        "elapsed": elapsed,
+    }
+    save_checkpoint(run.state_path, checkpoint, extra=extra)
+
+
+def _restore(run, fingerprint, model, optimizer, scheduler, generator) -> tuple[int, dict | None, float]:
+    """Load the last saved state when it belongs to this very run; else start from step 0 (and say why)."""
+    if not run.state_path.is_file():
+        return 0, None, 0.0
+    data = read_checkpoint_data(run.state_path)
+    extra = data.get("extra", {})
+    if extra.get("fingerprint") != fingerprint:
+        tqdm.write(f"{run.state_path}: saved by a run with other params or data; starting from step 0")
+        return 0, None, 0.0
+    model.load_state_dict(data["state_dict"])
+    optimizer.load_state_dict(extra["optimizer"])
+    scheduler.load_state_dict(extra["scheduler"])
+    generator.set_state(extra["generator"])
+    torch.set_rng_state(extra["torch_rng"])
+    tqdm.write(f"{run.state_path}: resuming at step {data['step']}")
+    return int(data["step"]), extra.get("best"), float(extra.get("elapsed", 0.0))
+
+
+def _live(run: TrainRun, resumed: bool):
+    if run.live_dir is None:
+        return None
+    from dvclive import Live
+
+    # PITFALLS: the defaults would rewrite the project's dvc.yaml and save a DVC experiment during `dvc repro`.
+    return Live(dir=str(run.live_dir), save_dvc_exp=False, dvcyaml=False, resume=resumed, report=None)
+
+
+def _log(live, step: int, values: dict[str, float]) -> None:
+    if live is None:
+        return
+    live.step = step
+    for name, value in values.items():
+        live.log_metric(name, float(value))
+    live.make_summary()
