@@ -1,0 +1,101 @@
+"""Assemble the report: figures into a plots folder, report.md beside them (paths relative to the report)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from omr.evaluate.runner import load_test_set, recognize_all
+from omr.io import atomic_write_text
+from omr.recognize import Predictor, RecognizeConfig
+from omr.report.document import APPROACHES, REGIMES, Results, headline_metric, model_name, report_markdown, transfer_matrix
+from omr.report.figures import GridRow, read_curves, sample_grid, training_curves, transfer_heatmap
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """params.yaml `report`: the regime shown in grids and tables, and how many samples per grid."""
+
+    regime: str = "v02_aug"
+    grid_samples: int = 4
+
+    def __post_init__(self) -> None:
+        if self.regime not in REGIMES:
+            raise ValueError(f"params.yaml: report.regime: expected one of {list(REGIMES)}, got {self.regime!r}")
+        if self.grid_samples < 1:
+            raise ValueError("params.yaml: report.grid_samples: must be >= 1")
+
+
+def read_results(metrics_dir: Path) -> tuple[Results, list[str]]:
+    """All nine models' evaluation files that exist, and the names of those missing."""
+    results, missing = {}, []
+    for approach in APPROACHES:
+        for regime in REGIMES:
+            name = model_name(approach, regime)
+            path = Path(metrics_dir) / f"{name}.json"
+            if path.is_file():
+                try:
+                    results[name] = json.loads(path.read_text(encoding="utf-8"))
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}: not valid JSON ({error})") from error
+            else:
+                missing.append(name)
+    return results, missing
+
+
+def grid_rows(predictor: Predictor, dataset_dir: Path, count: int, config: RecognizeConfig) -> list[GridRow]:
+    """The first `count` test samples of a dataset with the predictor's recognition."""
+    split = load_test_set(dataset_dir, max_samples=count)
+    recognitions = recognize_all(predictor, split.images, config, batch_size=count)
+    masks = split.masks or [None] * len(split.images)
+    return [
+        GridRow(image, label.notes, r.notes, r.output, mask, split.mask_classes, label.boxes)
+        for image, label, r, mask in zip(split.images, split.labels, recognitions, masks)
+    ]
+
+
+def write_report(
+    results: Results,
+    missing: Sequence[str],
+    datasets: Sequence[str],
+    config: ReportConfig,
+    curves_root: Path,
+    grids: dict[tuple[str, str], list[GridRow]],
+    score_threshold: float,
+    plots_dir: Path,
+    report_path: Path,
+    link_dir: Path | None = None,
+) -> dict[str, str]:
+    """Write every figure into `plots_dir` and the markdown to `report_path`, linking the figures as they will lie
+    in `link_dir` (default: `plots_dir`; differs while the plots are written to a temporary folder). Returns figure
+    name -> path relative to the report."""
+    plots_dir, report_path = Path(plots_dir), Path(report_path)
+    link_dir = Path(link_dir) if link_dir is not None else plots_dir
+    figures: dict[str, Path] = {}
+    evaluated = [d for d in datasets if any(d in per_model for per_model in results.values())]
+    for approach in APPROACHES:
+        metric = headline_metric(approach)
+        path = plots_dir / f"heatmap-{approach}.png"
+        transfer_heatmap(transfer_matrix(results, approach, evaluated, metric), REGIMES, evaluated,
+                         f"{approach}: {metric}", path)
+        figures[f"heatmap-{approach}"] = path
+    for (approach, dataset), rows in grids.items():
+        path = plots_dir / f"grid-{approach}-{dataset}.png"
+        sample_grid(rows, f"{model_name(approach, config.regime)} on {dataset}", score_threshold, path)
+        figures[f"grid-{approach}-{dataset}"] = path
+    curves = {
+        model_name(a, r): read_curves(Path(curves_root) / model_name(a, r) / "plots" / "metrics")
+        for a in APPROACHES
+        for r in REGIMES
+    }
+    training_curves(curves, plots_dir / "training-curves.png")
+    figures["curves"] = plots_dir / "training-curves.png"
+    relative = {
+        key: Path(os.path.relpath(link_dir / path.name, report_path.parent)).as_posix() for key, path in figures.items()
+    }
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(report_path, report_markdown(results, evaluated, config.regime, relative, missing))
+    return relative

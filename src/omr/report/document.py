@@ -1,0 +1,181 @@
+"""The report's text: comparison tables, a generated summary of who wins where, the issue's targets, report.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+APPROACHES = ("segmentation", "regression", "detection")
+REGIMES = ("v01", "v01_aug", "v02_aug")
+# Metric -> True when higher is better.
+METRICS = {
+    "exact_match": True,
+    "pitch_ser": False,
+    "note_precision": True,
+    "note_recall": True,
+    "note_f1": True,
+    "accidental_accuracy": True,
+    "duration_accuracy": True,
+    "set_exact_match": True,
+    "set_micro_f1": True,
+    "notehead_iou": True,
+    "staff_iou": True,
+    "map50": True,
+    "map50_95": True,
+    "vector_micro_f1": True,
+}
+
+Results = dict[str, dict[str, dict[str, float | None]]]  # model -> dataset -> metric -> value
+
+
+def model_name(approach: str, regime: str) -> str:
+    return f"{approach}-{regime}"
+
+
+def value(results: Results, model: str, dataset: str, metric: str) -> float | None:
+    return results.get(model, {}).get(dataset, {}).get(metric)
+
+
+def transfer_matrix(results: Results, approach: str, datasets: Sequence[str], metric: str = "note_f1") -> np.ndarray:
+    """Rows regime, columns dataset; NaN where a model or set was not evaluated."""
+    matrix = np.full((len(REGIMES), len(datasets)), np.nan)
+    for row, regime in enumerate(REGIMES):
+        for col, dataset in enumerate(datasets):
+            found = value(results, model_name(approach, regime), dataset, metric)
+            if found is not None:
+                matrix[row, col] = found
+    return matrix
+
+
+def _cell(number: float | None) -> str:
+    return "–" if number is None else f"{number:.3f}"
+
+
+def matrix_table(results: Results, approach: str, datasets: Sequence[str], metric: str = "note_f1") -> str:
+    """The transfer matrix as a markdown table (the closing note pastes these)."""
+    lines = [f"| {approach} ({metric}) | " + " | ".join(datasets) + " |", "|---" * (len(datasets) + 1) + "|"]
+    for regime in REGIMES:
+        cells = [_cell(value(results, model_name(approach, regime), d, metric)) for d in datasets]
+        lines.append(f"| {regime} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def comparison_table(results: Results, regime: str, dataset: str) -> str:
+    """Metric rows x approach columns for one test set; the best value of each row in bold."""
+    lines = ["| metric | " + " | ".join(APPROACHES) + " |", "|---" * (len(APPROACHES) + 1) + "|"]
+    for metric, higher_is_better in METRICS.items():
+        numbers = [value(results, model_name(a, regime), dataset, metric) for a in APPROACHES]
+        if all(n is None for n in numbers):
+            continue
+        present = [n for n in numbers if n is not None]
+        best = max(present) if higher_is_better else min(present)
+        cells = [f"**{_cell(n)}**" if n is not None and n == best and len(present) > 1 else _cell(n) for n in numbers]
+        lines.append(f"| {metric} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def headline_metric(approach: str) -> str:
+    """The regression decodes an unordered set, so its comparable headline is the set F1."""
+    return "set_micro_f1" if approach == "regression" else "note_f1"
+
+
+def summary(results: Results, regime: str, datasets: Sequence[str]) -> list[str]:
+    """One line per test set: which approach wins on note F1 and on set F1 (the metric every approach reports)."""
+    lines = []
+    for dataset in datasets:
+        parts = []
+        for metric in ("note_f1", "set_micro_f1"):
+            scored = {a: value(results, model_name(a, regime), dataset, metric) for a in APPROACHES}
+            scored = {a: v for a, v in scored.items() if v is not None}
+            if scored:
+                winner = max(scored, key=scored.get)
+                others = ", ".join(f"{a} {v:.3f}" for a, v in scored.items() if a != winner)
+                parts.append(f"{metric}: **{winner}** {scored[winner]:.3f}" + (f" ({others})" if others else ""))
+        if parts:
+            lines.append(f"- `{dataset}` ({regime} models): " + "; ".join(parts))
+    return lines
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of issue 4's targets for one approach, measured."""
+
+    description: str
+    model: str
+    dataset: str
+    metric: str
+    threshold: float
+    measured: float | None
+
+    @property
+    def met(self) -> bool:
+        return self.measured is not None and self.measured >= self.threshold
+
+    def line(self) -> str:
+        status = "met" if self.met else ("not evaluated" if self.measured is None else "**MISSED**")
+        return (f"| {self.description} | `{self.model}` | `{self.dataset}` | {self.metric} >= {self.threshold} | "
+                f"{_cell(self.measured)} | {status} |")
+
+
+def targets(results: Results) -> list[Target]:
+    """Issue 4: in-distribution exact match (regression: set exact match) and v02_aug transfer note F1."""
+    found = []
+    for approach in APPROACHES:
+        exact = "set_exact_match" if approach == "regression" else "exact_match"
+        f1 = headline_metric(approach)
+        for description, regime, dataset, metric, threshold in (
+            ("in-distribution", "v01", "v01", exact, 0.99),
+            ("in-distribution", "v02_aug", "v02", exact, 0.97),
+            ("transfer", "v02_aug", "v01_3notes", f1, 0.98),
+            ("transfer", "v02_aug", "long", f1, 0.95),
+        ):
+            model = model_name(approach, regime)
+            found.append(Target(description, model, dataset, metric, threshold, value(results, model, dataset, metric)))
+    return found
+
+
+def report_markdown(
+    results: Results,
+    datasets: Sequence[str],
+    regime: str,
+    images: dict[str, str],
+    missing: Sequence[str] = (),
+) -> str:
+    """reports/report.md: images are paths relative to the report's folder, keyed by figure name."""
+    out = ["# OMR evaluation report", "",
+           "Generated by the `report` stage from `metrics/eval/*.json` (the `evaluate` stage), the training curves in",
+           "`dvclive/` and the models themselves. All metrics are corpus-level (CONTRACT.md, Metrics).", ""]
+    if missing:
+        out += [f"Not evaluated yet (no metrics file): {', '.join(f'`{m}`' for m in missing)}.", ""]
+    out += ["## Who wins where", "", *summary(results, regime, datasets), ""]
+    goals = targets(results)
+    out += ["## Targets (issue 4)", "", "| target | model | test set | goal | measured | status |",
+            "|---|---|---|---|---|---|", *[t.line() for t in goals], ""]
+    missed = [t for t in goals if not t.met]
+    out += [f"{len(goals) - len(missed)} of {len(goals)} targets met." if missed else "Every target is met.", ""]
+    out += ["Regression is scored on sets: it predicts which white keys occur, not their order, repeats, accidentals",
+            "or durations, so its `note_*` metrics compare an ascending list with the true sequence and its targets",
+            "use `set_exact_match` / `set_micro_f1`. On `long` the image is used whole (rescaled to an 8 px staff space):",
+            "the encoder runs fully convolutionally over the whole width and the head's global pool keeps, for each",
+            "white key, the evidence of its best place anywhere on the staff, so one long staff becomes one 52-key set",
+            "covering all of its 20-32 notes; order and repeats cannot be recovered from it.", ""]
+    out += ["## Transfer matrices (note F1; regression: set F1)", ""]
+    for approach in APPROACHES:
+        out += [matrix_table(results, approach, datasets, headline_metric(approach)), ""]
+        if f"heatmap-{approach}" in images:
+            out += [f"![{approach} transfer heatmap]({images[f'heatmap-{approach}']})", ""]
+    out += [f"## All metrics, {regime} models", ""]
+    for dataset in datasets:
+        if any(dataset in results.get(model_name(a, regime), {}) for a in APPROACHES):
+            out += [f"### `{dataset}`", "", comparison_table(results, regime, dataset), ""]
+    out += ["## Samples: input | truth | prediction", "",
+            "Masks overlaid in class colours; boxes red (staff green), boxes under the score threshold blue; the",
+            "decoded notes under each prediction (green: the sequence is right, red: it is not; `h` = half note).", ""]
+    for key, path in images.items():
+        if key.startswith("grid-"):
+            out += [f"![{key}]({path})", ""]
+    if "curves" in images:
+        out += ["## Training curves (all nine models)", "", f"![training curves]({images['curves']})", ""]
+    return "\n".join(out)

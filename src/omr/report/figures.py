@@ -1,0 +1,177 @@
+"""The report's pictures as PNG files: transfer heatmaps, input | truth | prediction grids, training curves."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from omr.music import SymbolicNote  # noqa: E402
+from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput  # noqa: E402
+from omr.samples import Box  # noqa: E402
+
+# One colour per mask class name (RGBA); unknown classes fall back to grey.
+CLASS_COLOURS = {
+    "staff_line": (0.55, 0.55, 0.55, 0.6),
+    "ledger_line": (0.3, 0.3, 0.3, 0.7),
+    "stem": (0.1, 0.6, 0.1, 0.7),
+    "barline": (0.4, 0.2, 0.0, 0.7),
+    "clef": (0.6, 0.0, 0.6, 0.6),
+    "sharp": (0.9, 0.5, 0.0, 0.8),
+    "flat": (0.0, 0.6, 0.6, 0.8),
+    "natural": (0.7, 0.7, 0.0, 0.8),
+    "notehead_filled": (0.9, 0.0, 0.0, 0.8),
+    "notehead_hollow": (0.0, 0.2, 0.9, 0.8),
+}
+BOX_COLOUR, LOW_SCORE_COLOUR, STAFF_COLOUR = "red", "blue", "green"
+
+
+def transfer_heatmap(values: np.ndarray, regimes: Sequence[str], datasets: Sequence[str], title: str, path: Path) -> None:
+    """Rows regime, columns test set, each cell annotated with its value (NaN: not evaluated)."""
+    fig, ax = plt.subplots(figsize=(1.3 * len(datasets) + 2, 0.7 * len(regimes) + 1.6))
+    ax.imshow(np.nan_to_num(values, nan=0.0), cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto")
+    ax.set_xticks(range(len(datasets)), datasets)
+    ax.set_yticks(range(len(regimes)), regimes)
+    ax.set_xlabel("test set")
+    ax.set_ylabel("training regime")
+    for row in range(len(regimes)):
+        for col in range(len(datasets)):
+            value = values[row, col]
+            ax.text(col, row, "-" if np.isnan(value) else f"{value:.3f}", ha="center", va="center", fontsize=10)
+    ax.set_title(title)
+    _save(fig, path)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One sample of a grid: the image, its truth (notes and, where they exist, mask and boxes) and a prediction."""
+
+    image: np.ndarray
+    truth_notes: tuple[SymbolicNote, ...]
+    predicted_notes: tuple[SymbolicNote, ...]
+    output: ModelOutput
+    truth_mask: np.ndarray | None = None
+    mask_classes: tuple[str, ...] = ()
+    truth_boxes: tuple[Box, ...] = ()
+
+
+def sample_grid(rows: Sequence[GridRow], title: str, score_threshold: float, path: Path) -> None:
+    """Columns input | truth | prediction; masks overlaid, boxes drawn (below threshold: blue), notes written under."""
+    width = max(row.image.shape[1] for row in rows)
+    aspect = width / max(row.image.shape[0] for row in rows)
+    fig, axes = plt.subplots(len(rows), 3, figsize=(3 * min(1.6 * aspect, 9), 1.9 * len(rows) + 0.6), squeeze=False)
+    for axis, name in zip(axes[0], ("input", "truth", "prediction")):
+        axis.set_title(name)
+    for row, (input_ax, truth_ax, predicted_ax) in zip(rows, axes):
+        input_ax.imshow(row.image, cmap="gray", vmin=0, vmax=255)
+        _draw_truth(truth_ax, row)
+        _draw_prediction(predicted_ax, row, score_threshold)
+        correct = [n.name for n in row.predicted_notes] == [n.name for n in row.truth_notes]
+        truth_ax.set_xlabel(_spelled(row.truth_notes), fontsize=7)
+        predicted_ax.set_xlabel(_spelled(row.predicted_notes), fontsize=7, color="darkgreen" if correct else "darkred")
+        for axis in (input_ax, truth_ax, predicted_ax):
+            axis.set_xticks([])
+            axis.set_yticks([])
+    fig.suptitle(title)
+    _save(fig, path)
+
+
+def _spelled(notes: Sequence[SymbolicNote], per_line: int = 12) -> str:
+    words = [n.spelled + ("h" if n.duration == "half" else "") for n in notes] or ["(no notes)"]
+    return "\n".join(" ".join(words[i : i + per_line]) for i in range(0, len(words), per_line))
+
+
+def _draw_truth(ax, row: GridRow) -> None:
+    ax.imshow(row.image, cmap="gray", vmin=0, vmax=255)
+    if isinstance(row.output, SegmentationOutput) and row.truth_mask is not None:
+        ax.imshow(_overlay(row.truth_mask, row.mask_classes))
+    elif isinstance(row.output, DetectionOutput):
+        _draw_boxes(ax, row.truth_boxes, threshold=0.0)
+
+
+def _draw_prediction(ax, row: GridRow, threshold: float) -> None:
+    ax.imshow(row.image, cmap="gray", vmin=0, vmax=255)
+    if isinstance(row.output, SegmentationOutput):
+        ax.imshow(_overlay(row.output.class_map, row.output.class_names))
+    elif isinstance(row.output, DetectionOutput):
+        _draw_boxes(ax, row.output.boxes, threshold)
+    elif isinstance(row.output, RegressionOutput):
+        keys = int((row.output.probabilities >= threshold).sum())
+        ax.text(2, 2, f"{keys} keys above threshold", va="top", fontsize=7, color="darkblue")
+
+
+def _overlay(class_map: np.ndarray, class_names: Sequence[str]) -> np.ndarray:
+    """RGBA image colouring each non-background class."""
+    rgba = np.zeros((*class_map.shape, 4), dtype=np.float32)
+    for index, name in enumerate(class_names):
+        if name != "background":
+            rgba[class_map == index] = CLASS_COLOURS.get(name, (0.5, 0.5, 0.5, 0.6))
+    return rgba
+
+
+def _draw_boxes(ax, boxes: Sequence[Box], threshold: float) -> None:
+    # Low-confidence boxes first, so confident ones are drawn on top.
+    for box in sorted(boxes, key=lambda b: b.score):
+        x0, y0, x1, y1 = box.xyxy
+        colour = LOW_SCORE_COLOUR if box.score < threshold else STAFF_COLOUR if box.label == "staff" else BOX_COLOUR
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=colour, linewidth=0.6))
+
+
+def read_curves(metrics_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """dvclive's plots/metrics/**/*.tsv -> {name: (steps, values)} (name = path below metrics_dir, no suffix)."""
+    curves = {}
+    for tsv in sorted(Path(metrics_dir).rglob("*.tsv")):
+        name = tsv.relative_to(metrics_dir).with_suffix("").as_posix()
+        with open(tsv, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t"))
+        value_key = next((k for k in (rows[0] if rows else {}) if k not in ("step", "timestamp")), None)
+        if value_key is None:
+            continue
+        curves[name] = (
+            np.array([float(r["step"]) for r in rows]),
+            np.array([float(r[value_key]) for r in rows]),
+        )
+    return curves
+
+
+def training_curves(curves_by_model: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], path: Path) -> None:
+    """All models on one page: losses on the left axis (log), validation metrics on the right (0..1)."""
+    models = list(curves_by_model)
+    columns = 3
+    rows = max(1, -(-len(models) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.2 * rows), squeeze=False)
+    for ax, model in zip(axes.flat, models):
+        curves = curves_by_model[model]
+        metric_ax = ax.twinx()
+        for name, (steps, values) in curves.items():
+            is_loss = "loss" in name
+            target = ax if is_loss else metric_ax
+            target.plot(steps, values, label=name, linewidth=1.0, linestyle="-" if is_loss else "--")
+        if any("loss" in name for name in curves):
+            ax.set_yscale("log")
+        metric_ax.set_ylim(0, 1.02)
+        ax.set_title(model if curves else f"{model} (no curves)")
+        ax.set_xlabel("step")
+        lines = ax.get_legend_handles_labels()[0] + metric_ax.get_legend_handles_labels()[0]
+        labels = ax.get_legend_handles_labels()[1] + metric_ax.get_legend_handles_labels()[1]
+        if lines:
+            ax.legend(lines, labels, fontsize=6, loc="center right")
+    for ax in list(axes.flat)[len(models) :]:
+        ax.axis("off")
+    _save(fig, path)
+
+
+def _save(fig, path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,67 @@
+"""DVC stage report: metrics/eval/*.json + dvclive curves + sample predictions -> plots/report/*.png, reports/report.md."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from omr.config import ConfigError, build_config, load_params, section
+from omr.evaluate.runner import EvaluateConfig
+from omr.io import atomic_directory
+from omr.recognize import RecognizeConfig
+from omr.report.build import ReportConfig, grid_rows, read_results, write_report
+from omr.report.document import APPROACHES
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--metrics", type=Path, default=Path("metrics/eval"))
+    parser.add_argument("--dvclive", type=Path, default=Path("dvclive"))
+    parser.add_argument("--models", type=Path, default=Path("models"))
+    parser.add_argument("--datasets", type=Path, default=Path("data/datasets"))
+    parser.add_argument("--plots", type=Path, default=Path("plots/report"))
+    parser.add_argument("--out", type=Path, default=Path("reports/report.md"))
+    args = parser.parse_args(argv)
+    try:
+        params = load_params(args.params)
+        config = build_config(ReportConfig, section(params, "report"), "report")
+        evaluate = build_config(EvaluateConfig, section(params, "evaluate"), "evaluate")
+        recognize_config = build_config(RecognizeConfig, section(params, "decode"), "decode")
+        device = str(section(params, "device"))
+        results, missing = read_results(args.metrics)
+    except (ConfigError, ValueError) as error:
+        print(f"report: error: {error}", file=sys.stderr)
+        return 1
+    grids = sample_grids(args, config, evaluate, recognize_config, device)
+    with atomic_directory(args.plots) as plots_dir:  # the folder appears whole or not at all
+        figures = write_report(results, missing, evaluate.datasets, config, args.dvclive, grids,
+                               recognize_config.score_threshold, plots_dir, args.out, link_dir=args.plots)
+    print(f"report: wrote {args.out} and {len(figures)} figures in {args.plots}"
+          + (f" ({len(missing)} models not evaluated: {', '.join(missing)})" if missing else ""))
+    return 0
+
+
+def sample_grids(args, config: ReportConfig, evaluate: EvaluateConfig, recognize_config: RecognizeConfig, device: str):
+    """(approach, dataset) -> grid rows, from the report regime's models on each generated test set."""
+    from omr.models import load_predictor  # torch only when there are grids to draw
+
+    grids = {}
+    for approach in APPROACHES:
+        checkpoint = args.models / f"{approach}-{config.regime}.pt"
+        if not checkpoint.is_file():
+            warnings.warn(f"{checkpoint}: missing, no sample grids for {approach}", stacklevel=2)
+            continue
+        predictor = load_predictor(checkpoint, device=device)
+        for dataset in evaluate.datasets:
+            if (args.datasets / dataset / "meta.json").is_file():
+                grids[(approach, dataset)] = grid_rows(
+                    predictor, args.datasets / dataset, config.grid_samples, recognize_config
+                )
+    return grids
+
+
+if __name__ == "__main__":
+    sys.exit(main())
