@@ -1,0 +1,102 @@
+import json
+
+import numpy as np
+from PIL import Image
+
+from omr.music import SymbolicNote
+from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
+from omr.report.build import ReportConfig, read_results, write_report
+from omr.report.document import comparison_table, matrix_table, summary, targets, transfer_matrix
+from omr.report.figures import GridRow, read_curves
+from omr.samples import MASK_CLASSES, Box
+
+DATASETS = ("v01", "long")
+
+
+def fake_results():
+    """segmentation perfect everywhere; detection good in distribution, weak on long; regression by sets."""
+    base = {"exact_match": 1.0, "note_f1": 1.0, "pitch_ser": 0.0, "set_exact_match": 1.0, "set_micro_f1": 1.0}
+    results = {}
+    for regime in ("v01", "v01_aug", "v02_aug"):
+        results[f"segmentation-{regime}"] = {d: dict(base, notehead_iou=0.97) for d in DATASETS}
+        results[f"detection-{regime}"] = {"v01": dict(base, map50=0.99), "long": dict(base, note_f1=0.5, map50=0.4)}
+        results[f"regression-{regime}"] = {d: dict(base, note_f1=0.3, set_micro_f1=0.96, vector_micro_f1=0.96) for d in DATASETS}
+    return results
+
+
+def test_transfer_matrix_rows_are_regimes_and_columns_test_sets():
+    results = fake_results()
+    del results["detection-v01_aug"]
+    matrix = transfer_matrix(results, "detection", DATASETS)
+    assert matrix.shape == (3, 2)
+    assert matrix[0].tolist() == [1.0, 0.5]
+    assert np.isnan(matrix[1]).all()
+    assert "| v01_aug | – | – |" in matrix_table(results, "detection", DATASETS)
+
+
+def test_comparison_table_bolds_the_best_and_lower_is_better_for_error_rates():
+    results = fake_results()
+    results["detection-v02_aug"]["long"]["pitch_ser"] = 0.4
+    results["segmentation-v02_aug"]["long"]["pitch_ser"] = 0.1
+    table = comparison_table(results, "v02_aug", "long")
+    assert "| pitch_ser | 0.100 | **0.000** | 0.400 |" in table
+    assert "| map50 | – | – | 0.400 |" in table
+
+
+def test_summary_names_the_winner_per_test_set():
+    lines = summary(fake_results(), "v02_aug", DATASETS)
+    assert lines[1].startswith("- `long`") and "note_f1: **segmentation** 1.000" in lines[1]
+
+
+def test_targets_flag_misses_and_use_set_metrics_for_regression():
+    found = {(t.model, t.dataset): t for t in targets(fake_results())}
+    assert not found[("detection-v02_aug", "long")].met
+    assert found[("segmentation-v02_aug", "long")].met
+    regression = found[("regression-v02_aug", "long")]
+    assert regression.metric == "set_micro_f1" and regression.met
+    assert found[("regression-v02_aug", "v01_3notes")].measured is None  # not evaluated is not met
+
+
+def test_read_curves_takes_dvclive_tsv_files(tmp_path):
+    metrics_dir = tmp_path / "plots" / "metrics"
+    (metrics_dir / "val").mkdir(parents=True)
+    (metrics_dir / "train_loss.tsv").write_text("timestamp\tstep\ttrain_loss\n1\t0\t2.0\n2\t10\t1.0\n")
+    (metrics_dir / "val" / "iou.tsv").write_text("timestamp\tstep\tiou\n1\t10\t0.5\n")
+    curves = read_curves(metrics_dir)
+    assert set(curves) == {"train_loss", "val/iou"}
+    assert curves["train_loss"][1].tolist() == [2.0, 1.0]
+
+
+def grid_rows():
+    image = np.full((40, 60), 255, np.uint8)
+    image[10:30:5, :] = 0
+    notes = (SymbolicNote("C", 4), SymbolicNote("E", 4, 1, "half"))
+    mask = (image == 0).astype(np.uint8)
+    return {
+        ("segmentation", "v01"): [GridRow(image, notes, notes, SegmentationOutput(mask, MASK_CLASSES), mask, MASK_CLASSES)],
+        ("detection", "v01"): [GridRow(image, notes, notes[:1], DetectionOutput((
+            Box("notehead_filled", (5, 5, 12, 11), 0.9), Box("notehead_filled", (30, 5, 37, 11), 0.1))))],
+        ("regression", "long"): [GridRow(image, notes, (), RegressionOutput(np.zeros(52, np.float32)))],
+    }
+
+
+def test_report_writes_every_figure_and_links_them_from_the_markdown(tmp_path):
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    for name, values in fake_results().items():
+        if name != "regression-v01":
+            (metrics_dir / f"{name}.json").write_text(json.dumps(values))
+    results, missing = read_results(metrics_dir)
+    assert missing == ["regression-v01"]
+    plots, report = tmp_path / "plots" / "report", tmp_path / "reports" / "report.md"
+    figures = write_report(results, missing, ("v01", "long", "engraved"), ReportConfig(), tmp_path / "dvclive",
+                           grid_rows(), 0.5, plots, report)
+    text = report.read_text()
+    for relative in figures.values():
+        assert f"]({relative})" in text
+        path = report.parent / relative
+        assert Image.open(path).format == "PNG"
+    assert {p.suffix for p in plots.iterdir()} == {".png"}  # nothing else in the plots folder (PITFALLS)
+    assert "heatmap-detection" in figures and "grid-detection-v01" in figures and "curves" in figures
+    assert "**MISSED**" in text and "`regression-v01`" in text
+    assert "engraved" not in text.split("## Transfer matrices")[1].split("\n")[2]  # unevaluated sets left out
