@@ -15,8 +15,9 @@ class RegressionModel(nn.Module):
     """images Bx1xHxW in [0, 1] (1 = paper), valid Bx1xHxW -> Bx52 logits.
 
     A pitch is a vertical position relative to the staff. A global average pool would blur where the notehead sits;
-    `spatial_max` instead scores all 52 pitches at every location of the deepest map (whose receptive field sees the
-    staff and the note together) and keeps each pitch's best location inside the valid (unpadded) region.
+    `spatial_max` instead scores all 52 pitches at every location of a stride-2**(depth-1) map (the deepest map,
+    whose receptive field sees staff and note together, added into the finer one) and keeps each pitch's best
+    location inside the valid (unpadded) region.
     """
 
     def __init__(self, config: ModelConfig) -> None:
@@ -27,8 +28,12 @@ class RegressionModel(nn.Module):
         self.head_kind = head_config.head
         hidden = head_config.hidden_channels
         if self.head_kind == "spatial_max":
+            # Deepest map (context: staff + note) added into the one above it (finer vertical position), FPN-like.
+            fine = self.encoder.out_channels[-2]
+            self.lateral_deep = nn.Sequential(nn.Conv2d(channels, hidden, 1), nn.BatchNorm2d(hidden), nn.ReLU(inplace=True))
+            self.lateral_fine = nn.Sequential(nn.Conv2d(fine, hidden, 1), nn.BatchNorm2d(hidden), nn.ReLU(inplace=True))
             self.head = nn.Sequential(
-                nn.Conv2d(channels, hidden, kernel_size=3, padding=1),
+                nn.Conv2d(hidden, hidden, kernel_size=3, padding=1),
                 nn.BatchNorm2d(hidden),
                 nn.ReLU(inplace=True),
                 nn.Conv2d(hidden, PITCH_VECTOR_SIZE, kernel_size=1),
@@ -37,16 +42,23 @@ class RegressionModel(nn.Module):
             self.head = nn.Sequential(nn.Linear(channels, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, PITCH_VECTOR_SIZE))
 
     def forward(self, images: torch.Tensor, valid: torch.Tensor | None = None) -> torch.Tensor:
-        features = self.encoder(1.0 - images)[-1]
+        levels = self.encoder(1.0 - images)
         if valid is None:
             valid = torch.ones_like(images, dtype=torch.bool)
-        # A feature cell counts as valid when any of its input pixels was (max-pool of the valid mask).
-        stride = images.shape[-1] // features.shape[-1]
-        cell_valid = F.max_pool2d(valid.float(), kernel_size=stride, stride=stride) > 0
         if self.head_kind == "spatial_max":
+            fine = self.lateral_fine(levels[-2])
+            features = fine + F.interpolate(self.lateral_deep(levels[-1]), size=fine.shape[-2:], mode="nearest")
             logits = self.head(features)
+            cell_valid = _cell_valid(valid, images, logits)
             logits = logits.masked_fill(~cell_valid, torch.finfo(logits.dtype).min)
             return logits.amax(dim=(-2, -1))
-        weights = cell_valid.float()
+        features = levels[-1]
+        weights = _cell_valid(valid, images, features).float()
         pooled = (features * weights).sum(dim=(-2, -1)) / weights.sum(dim=(-2, -1)).clamp_min(1.0)
         return self.head(pooled)
+
+
+def _cell_valid(valid: torch.Tensor, images: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+    """A feature cell counts as valid when any of its input pixels was (max-pool of the valid mask)."""
+    stride = images.shape[-1] // features.shape[-1]
+    return F.max_pool2d(valid.float(), kernel_size=stride, stride=stride) > 0

@@ -1,0 +1,72 @@
+import pytest
+import torch
+
+from omr.data import DETECTION_CLASSES, SampleDataset, build_augmentation, load_split
+from omr.samples import MASK_CLASSES
+
+HEAD_LABELS = {DETECTION_CLASSES.index(n) + 1 for n in ("notehead_filled", "notehead_hollow")}
+ACCIDENTAL_LABELS = {DETECTION_CLASSES.index(n) + 1 for n in ("sharp", "flat", "natural")}
+HEAD_MASK = [MASK_CLASSES.index("notehead_filled"), MASK_CLASSES.index("notehead_hollow")]
+
+
+@pytest.fixture(scope="module")
+def augmented(tiny_dataset):
+    torch.manual_seed(3)
+    samples = load_split(tiny_dataset, "train")
+    dataset = SampleDataset(samples, build_augmentation("ssd"))
+    return [(samples[i % len(samples)], dataset[i % len(samples)]) for i in range(48)]
+
+
+def test_boxes_follow_the_noteheads_through_augmentation(augmented):
+    for _, item in augmented:
+        heads = torch.isin(item["mask"], torch.tensor(HEAD_MASK))
+        inside = torch.zeros_like(heads)
+        for box, label in zip(item["boxes"], item["labels"]):
+            if int(label) in HEAD_LABELS:
+                x0, y0, x1, y1 = box.round().int().tolist()
+                inside[max(y0 - 1, 0) : y1 + 1, max(x0 - 1, 0) : x1 + 1] = True
+                assert item["image"][0, y0:y1, x0:x1].mean() < 0.75  # a box still sits on ink
+        assert (heads & inside).sum() >= 0.97 * heads.sum()
+
+
+def test_augmentation_never_crops_a_labelled_symbol_away(augmented):
+    for sample, item in augmented:
+        assert item["labels"].tolist() == sample.labels.tolist()
+        assert torch.equal(item["pitch_vector"], sample.pitch_vector)
+
+
+def test_augmentation_never_flips(augmented):
+    """Accidentals stay left of their heads; heads stay on their side of the staff's middle (a flip breaks either)."""
+    for sample, item in augmented:
+        for box, label in zip(item["boxes"], item["labels"]):
+            if int(label) in ACCIDENTAL_LABELS:
+                right = [b for b, lab in zip(item["boxes"], item["labels"]) if int(lab) in HEAD_LABELS and b[0] >= box[2] - 2]
+                assert right, "an accidental lost its notehead on the right"
+        assert _sides(sample.boxes, sample.labels) == _sides(item["boxes"], item["labels"])
+
+
+def _sides(boxes: torch.Tensor, labels: torch.Tensor) -> list[int]:
+    staff = boxes[labels == DETECTION_CLASSES.index("staff") + 1][0]
+    middle, space = (staff[1] + staff[3]) / 2, (staff[3] - staff[1]) / 4
+    sides = []
+    for box, label in zip(boxes, labels):
+        offset = ((box[1] + box[3]) / 2 - middle) / space
+        if int(label) in HEAD_LABELS and abs(offset) > 0.75:
+            sides.append(int(torch.sign(offset)))
+    return sides
+
+
+def test_ssd_preset_changes_the_scale_within_limits(augmented):
+    ratios = [item["image"].shape[-2] / sample.image.shape[-2] for sample, item in augmented]
+    assert min(ratios) < 0.95 and max(ratios) > 1.1 and max(ratios) < 1.4 * 1.4 + 0.01
+
+
+def test_none_preset_returns_the_image_unchanged_as_float(tiny_dataset):
+    sample = load_split(tiny_dataset, "val")[0]
+    item = SampleDataset([sample], build_augmentation("none"))[0]
+    assert torch.allclose(item["image"], sample.image.float() / 255)
+
+
+def test_unknown_preset_names_the_choices():
+    with pytest.raises(ValueError, match="none"):
+        build_augmentation("flip")
