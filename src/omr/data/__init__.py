@@ -1,7 +1,7 @@
 """Torch datasets over the on-disk sample format, padding/batching for varying widths, augmentation presets."""
 
 from omr.data.augment import AUGMENTATIONS, build_augmentation
-from omr.data.batching import Batch, collate, pad_image, padded_size
+from omr.data.batching import Batch, WidthBucketSampler, collate, pad_image, padded_size
 from omr.data.dataset import DETECTION_CLASSES, CachedSample, SampleDataset, load_split
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "CachedSample",
     "DETECTION_CLASSES",
     "SampleDataset",
+    "WidthBucketSampler",
     "build_augmentation",
     "collate",
     "load_split",

@@ -28,7 +28,7 @@ def build_augmentation(name: str) -> Callable[[dict], dict]:
         return v2.Compose(
             [
                 v2.RandomPhotometricDistort(brightness=(0.8, 1.1), contrast=(0.6, 1.4), p=0.5),
-                v2.RandomZoomOut(fill=_FILL, side_range=(1.0, 1.4), p=0.5),
+                v2.RandomZoomOut(fill=_FILL, side_range=(1.0, 1.25), p=0.5),
                 InkSafeCrop(p=0.7),
                 RandomScale(0.75, 1.4),
                 v2.RandomApply([v2.RandomRotation(degrees=2.0, fill=_FILL)], p=0.3),

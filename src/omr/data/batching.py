@@ -7,8 +7,10 @@ staff space, so varying widths are padded with paper (white) instead and the val
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator, Sequence
 
 import torch
+from torch.utils.data import Sampler
 
 PAD_MULTIPLE = 32
 
@@ -75,3 +77,25 @@ def collate(items: list[dict]) -> Batch:
         labels=[item["labels"] for item in items],
         pitch_vectors=torch.stack([item["pitch_vector"] for item in items]),
     )
+
+
+class WidthBucketSampler(Sampler[list[int]]):
+    """Shuffled batches of similar widths: each pool of `pool` batches is sorted by width before being cut, so a
+    narrow v02 staff is rarely padded to the widest one (padding is wasted compute on a CPU)."""
+
+    def __init__(self, widths: Sequence[int], batch_size: int, generator: torch.Generator, pool: int = 16) -> None:
+        self.widths, self.batch_size, self.generator, self.pool = list(widths), batch_size, generator, pool
+
+    def __len__(self) -> int:
+        return len(self.widths) // self.batch_size
+
+    def __iter__(self) -> Iterator[list[int]]:
+        order = torch.randperm(len(self.widths), generator=self.generator).tolist()
+        order = order[: len(self) * self.batch_size]
+        chunk = self.pool * self.batch_size
+        batches = []
+        for start in range(0, len(order), chunk):
+            pooled = sorted(order[start : start + chunk], key=lambda i: self.widths[i])
+            batches.extend(pooled[k : k + self.batch_size] for k in range(0, len(pooled), self.batch_size))
+        for index in torch.randperm(len(batches), generator=self.generator).tolist():
+            yield batches[index]

@@ -19,8 +19,11 @@ class RegressionModelConfig:
     encoder: str | None = None
     # spatial_max: 52 pitch logits at every location of the deepest feature map, max-pooled over the valid region
     # (keeps where a notehead sits relative to the staff); global_avg: the seed's pooled vector -> linear head.
-    head: Literal["spatial_max", "global_avg"] = "spatial_max"
+    # width_pool: max over the width of a stride-8 map keeps a height profile (where heads and staff lines sit),
+    # 1-D convolutions along the height turn it into 52 logits per row, max over rows.
+    head: Literal["width_pool", "spatial_max", "global_avg"] = "width_pool"
     hidden_channels: int = 64
+    pool_sharpness: float = 0.0  # spatial_max: 0 = hard max, r > 0 = log-mean-exp with sharpness r (smooth max)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ class RegressionModel(nn.Module):
         self.encoder = build_encoder(config.encoder_for("regression"), config.encoder_depth, config.weights)
         channels = self.encoder.out_channels[-1]
         self.head_kind = head_config.head
+        self.pool_sharpness = head_config.pool_sharpness
         hidden = head_config.hidden_channels
-        if self.head_kind == "spatial_max":
+        if self.head_kind in ("spatial_max", "width_pool"):
             # Deepest map (context: staff + note) added into the one above it (finer vertical position), FPN-like.
             fine = self.encoder.out_channels[-2]
             self.lateral_deep = nn.Sequential(nn.Conv2d(channels, hidden, 1), nn.BatchNorm2d(hidden), nn.ReLU(inplace=True))
@@ -38,6 +39,16 @@ class RegressionModel(nn.Module):
                 nn.ReLU(inplace=True),
                 nn.Conv2d(hidden, PITCH_VECTOR_SIZE, kernel_size=1),
             )
+            if self.head_kind == "width_pool":
+                self.head = nn.Sequential(
+                    nn.Conv2d(hidden, hidden, kernel_size=3, padding=1), nn.BatchNorm2d(hidden), nn.ReLU(inplace=True)
+                )
+                self.profile = nn.Sequential(
+                    nn.Conv1d(hidden, hidden, 3, padding=1), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+                    nn.Conv1d(hidden, hidden, 3, padding=2, dilation=2), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+                    nn.Conv1d(hidden, hidden, 3, padding=4, dilation=4), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+                    nn.Conv1d(hidden, PITCH_VECTOR_SIZE, 1),
+                )
         else:
             self.head = nn.Sequential(nn.Linear(channels, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, PITCH_VECTOR_SIZE))
 
@@ -45,13 +56,24 @@ class RegressionModel(nn.Module):
         levels = self.encoder(1.0 - images)
         if valid is None:
             valid = torch.ones_like(images, dtype=torch.bool)
-        if self.head_kind == "spatial_max":
+        if self.head_kind in ("spatial_max", "width_pool"):
             fine = self.lateral_fine(levels[-2])
             features = fine + F.interpolate(self.lateral_deep(levels[-1]), size=fine.shape[-2:], mode="nearest")
             logits = self.head(features)
             cell_valid = _cell_valid(valid, images, logits)
-            logits = logits.masked_fill(~cell_valid, torch.finfo(logits.dtype).min)
-            return logits.amax(dim=(-2, -1))
+            if self.head_kind == "width_pool":
+                low = torch.finfo(logits.dtype).min
+                profile = logits.masked_fill(~cell_valid, low).amax(dim=-1)  # B x C x rows
+                row_valid = cell_valid.any(dim=-1)  # B x 1 x rows
+                profile = profile.masked_fill(~row_valid, 0.0)
+                return self.profile(profile).masked_fill(~row_valid, low).amax(dim=-1)
+            if self.pool_sharpness <= 0:
+                return logits.masked_fill(~cell_valid, torch.finfo(logits.dtype).min).amax(dim=(-2, -1))
+            # Log-mean-exp: a smooth max whose gradient reaches every location, not just the current argmax.
+            r = self.pool_sharpness
+            scaled = (r * logits).masked_fill(~cell_valid, float("-inf")).flatten(2)
+            count = cell_valid.flatten(2).sum(-1).clamp_min(1).float()
+            return (torch.logsumexp(scaled, dim=-1) - torch.log(count)) / r
         features = levels[-1]
         weights = _cell_valid(valid, images, features).float()
         pooled = (features * weights).sum(dim=(-2, -1)) / weights.sum(dim=(-2, -1)).clamp_min(1.0)

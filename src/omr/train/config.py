@@ -18,6 +18,13 @@ class RegimeConfig:
 
     dataset: str
     augmentation: Literal["none", "ssd"] = "none"
+    # Scales train.<approach>.steps: v02 staffs are several times wider than v01's, so a step costs several times
+    # more; the factor keeps every training inside the time budget with the same per-approach settings.
+    step_factor: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.step_factor <= 0:
+            raise ValueError(f"step_factor: must be > 0, got {self.step_factor}")
 
 
 @dataclass(frozen=True)

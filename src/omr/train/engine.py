@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -14,7 +15,7 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from omr.data import Batch, SampleDataset, build_augmentation, collate, load_split
+from omr.data import Batch, SampleDataset, WidthBucketSampler, build_augmentation, collate, load_split
 from omr.models import Checkpoint, ModelConfig, build_model, resolve_device, save_checkpoint
 from omr.models.checkpoint import read_checkpoint_data
 from omr.models.registry import DEFAULT_CLASS_NAMES
@@ -56,6 +57,10 @@ def train(run: TrainRun) -> TrainResult:
     """Train one model to its step budget, keeping the checkpoint with the best primary validation metric."""
     config = run.train_config
     config.check_loss(run.approach, f"train.{run.approach}")
+    if run.regime_config.step_factor != 1.0:
+        steps = max(1, round(config.steps * run.regime_config.step_factor))
+        val_every = max(1, round(config.val_every * run.regime_config.step_factor)) if config.val_every else 0
+        config = dataclasses.replace(config, steps=steps, val_every=val_every)
     torch.set_num_threads(config.threads)
     # torchvision's v2 transforms and the DataLoader workers draw from torch's global generator.
     torch.manual_seed(config.seed)
@@ -72,12 +77,9 @@ def train(run: TrainRun) -> TrainResult:
     generator = torch.Generator().manual_seed(config.seed)
     loader = DataLoader(
         SampleDataset(train_samples, build_augmentation(run.regime_config.augmentation)),
-        batch_size=config.batch_size,
-        shuffle=True,
-        drop_last=True,
+        batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in train_samples], config.batch_size, generator),
         collate_fn=collate,
         num_workers=config.workers,
-        generator=generator,
         persistent_workers=config.workers > 0,
     )
     fingerprint = _fingerprint(run)

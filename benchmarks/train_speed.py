@@ -1,0 +1,80 @@
+"""Training speed per approach: images/second and the share of step time spent waiting for data (target < 10%).
+
+Usage: .venv/bin/python benchmarks/train_speed.py [--dataset data/datasets/v02] [--augmentation ssd] [--steps 20]
+Uses params.yaml `model` and `train.<approach>` (batch size, threads, workers), like the train stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader
+
+from omr.config import build_config, load_params, section
+from omr.data import SampleDataset, WidthBucketSampler, build_augmentation, collate, load_split
+from omr.models import ModelConfig, build_model
+from omr.train import TrainConfig
+from omr.train.engine import _loss
+from omr.train.losses import build_loss
+
+
+def measure(approach: str, dataset: Path, augmentation: str, steps: int, params: dict) -> tuple[float, float]:
+    config = build_config(TrainConfig, section(params, f"train.{approach}"), f"train.{approach}")
+    model_config = build_config(ModelConfig, section(params, "model"), "model")
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(0)
+    model = build_model(approach, model_config).to(memory_format=torch.channels_last).train()
+    loss_fn = build_loss(approach, config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr)
+    samples = load_split(dataset, "train")
+    sampler = WidthBucketSampler([s.image.shape[-1] for s in samples], config.batch_size, torch.Generator().manual_seed(0))
+    loader = DataLoader(SampleDataset(samples, build_augmentation(augmentation)), batch_sampler=sampler,
+                        collate_fn=collate, num_workers=config.workers, persistent_workers=config.workers > 0)
+    batches = iter(loader)
+    wait = total = 0.0
+    for step in range(steps + 3):
+        start = time.perf_counter()
+        try:
+            batch = next(batches)
+        except StopIteration:
+            batches = iter(loader)
+            batch = next(batches)
+        got = time.perf_counter()
+        loss = _loss(approach, model, loss_fn, batch)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if step >= 3:  # the first steps pay for allocator warm-up
+            wait += got - start
+            total += time.perf_counter() - start
+    return steps * config.batch_size / total, wait / total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dataset", type=Path, default=Path("data/datasets/v02"))
+    parser.add_argument("--augmentation", default="ssd")
+    parser.add_argument("--steps", type=int, default=20)
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    params = load_params()
+    dataset = args.dataset
+    if not (dataset / "meta.json").is_file():  # a fresh clone: render a small v02-like set
+        from omr.render.dataset import DatasetConfig, write_dataset
+
+        dataset = Path(tempfile.mkdtemp()) / "v02"
+        write_dataset(dataset, DatasetConfig(accidental_probability=0.35, stem_directions=("up", "down"), seed=2, train=256, val=8))
+    print(f"dataset {dataset} augmentation {args.augmentation} encoder {section(params, 'model.encoder')}")
+    print(f"{'approach':<14}{'images/s':>10}{'data wait':>11}")
+    for approach in ("segmentation", "regression", "detection"):
+        speed, wait = measure(approach, dataset, args.augmentation, args.steps, params)
+        print(f"{approach:<14}{speed:>10.1f}{wait:>10.1%}")
+
+
+if __name__ == "__main__":
+    main()
