@@ -97,4 +97,9 @@ class RandomScale(v2.Transform):
         return {"size": [max(8, round(height * factor)), max(8, round(width * factor))]}
 
     def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
+        if isinstance(inpt, tv_tensors.Mask):
+            # torchvision resizes masks with plain `nearest`, which samples half a source pixel off the bilinear
+            # image: 1-px staff lines and head borders would then be learned shifted. `nearest-exact` is centred.
+            resized = torch.nn.functional.interpolate(inpt[None, None].float(), size=params["size"], mode="nearest-exact")
+            return tv_tensors.wrap(resized[0, 0].to(inpt.dtype), like=inpt)
         return self._call_kernel(F.resize, inpt, size=params["size"], antialias=True)

@@ -72,8 +72,12 @@ def outputs_from_batch(
     images: torch.Tensor,
     valid: torch.Tensor,
     sizes: Sequence[tuple[int, int]],
+    with_probabilities: bool = True,
 ) -> list[ModelOutput]:
     """Run an eval-mode model on a padded batch and crop each output back to its image (Predictor and validation)."""
+    if approach == "segmentation" and not with_probabilities:  # validation: the class map is all it scores
+        class_maps = model(images).argmax(dim=1).to(torch.uint8).cpu().numpy()
+        return [SegmentationOutput(np.ascontiguousarray(m[:h, :w]), class_names) for m, (h, w) in zip(class_maps, sizes)]
     if approach == "segmentation":
         probabilities = torch.softmax(model(images).float(), dim=1).cpu().numpy()
         return [

@@ -21,7 +21,7 @@ from omr.models.checkpoint import read_checkpoint_data
 from omr.models.registry import DEFAULT_CLASS_NAMES
 from omr.train.config import RegimeConfig, TrainConfig
 from omr.train.losses import build_loss
-from omr.train.validation import PRIMARY_METRIC, validate
+from omr.train.validation import PRIMARY_METRIC, is_better, validate
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def train(run: TrainRun) -> TrainResult:
                 figures = validate(run.approach, model, class_names, val_samples, device, config.val_batch_size, config.threshold)
                 _log(live, step, {f"val/{name}": value for name, value in figures.items()})
                 bar.set_postfix(loss=f"{float(loss):.4f}", **{primary: f"{figures[primary]:.4f}"})
-                if best is None or figures[primary] > best[primary]:
+                if is_better(run.approach, figures, best):
                     best = {**figures, "step": step}
                     save_checkpoint(run.checkpoint_path, _checkpoint(run, model, class_names, step, best))
                 if step < config.steps:

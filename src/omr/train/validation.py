@@ -12,6 +12,16 @@ from omr.samples import MASK_CLASSES, Box
 
 # The figure that picks the best checkpoint of each approach.
 PRIMARY_METRIC = {"segmentation": "notehead_iou", "regression": "set_exact_match", "detection": "map50"}
+# Breaks ties of the primary figure (e.g. a set exact match still at 0 early in training).
+SECONDARY_METRIC = {"segmentation": "staff_iou", "regression": "vector_micro_f1", "detection": "map50_95"}
+
+
+def is_better(approach: str, figures: dict[str, float], best: dict[str, float] | None) -> bool:
+    """Whether `figures` beat `best` on the primary metric, then the secondary one."""
+    if best is None:
+        return True
+    key = (PRIMARY_METRIC[approach], SECONDARY_METRIC[approach])
+    return tuple(figures[k] for k in key) > tuple(best[k] for k in key)
 
 
 @torch.inference_mode()
@@ -33,7 +43,9 @@ def validate(
     for start in range(0, len(order), batch_size):
         indices = order[start : start + batch_size]
         batch = collate([dataset[i] for i in indices]).to(device)
-        for index, output in zip(indices, outputs_from_batch(model, approach, class_names, batch.images, batch.valid, batch.sizes)):
+        for index, output in zip(indices, outputs_from_batch(
+            model, approach, class_names, batch.images, batch.valid, batch.sizes, with_probabilities=False
+        )):
             outputs[index] = output
     model.train(was_training)
     return _figures(approach, outputs, samples, threshold)
