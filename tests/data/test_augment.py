@@ -70,3 +70,20 @@ def test_none_preset_returns_the_image_unchanged_as_float(tiny_dataset):
 def test_unknown_preset_names_the_choices():
     with pytest.raises(ValueError, match="none"):
         build_augmentation("flip")
+
+
+@pytest.mark.parametrize("factor", [0.8, 1.4])
+def test_scale_jitter_keeps_a_one_pixel_line_and_its_mask_on_the_same_row(factor):
+    from torchvision import tv_tensors
+
+    from omr.data.augment import RandomScale
+
+    image = torch.full((1, 40, 40), 255, dtype=torch.uint8)
+    image[0, 20, :] = 0
+    mask = torch.zeros(40, 40, dtype=torch.uint8)
+    mask[20, :] = 1
+    out = RandomScale(factor, factor)({"image": tv_tensors.Image(image), "mask": tv_tensors.Mask(mask)})
+    ink = 255.0 - out["image"][0, :, 10].float()
+    centre = float((ink * torch.arange(len(ink))).sum() / ink.sum())
+    rows = torch.nonzero(out["mask"][:, 10]).flatten().float()
+    assert abs(float(rows.mean()) - centre) <= 0.5
