@@ -12,13 +12,16 @@ import numpy as np
 from PIL import Image
 
 from omr.decode import Decoded, estimate_staff_space, notes_from_boxes, notes_from_mask, notes_from_vector
+from omr.decode.geometry import find_staff_lines, row_profile
 from omr.music import SymbolicNote
 from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput
-from omr.samples import Box
+from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE, Box
 
 
 class Predictor(Protocol):
     approach: str
+    # Optional: True when the model was trained on staff-normalised images (see `staff_canvas`).
+    # staff_normalized: bool
 
     def predict_batch(self, images: list[np.ndarray]) -> list[ModelOutput]: ...
 
@@ -63,10 +66,17 @@ def recognize_batch(predictor: Predictor, images: Sequence[np.ndarray], config: 
     """`recognize` for several images with one batched prediction."""
     scales = [model_scale(image, config) for image in images]
     resized = [rescale_image(image, scale) for image, scale in zip(images, scales)]
-    outputs = predictor.predict_batch(resized)
+    # Vertical staff normalisation for models trained that way: middle line on the canvas centre; offset = the
+    # resized image's row shown at canvas row 0 (model y + offset = resized y).
+    normalize = bool(getattr(predictor, "staff_normalized", False))
+    offsets = [staff_offset(image) if normalize else 0 for image in resized]
+    model_images = [staff_canvas(image, offset) if normalize else image for image, offset in zip(resized, offsets)]
+    outputs = predictor.predict_batch(model_images)
     results = []
-    for image, model_image, scale, output in zip(images, resized, scales, outputs):
-        decoded = decode_output(output, model_image, config).scaled(1.0 / scale)
+    for image, resized_image, model_image, scale, offset, output in zip(images, resized, model_images, scales, offsets, outputs):
+        decoded = shift_decoded(decode_output(output, model_image, config), offset).scaled(1.0 / scale)
+        if normalize:
+            output = canvas_output_to_resized(output, offset, *resized_image.shape[::-1])
         results.append(
             Recognition(
                 notes=decoded.notes,
@@ -87,6 +97,51 @@ def model_scale(image: np.ndarray, config: RecognizeConfig) -> float:
     except ValueError:
         return 1.0
     return 1.0 if abs(scale - 1.0) <= config.rescale_tolerance else scale
+
+
+def staff_offset(image: np.ndarray, canvas_middle: float = STAFF_CANVAS_MIDDLE, canvas_height: int = STAFF_CANVAS_HEIGHT) -> int:
+    """Rows to shift an image (already at the training staff space) up so its middle staff line (found from the row
+    profile, as the decoders do) lands on `canvas_middle`; with no staff found, the image's centre does."""
+    image = np.asarray(image, dtype=np.uint8)
+    lines = find_staff_lines(row_profile(image))
+    if lines is None:
+        return int(round((image.shape[0] - canvas_height) / 2.0))
+    return int(round(lines.lines[2] - canvas_middle))
+
+
+def staff_canvas(image: np.ndarray, offset: int, canvas_height: int = STAFF_CANVAS_HEIGHT) -> np.ndarray:
+    """Rows offset .. offset + canvas_height of `image`, padded with paper (255) where they fall outside it."""
+    image = np.asarray(image, dtype=np.uint8)
+    canvas = np.full((canvas_height, image.shape[1]), 255, dtype=np.uint8)
+    lo, hi = max(0, offset), min(image.shape[0], offset + canvas_height)
+    if hi > lo:
+        canvas[lo - offset : hi - offset] = image[lo:hi]
+    return canvas
+
+
+def shift_decoded(decoded: Decoded, offset: float) -> Decoded:
+    """Decoded notes and staff lines moved down by `offset` rows (canvas -> resized image)."""
+    if offset == 0:
+        return decoded
+    notes = tuple(replace(n, y=n.y + offset) for n in decoded.notes)
+    lines = None if decoded.staff_lines is None else tuple(y + offset for y in decoded.staff_lines)
+    return replace(decoded, notes=notes, staff_lines=lines)
+
+
+def canvas_output_to_resized(output: ModelOutput, offset: int, width: int, height: int) -> ModelOutput:
+    """A model output made on a staff canvas expressed in the resized image's rows (mask rows outside the canvas:
+    class 0, background; boxes moved down by `offset`)."""
+    if isinstance(output, RegressionOutput) or (offset == 0 and isinstance(output, DetectionOutput)):
+        return output
+    if isinstance(output, SegmentationOutput):
+        class_map = np.zeros((height, width), dtype=np.uint8)
+        canvas_height = output.class_map.shape[0]
+        lo, hi = max(0, offset), min(height, offset + canvas_height)
+        if hi > lo:
+            class_map[lo:hi] = output.class_map[lo - offset : hi - offset]
+        return replace(output, class_map=class_map, probabilities=None)
+    boxes = tuple(Box(b.label, (b.xyxy[0], b.xyxy[1] + offset, b.xyxy[2], b.xyxy[3] + offset), b.score) for b in output.boxes)
+    return DetectionOutput(boxes=boxes)
 
 
 def rescale_image(image: np.ndarray, scale: float) -> np.ndarray:

@@ -33,6 +33,11 @@ MASK_CLASSES = (
 )
 BOX_CLASSES = ("staff", "notehead_filled", "notehead_hollow", "sharp", "flat", "natural", "clef", "barline")
 NOTEHEAD_CLASSES = ("notehead_filled", "notehead_hollow")
+# Staff normalisation (training sets' geometry): staff space 8 px, middle line centred on a 128-row canvas
+# (row 64, i.e. y = 64.5 in continuous pixel coordinates). Used by omr.data (labels) and omr.recognize (images).
+STAFF_CANVAS_HEIGHT = 128
+STAFF_CANVAS_MIDDLE = 64.5
+STAFF_CANVAS_SPACE = 8.0
 ACCIDENTAL_ALTER = {"sharp": 1, "flat": -1, "natural": 0}
 DURATION_OF_NOTEHEAD = {"notehead_filled": "quarter", "notehead_hollow": "half"}
 

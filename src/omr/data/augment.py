@@ -14,16 +14,24 @@ from torchvision import tv_tensors
 from torchvision.transforms import v2
 from torchvision.transforms.v2 import functional as F
 
+from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE, STAFF_CANVAS_SPACE
+
 AUGMENTATIONS = ("none", "ssd")
 _FILL = {tv_tensors.Image: 255, tv_tensors.Mask: 0, "others": 0}
 INK_THRESHOLD = 160  # uint8 grey below which a pixel is ink (anti-aliased edges included)
 
 
-def build_augmentation(name: str) -> Callable[[dict], dict]:
-    """The named preset: `none` (uint8 -> float only) or `ssd` (photometric, zoom-out, ink-safe crop, scale, ...)."""
+def build_augmentation(name: str, staff_normalize: bool = False) -> Callable[[dict], dict]:
+    """The named preset: `none` (uint8 -> float only) or `ssd` (photometric, zoom-out, ink-safe crop, scale, ...).
+
+    staff_normalize: after the geometric transforms, map every sample so its staff (from the `staff` box, which
+    followed the image) has the training staff space with its middle line on the centre of a 128-row canvas (what
+    omr.recognize does to an image from its staff lines); small residual jitter mimics that estimate's error.
+    """
     to_float = v2.ToDtype({tv_tensors.Image: torch.float32, "others": None}, scale=True)
-    if name == "none":
-        return v2.Compose([to_float])
+    normalize = [StaffNormalize(scale_jitter=0.04, shift_jitter=1)] if staff_normalize else []
+    if name == "none":  # no jitter: `none` means the training images as rendered (normalising them is the identity)
+        return v2.Compose([*([StaffNormalize()] if staff_normalize else []), to_float])
     if name == "ssd":
         return v2.Compose(
             [
@@ -31,6 +39,7 @@ def build_augmentation(name: str) -> Callable[[dict], dict]:
                 v2.RandomZoomOut(fill=_FILL, side_range=(1.0, 1.25), p=0.5),
                 InkSafeCrop(p=0.7),
                 RandomScale(0.75, 1.4),
+                *normalize,
                 v2.RandomApply([v2.RandomRotation(degrees=2.0, fill=_FILL)], p=0.3),
                 to_float,
                 v2.RandomApply([v2.GaussianBlur(kernel_size=3, sigma=(0.1, 0.9))], p=0.3),
@@ -103,3 +112,56 @@ class RandomScale(v2.Transform):
             resized = torch.nn.functional.interpolate(inpt[None, None].float(), size=params["size"], mode="nearest-exact")
             return tv_tensors.wrap(resized[0, 0].to(inpt.dtype), like=inpt)
         return self._call_kernel(F.resize, inpt, size=params["size"], antialias=True)
+
+
+LINE_TO_SPACE = 1.0 / 8.0  # training sets: 1 px lines at 8 px staff space; a staff box spans 4 spaces + 1 line
+
+
+class StaffNormalize(v2.Transform):
+    """Rescale so the staff space is `space` and shift/crop/pad rows so the middle staff line lands on `middle` of a
+    `height`-row canvas; the staff comes from the sample's `staff` box (top/bottom = outer lines incl. thickness).
+    Samples without a staff box pass unchanged. With `scale_jitter`/`shift_jitter` the target is perturbed a little."""
+
+    def __init__(self, space: float = STAFF_CANVAS_SPACE, height: int = STAFF_CANVAS_HEIGHT,
+                 middle: float = STAFF_CANVAS_MIDDLE, scale_jitter: float = 0.0, shift_jitter: int = 0) -> None:
+        super().__init__()
+        self.space, self.height, self.middle = space, height, middle
+        self.scale_jitter, self.shift_jitter = scale_jitter, shift_jitter
+
+    def make_params(self, flat_inputs: list[Any]) -> dict[str, Any]:
+        height, width = _image_of(flat_inputs).shape[-2:]
+        staff = None
+        # v2 hands make_params only the transformable inputs (labels are not among them): the staff box is the widest
+        # one (it spans the whole staff; heads and accidentals are about one staff space wide).
+        for inpt in flat_inputs:
+            if isinstance(inpt, tv_tensors.BoundingBoxes) and inpt.numel():
+                widest = inpt[int(torch.argmax(inpt[:, 2] - inpt[:, 0]))]
+                if float(widest[2] - widest[0]) > 3 * float(widest[3] - widest[1]) / 4:
+                    staff = widest
+        if staff is None:
+            return {"skip": True}
+        y0, y1 = float(staff[1]), float(staff[3])
+        factor = self.space * (4.0 + LINE_TO_SPACE) / max(y1 - y0, 1e-6)
+        if self.scale_jitter:
+            factor *= 1.0 + self.scale_jitter * (2.0 * float(torch.rand(())) - 1.0)
+        size = [max(8, round(height * factor)), max(8, round(width * factor))]
+        middle = (y0 + y1) / 2.0 * size[0] / height
+        top = round(middle - self.middle)
+        if self.shift_jitter:
+            top += int(torch.randint(-self.shift_jitter, self.shift_jitter + 1, ()))
+        return {"skip": False, "size": size, "top": top}
+
+    def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
+        if params["skip"] or not isinstance(inpt, (tv_tensors.Image, tv_tensors.Mask, tv_tensors.BoundingBoxes)):
+            return inpt
+        if isinstance(inpt, tv_tensors.Mask):
+            resized = torch.nn.functional.interpolate(inpt[None, None].float(), size=params["size"], mode="nearest-exact")
+            out = tv_tensors.wrap(resized[0, 0].to(inpt.dtype), like=inpt)
+        else:
+            out = self._call_kernel(F.resize, inpt, size=params["size"], antialias=True)
+        top, new_height = params["top"], params["size"][0]
+        pad_top, pad_bottom = max(0, -top), max(0, top + self.height - new_height)
+        if pad_top or pad_bottom:
+            fill = 255 if isinstance(inpt, tv_tensors.Image) else 0
+            out = self._call_kernel(F.pad, out, padding=[0, pad_top, 0, pad_bottom], fill=fill)
+        return self._call_kernel(F.crop, out, top=top + pad_top, left=0, height=self.height, width=params["size"][1])

@@ -24,6 +24,9 @@ class RegressionModelConfig:
     head: Literal["width_pool", "spatial_max", "global_avg"] = "width_pool"
     hidden_channels: int = 64
     pool_sharpness: float = 0.0  # spatial_max: 0 = hard max, r > 0 = log-mean-exp with sharpness r (smooth max)
+    # Staff normalisation: train on (and recognize from) images mapped to staff space 8 with the middle line on the
+    # centre of a 128-row canvas, so the head reads pitch from a fixed row even under zoom/crop/scale augmentation.
+    staff_normalize: bool = False  # False: checkpoints saved before this knob existed read as they were trained
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class ModelConfig:
     def encoder_for(self, approach: str) -> str:
         """The encoder name an approach uses: its own override, else model.encoder."""
         return getattr(self, approach).encoder or self.encoder
+
+    def staff_normalized(self, approach: str) -> bool:
+        """Whether this approach's model sees staff-normalised images (training labels / recognize's image)."""
+        return bool(getattr(getattr(self, approach), "staff_normalize", False))
 
     def with_encoder(self, encoder: str) -> "ModelConfig":
         return replace(self, encoder=encoder)

@@ -32,6 +32,8 @@ class Predictor:
         self.regime = checkpoint.regime
         self.class_names = checkpoint.class_names
         self.metrics = checkpoint.metrics
+        # omr.recognize maps an image's staff to the training canvas first when the model was trained that way.
+        self.staff_normalized = checkpoint.model_config.staff_normalized(checkpoint.approach)
         self.device = resolve_device(device)
         self.model = checkpoint.build().to(self.device)
 

@@ -76,7 +76,8 @@ def train(run: TrainRun) -> TrainResult:
     scheduler = _schedule(optimizer, config)
     generator = torch.Generator().manual_seed(config.seed)
     loader = DataLoader(
-        SampleDataset(train_samples, build_augmentation(run.regime_config.augmentation)),
+        SampleDataset(train_samples, build_augmentation(
+            run.regime_config.augmentation, run.model_config.staff_normalized(run.approach))),
         batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in train_samples], config.batch_size, generator),
         collate_fn=collate,
         num_workers=config.workers,
