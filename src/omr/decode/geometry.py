@@ -13,6 +13,7 @@ import numpy as np
 from omr.music import pitch_from_staff_position, pitch_index
 
 INK_THRESHOLD = 128  # a grayscale pixel darker than this is ink (images are 255 = white)
+INK_RELATIVE = 0.2  # staff-space estimation: ink = darker than paper by this fraction of the contrast
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,53 @@ def vertical_runs(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def estimate_staff_space(image: np.ndarray) -> float:
-    """Staff space in pixels (line-to-line distance) from vertical run-lengths, refined by the row profile."""
-    binary = np.asarray(image) < INK_THRESHOLD
-    pair, _ = vertical_runs(binary)
+    """Staff space in pixels (line-to-line distance): a coarse whole-pixel value from vertical run-lengths, refined
+    to sub-pixel by the five lines found on the median row profile (least-squares spacing of the five centres).
+
+    Ink is judged relative to the image's own paper and dark levels, so thin grey anti-aliased lines (engravings
+    rasterised at a small staff space) count as ink. Without five lines on the profile, the run-length value is kept.
+    """
+    image = np.asarray(image, dtype=np.uint8)
+    pair, _ = vertical_runs(ink_mask(image))
     pair = pair[pair >= 3]
     if pair.size == 0:
         raise ValueError("no staff found: the image has no repeated vertical ink/space runs")
     counts = np.bincount(pair)
-    coarse = float(np.argmax(counts))
-    lines = find_staff_lines(row_profile(image), coarse)
+    mode = int(np.argmax(counts))
+    # Neighbouring lengths share a non-integer staff space: their count-weighted mean is the run-length estimate.
+    lo, hi = mode - 1, min(mode + 2, counts.size)
+    coarse = float((np.arange(lo, hi) * counts[lo:hi]).sum() / counts[lo:hi].sum())
+    profile = median_row_profile(image)
+    lines = find_staff_lines(profile, float(mode))
     if lines is None:
         return coarse
-    return lines.staff_space
+    centres = np.asarray(lines.lines)
+    # Every one of the five must be a real line: dark on the profile at its centre row (or the row next to it).
+    rows = np.clip(np.floor(centres - 0.5).astype(int)[:, None] + np.arange(-1, 2)[None, :], 0, profile.size - 1)
+    if profile[rows].max(axis=1).min() < 0.25 * profile.max():
+        return coarse
+    return float(((np.arange(5) - 2.0) * centres).sum() / 10.0)  # least-squares slope of centre vs line index
+
+
+def ink_mask(image: np.ndarray, relative: float = INK_RELATIVE) -> np.ndarray:
+    """Pixels darker than the paper by more than `relative` of the image's contrast (paper = median gray, dark =
+    0.5th percentile); a blank image has no ink."""
+    gray = np.asarray(image, dtype=np.float32)
+    paper, dark = float(np.median(gray)), float(np.percentile(gray, 0.5))
+    if paper - dark <= 0:
+        return np.zeros(gray.shape, dtype=bool)
+    return gray < paper - relative * (paper - dark)
+
+
+def median_row_profile(image: np.ndarray) -> np.ndarray:
+    """Darkness per row in [0, 1], the median over the columns that hold ink: staff lines run across the whole
+    staff, notes and accidentals cover a minority of any row, so the profile is the bare five lines."""
+    darkness = 1.0 - np.asarray(image, dtype=np.float32) / 255.0
+    column_ink = darkness.sum(axis=0)
+    columns = column_ink > 0.05 * column_ink.max() if column_ink.size and column_ink.max() > 0 else None
+    if columns is None or not columns.any():
+        return np.zeros(darkness.shape[0], dtype=np.float32)
+    return np.median(darkness[:, columns], axis=1)
 
 
 def row_profile(image: np.ndarray) -> np.ndarray:
