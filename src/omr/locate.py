@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from omr.decode.geometry import estimate_staff_space, find_staff_lines
+from omr.decode.geometry import estimate_staff_space, find_staff_lines, ink_mask
 
 ROOM_ABOVE_BELOW = 6.0  # staff spaces between the outer lines and the crop's top/bottom (128 px at 8 px per space)
 ROOM_LEFT_RIGHT = 2.0  # staff spaces before the staff's start and after its end
@@ -40,7 +40,9 @@ def locate_staff(image: np.ndarray, max_angle: float = 5.0) -> LocatedStaff:
     if gray.ndim != 2 or min(gray.shape) < 8:
         raise NoStaffFound(f"image of shape {gray.shape} is too small to hold a staff")
     ink = gray < ink_threshold(gray)
-    angle = skew_angle(ink, max_angle)
+    # The angle from all ink relative to the paper: with thin grey (engraved) staff lines Otsu's ink is noteheads
+    # and stems alone, whose row profile has no sharp lines to align.
+    angle = skew_angle(ink | ink_mask(gray), max_angle)
     # Turn back only where it moves the image's ends by half a pixel or more: resampling blurs thin lines.
     if abs(np.tan(np.radians(angle))) * gray.shape[1] / 2 >= 0.5:
         gray = rotate(gray, -angle)
@@ -48,13 +50,11 @@ def locate_staff(image: np.ndarray, max_angle: float = 5.0) -> LocatedStaff:
     else:
         angle = 0.0
     try:
-        staff_space = estimate_staff_space(np.where(ink, 0, 255).astype(np.uint8))
-    except ValueError as error:
-        raise NoStaffFound(str(error)) from error
-    lines = find_staff_lines(ink.mean(axis=1), staff_space)
-    if lines is None:
-        raise NoStaffFound("no five equally spaced staff lines in the image")
-    x0, x1 = staff_extent(ink, lines.lines, lines.staff_space)
+        lines, (x0, x1) = _staff_lines_and_extent(ink)
+    except NoStaffFound:
+        # Engravers' thin grey staff lines (anti-aliased to ~180) fall above Otsu's threshold, which then sees only
+        # noteheads: look again with ink relative to the paper.
+        lines, (x0, x1) = _staff_lines_and_extent(ink | ink_mask(gray))
     space = lines.staff_space
     top = int(np.floor(lines.lines[0] - ROOM_ABOVE_BELOW * space))
     bottom = int(np.ceil(lines.lines[-1] + ROOM_ABOVE_BELOW * space))
@@ -68,6 +68,18 @@ def locate_staff(image: np.ndarray, max_angle: float = 5.0) -> LocatedStaff:
         staff_lines=tuple(y - top for y in lines.lines),
         staff_space=space,
     )
+
+
+def _staff_lines_and_extent(ink: np.ndarray):
+    """The five lines and the staff's first/last column in an ink mask; NoStaffFound when there is no staff."""
+    try:
+        staff_space = estimate_staff_space(np.where(ink, 0, 255).astype(np.uint8))
+    except ValueError as error:
+        raise NoStaffFound(str(error)) from error
+    lines = find_staff_lines(ink.mean(axis=1), staff_space)
+    if lines is None:
+        raise NoStaffFound("no five equally spaced staff lines in the image")
+    return lines, staff_extent(ink, lines.lines, lines.staff_space)
 
 
 def ink_threshold(gray: np.ndarray) -> float:

@@ -7,6 +7,7 @@ from PIL import Image
 from omr.locate import NoStaffFound, locate_staff, rotate
 from omr.music import SymbolicNote
 from omr.render import render_staff, staff_from_notes
+from omr.samples import MASK_CLASSES
 
 NOTES = [SymbolicNote("C", 4), SymbolicNote("E", 4, duration="half"), SymbolicNote("F", 4, 1), SymbolicNote("A", 5),
          SymbolicNote("B", 4, -1, "half"), SymbolicNote("G", 4), SymbolicNote("D", 5)]
@@ -70,3 +71,15 @@ def test_single_lines_without_a_staff_are_refused():
     image[[50, 120], 20:380] = 0  # two lines: too few for a staff
     with pytest.raises(NoStaffFound):
         locate_staff(image)
+
+
+def test_thin_grey_engraved_staff_lines_are_found_without_turning_the_image(rendered):
+    # Verovio at 8 px per staff space draws its lines ~0.6 px thick: anti-aliased, they are grey (~180), lighter
+    # than Otsu's threshold, which then sees only noteheads and stems.
+    image = rendered.image.copy()
+    staff_line = MASK_CLASSES.index("staff_line")
+    image[rendered.mask == staff_line] = 182
+    located = locate_staff(image)
+    assert located.angle == 0.0
+    truth = [y - located.origin[1] for y in rendered.staff_lines]
+    assert np.allclose(located.staff_lines, truth, atol=1.0)
