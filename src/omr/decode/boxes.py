@@ -7,7 +7,13 @@ from typing import Sequence
 import numpy as np
 
 from omr.decode.decoded import Decoded
-from omr.decode.geometry import StaffGeometry, find_staff_lines, row_profile, staff_from_box
+from omr.decode.geometry import (
+    StaffGeometry,
+    estimate_staff_space,
+    find_staff_lines,
+    median_row_profile,
+    staff_from_box,
+)
 from omr.music import SymbolicNote
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 
@@ -41,12 +47,21 @@ def notes_from_boxes(
 
 def _staff(boxes: list[Box], image: np.ndarray | None) -> StaffGeometry | None:
     staves = [box for box in boxes if box.label == "staff"]
-    if staves:
-        best = max(staves, key=lambda box: box.score)
-        return staff_from_box(best.xyxy[1], best.xyxy[3])
-    if image is not None:
-        return find_staff_lines(row_profile(image))
-    return None
+    from_box = staff_from_box(*max(staves, key=lambda box: box.score).xyxy[1::2]) if staves else None
+    if image is None:
+        return from_box
+    # Pitch needs the lines to within a quarter staff space, finer than a staff box's edges (mAP@0.75 is far
+    # below mAP@0.5): read the lines from the image, and keep the box only to say where, or when there is none.
+    try:
+        staff_space = estimate_staff_space(image)
+    except ValueError:
+        return from_box
+    from_image = find_staff_lines(median_row_profile(image), staff_space)
+    if from_image is None:
+        return from_box
+    if from_box is not None and abs(from_image.lines[2] - from_box.lines[2]) > 1.5 * from_box.staff_space:
+        return from_box  # the image's strongest five lines are not the detected staff
+    return from_image
 
 
 def _centre(box: Box) -> tuple[float, float]:
