@@ -14,7 +14,7 @@ from omr.decode.geometry import estimate_staff_space, find_staff_lines, ink_mask
 
 ROOM_ABOVE_BELOW = 6.0  # staff spaces between the outer lines and the crop's top/bottom (128 px at 8 px per space)
 ROOM_LEFT_RIGHT = 2.0  # staff spaces before the staff's start and after its end
-MIN_STAFF_LENGTH = 8.0  # staff spaces; shorter five-line combs are not taken for a staff
+MIN_STAFF_LENGTH = 4.0  # staff spaces; shorter five-line combs are not taken for a staff (a one-note v02 staff is ~6)
 MIN_LINE_COVERAGE = 0.6  # fraction of the staff's length over which its five lines are ink (on average)
 MAX_SPACE_INK = 0.5  # the spaces' middle rows may hold at most this much of the lines' ink (noteheads, stems)
 

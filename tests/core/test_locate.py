@@ -83,3 +83,10 @@ def test_thin_grey_engraved_staff_lines_are_found_without_turning_the_image(rend
     assert located.angle == 0.0
     truth = [y - located.origin[1] for y in rendered.staff_lines]
     assert np.allclose(located.staff_lines, truth, atol=1.0)
+
+
+def test_a_one_note_staff_is_still_a_staff():
+    single = render_staff(staff_from_notes([SymbolicNote("G", 4)]))
+    located = locate_staff(single.image)
+    truth = [y - located.origin[1] for y in single.staff_lines]
+    assert np.allclose(located.staff_lines, truth, atol=1.0)
