@@ -1,4 +1,4 @@
-"""A tiny rendered dataset (v02-like: several notes, accidentals, varying widths) shared by this folder's tests."""
+"""Fixtures shared across test folders: a tiny rendered dataset (v02-like: several notes, accidentals, varying widths)."""
 
 from __future__ import annotations
 
