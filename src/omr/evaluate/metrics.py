@@ -169,6 +169,12 @@ def vector_micro_f1(probabilities: Sequence[np.ndarray], truth: Sequence[Sequenc
     return _micro_f1(predicted, np.array(truth, dtype=bool).reshape(len(truth), -1))
 
 
+def _class_pixels(class_map: np.ndarray, class_names: Sequence[str], name: str) -> np.ndarray:
+    """Boolean map of one class's pixels; all False when the map's class list lacks it."""
+    names = list(class_names)
+    return class_map == names.index(name) if name in names else np.zeros(class_map.shape, dtype=bool)
+
+
 def notehead_iou(
     predicted: Sequence[np.ndarray],
     truth: Sequence[np.ndarray],
@@ -179,11 +185,10 @@ def notehead_iou(
     _check(predicted, truth)
     intersection = union = 0
     for p, t in zip(predicted, truth):
-        p_heads = {name: p == list(predicted_classes).index(name) for name in NOTEHEAD_CLASSES if name in predicted_classes}
-        t_heads = {name: t == list(true_classes).index(name) for name in NOTEHEAD_CLASSES if name in true_classes}
-        empty = np.zeros(t.shape, dtype=bool)
-        intersection += sum(int((p_heads.get(n, empty) & t_heads.get(n, empty)).sum()) for n in NOTEHEAD_CLASSES)
-        union += int((np.logical_or.reduce([*p_heads.values(), empty]) | np.logical_or.reduce([*t_heads.values(), empty])).sum())
+        p_heads = [_class_pixels(p, predicted_classes, name) for name in NOTEHEAD_CLASSES]
+        t_heads = [_class_pixels(t, true_classes, name) for name in NOTEHEAD_CLASSES]
+        intersection += sum(int((ph & th).sum()) for ph, th in zip(p_heads, t_heads))
+        union += int((np.logical_or.reduce(p_heads) | np.logical_or.reduce(t_heads)).sum())
     return _ratio(intersection, union, 1.0)
 
 
@@ -197,8 +202,8 @@ def staff_iou(
     _check(predicted, truth)
     intersection = union = 0
     for p, t in zip(predicted, truth):
-        p_line = p == list(predicted_classes).index("staff_line") if "staff_line" in predicted_classes else False
-        t_line = t == list(true_classes).index("staff_line")
+        p_line = _class_pixels(p, predicted_classes, "staff_line")
+        t_line = _class_pixels(t, true_classes, "staff_line")
         intersection += int(np.sum(p_line & t_line))
         union += int(np.sum(p_line | t_line))
     return _ratio(intersection, union, 1.0)
