@@ -17,8 +17,11 @@ from omr.decode.geometry import (
 from omr.music import SymbolicNote
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 
-# Two notehead boxes overlapping more than this are one head seen twice (e.g. as filled and as hollow).
-DUPLICATE_IOU = 0.5
+# Our staves are monophonic (one voice, no chords), so two heads closer than this many staff spaces in x are one
+# head seen twice (as filled and as hollow, or shifted), or a head and a look-alike beside it (an accidental's
+# body 1 space to its left): the more confident one stays. Consecutive notes are at least a head (1.3 spaces) plus
+# a gap apart: 3 spaces in our renderer, about 3.5 in Verovio's tightest spacing.
+MIN_HEAD_SPACING = 1.5
 
 
 def notes_from_boxes(
@@ -31,7 +34,7 @@ def notes_from_boxes(
     staff = _staff(kept, image)
     if staff is None:
         return Decoded(notes=(), staff_lines=None)
-    heads = _unique_heads([box for box in kept if box.label in DURATION_OF_NOTEHEAD])
+    heads = _one_head_per_column([box for box in kept if box.label in DURATION_OF_NOTEHEAD], staff.staff_space)
     heads.sort(key=lambda box: _centre(box)[0])
     alters = _attach_accidentals(heads, [box for box in kept if box.label in ACCIDENTAL_ALTER], staff.staff_space)
     notes = []
@@ -69,21 +72,13 @@ def _centre(box: Box) -> tuple[float, float]:
     return (x0 + x1) / 2.0, (y0 + y1) / 2.0
 
 
-def _iou(a: Box, b: Box) -> float:
-    ax0, ay0, ax1, ay1 = a.xyxy
-    bx0, by0, bx1, by1 = b.xyxy
-    w = max(0.0, min(ax1, bx1) - max(ax0, bx0))
-    h = max(0.0, min(ay1, by1) - max(ay0, by0))
-    inter = w * h
-    union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def _unique_heads(heads: list[Box]) -> list[Box]:
-    """Class-agnostic non-maximum suppression: one head per place, the most confident class wins."""
+def _one_head_per_column(heads: list[Box], staff_space: float) -> list[Box]:
+    """Non-maximum suppression along x, class-agnostic: the most confident head of each place wins."""
     kept: list[Box] = []
+    reach = MIN_HEAD_SPACING * staff_space
     for box in sorted(heads, key=lambda b: -b.score):
-        if all(_iou(box, other) <= DUPLICATE_IOU for other in kept):
+        x = _centre(box)[0]
+        if all(abs(x - _centre(other)[0]) >= reach for other in kept):
             kept.append(box)
     return kept
 
