@@ -96,3 +96,33 @@ def test_anchors_keep_their_pixel_size_whatever_the_image_width():
         assert torch.allclose(sizes, torch.tensor([10.0, 8.0]))
         assert anchors.shape[0] == 16 * width // 8
         assert torch.allclose(anchors[0], torch.tensor([4 - 5.0, 4 - 4.0, 4 + 5.0, 4 + 4.0]))
+
+
+@pytest.mark.parametrize("head", ["column", "width_pool", "spatial_max", "global_avg"])
+def test_every_regression_head_gives_52_logits_for_any_image_size(head):
+    config = dataclasses.replace(TINY, regression=dataclasses.replace(TINY.regression, head=head))
+    model = build_model("regression", config).eval()
+    for height, width in ((128, 96), (160, 256)):  # the staff canvas, and a taller image the column head pools
+        images = torch.ones(2, 1, height, width)
+        valid = torch.ones_like(images, dtype=torch.bool)
+        valid[1, ..., width // 2 :] = False  # the second image is half padding
+        with torch.no_grad():
+            logits = model(images, valid)
+        assert logits.shape == (2, 52) and torch.isfinite(logits).all()
+
+
+def test_column_head_ignores_padded_columns():
+    # The max over columns must skip padding: padding drawn as pure ink would otherwise dominate it.
+    config = dataclasses.replace(TINY, regression=dataclasses.replace(TINY.regression, head="column"))
+    torch.manual_seed(0)
+    model = build_model("regression", config).eval()
+    images = torch.ones(1, 1, 128, 256)
+    valid = torch.zeros_like(images, dtype=torch.bool)
+    valid[..., :64] = True
+    with torch.no_grad():
+        blank = model(images, valid)
+        images[..., 160:] = 0.0  # ink far right, in the padding
+        inked = model(images, valid)
+        unmasked = model(images, torch.ones_like(valid))
+    torch.testing.assert_close(blank, inked, atol=1e-3, rtol=0)  # only the receptive field reaches across
+    assert (inked - unmasked).abs().max() > 0.05  # 50x the cross-talk above

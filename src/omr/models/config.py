@@ -21,7 +21,9 @@ class RegressionModelConfig:
     # (keeps where a notehead sits relative to the staff); global_avg: the seed's pooled vector -> linear head.
     # width_pool: max over the width of a stride-8 map keeps a height profile (where heads and staff lines sit),
     # 1-D convolutions along the height turn it into 52 logits per row, max over rows.
-    head: Literal["width_pool", "spatial_max", "global_avg"] = "width_pool"
+    # column: each stride-8 column's whole height (staff and heads, rows kept apart) -> 52 logits per column, max
+    # over the valid columns; a column holds at most one note, so notes of one image never mix in a feature.
+    head: Literal["column", "width_pool", "spatial_max", "global_avg"] = "width_pool"
     hidden_channels: int = 64
     pool_sharpness: float = 0.0  # spatial_max: 0 = hard max, r > 0 = log-mean-exp with sharpness r (smooth max)
     # Staff normalisation: train on (and recognize from) images mapped to staff space 8 with the middle line on the

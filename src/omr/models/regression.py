@@ -9,6 +9,10 @@ from torch.nn import functional as F
 from omr.models.config import ModelConfig
 from omr.models.encoder import build_encoder
 from omr.music import PITCH_VECTOR_SIZE
+from omr.samples import STAFF_CANVAS_HEIGHT
+
+# The column head's height in feature rows: the staff canvas (128 px) at stride 8. Other heights are pooled to it.
+COLUMN_ROWS = STAFF_CANVAS_HEIGHT // 8
 
 
 class RegressionModel(nn.Module):
@@ -28,7 +32,7 @@ class RegressionModel(nn.Module):
         self.head_kind = head_config.head
         self.pool_sharpness = head_config.pool_sharpness
         hidden = head_config.hidden_channels
-        if self.head_kind in ("spatial_max", "width_pool"):
+        if self.head_kind in ("spatial_max", "width_pool", "column"):
             # Deepest map (context: staff + note) added into the one above it (finer vertical position), FPN-like.
             fine = self.encoder.out_channels[-2]
             self.lateral_deep = nn.Sequential(nn.Conv2d(channels, hidden, 1), nn.BatchNorm2d(hidden), nn.ReLU(inplace=True))
@@ -39,6 +43,11 @@ class RegressionModel(nn.Module):
                 nn.ReLU(inplace=True),
                 nn.Conv2d(hidden, PITCH_VECTOR_SIZE, kernel_size=1),
             )
+            if self.head_kind == "column":
+                self.head = nn.Sequential(
+                    nn.Conv1d(hidden * COLUMN_ROWS, 2 * hidden, 3, padding=1), nn.BatchNorm1d(2 * hidden),
+                    nn.ReLU(inplace=True), nn.Conv1d(2 * hidden, PITCH_VECTOR_SIZE, 1),
+                )
             if self.head_kind == "width_pool":
                 self.head = nn.Sequential(
                     nn.Conv2d(hidden, hidden, kernel_size=3, padding=1), nn.BatchNorm2d(hidden), nn.ReLU(inplace=True)
@@ -56,9 +65,11 @@ class RegressionModel(nn.Module):
         levels = self.encoder(1.0 - images)
         if valid is None:
             valid = torch.ones_like(images, dtype=torch.bool)
-        if self.head_kind in ("spatial_max", "width_pool"):
+        if self.head_kind in ("spatial_max", "width_pool", "column"):
             fine = self.lateral_fine(levels[-2])
             features = fine + F.interpolate(self.lateral_deep(levels[-1]), size=fine.shape[-2:], mode="nearest")
+            if self.head_kind == "column":
+                return self._column_logits(features, valid, images)
             logits = self.head(features)
             cell_valid = _cell_valid(valid, images, logits)
             if self.head_kind == "width_pool":
@@ -78,6 +89,15 @@ class RegressionModel(nn.Module):
         weights = _cell_valid(valid, images, features).float()
         pooled = (features * weights).sum(dim=(-2, -1)) / weights.sum(dim=(-2, -1)).clamp_min(1.0)
         return self.head(pooled)
+
+
+    def _column_logits(self, features: torch.Tensor, valid: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
+        if features.shape[-2] != COLUMN_ROWS:
+            features = F.adaptive_avg_pool2d(features, (COLUMN_ROWS, features.shape[-1]))
+        batch, channels, rows, width = features.shape
+        logits = self.head(features.reshape(batch, channels * rows, width))  # B x 52 x columns
+        column_valid = _cell_valid(valid, images, features).any(dim=-2)  # B x 1 x columns
+        return logits.masked_fill(~column_valid, torch.finfo(logits.dtype).min).amax(dim=-1)
 
 
 def _cell_valid(valid: torch.Tensor, images: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
