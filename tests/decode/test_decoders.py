@@ -60,16 +60,16 @@ def test_low_scoring_boxes_are_dropped_and_duplicate_heads_merged():
 
 def test_boxes_keep_one_head_per_column_but_notes_a_gap_apart():
     # Staff space 8: a weaker head 1 space left of a stronger one (an accidental taken for a head) is dropped; a
-    # head 2 spaces away is a note of its own, however weak.
+    # head 3 spaces away is a note of its own, however weak.
     boxes = [
         STAFF_BOX,
         head("notehead_filled", 40, 48, score=0.3),
         head("notehead_filled", 48, 36, score=0.9),
-        head("notehead_filled", 64, 44, score=0.25),
+        head("notehead_filled", 72, 44, score=0.25),
     ]
     decoded = notes_from_boxes(boxes, score_threshold=0.2)
     assert names(decoded) == ["B4", "G4"]
-    assert [n.x for n in decoded.notes] == [48.0, 64.0]
+    assert [n.x for n in decoded.notes] == [48.0, 72.0]
 
 
 def test_boxes_without_staff_use_the_image_row_profile():
