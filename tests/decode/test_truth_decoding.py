@@ -21,7 +21,7 @@ FALLBACK = {
     "v01": {"min_notes": 2, "max_notes": 2, "note_types": ["quarter"], "stem_directions": ["up"], "width": 128},
     "v01_3notes": {"min_notes": 3, "max_notes": 3, "note_types": ["quarter"], "stem_directions": ["up"], "width": 128},
     "v02": {"accidental_probability": 0.3, "stem_directions": ["up", "down"]},
-    "long": {"min_notes": 20, "max_notes": 32, "accidental_probability": 0.3, "clef": True, "barlines": True,
+    "long": {"min_notes": 20, "max_notes": 32, "accidental_probability": 0.3, "clef_probability": 1.0, "barlines": True,
              "staff_space": 11.0, "line_thickness": 2.0, "height": 176},
 }
 

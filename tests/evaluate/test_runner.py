@@ -19,7 +19,7 @@ from omr.samples import MASK_CLASSES, Box
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
 FALLBACK = {
     "v01": {"min_notes": 2, "max_notes": 2, "note_types": ["quarter"], "stem_directions": ["up"], "width": 128},
-    "long": {"min_notes": 20, "max_notes": 32, "accidental_probability": 0.3, "clef": True, "barlines": True,
+    "long": {"min_notes": 20, "max_notes": 32, "accidental_probability": 0.3, "clef_probability": 1.0, "barlines": True,
              "staff_space": 11.0, "line_thickness": 2.0, "height": 176},
 }
 CONFIG = RecognizeConfig()

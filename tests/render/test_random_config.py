@@ -67,7 +67,7 @@ def test_params_yaml_datasets_build_and_match_the_contract():
     assert set(configs["v01_3notes"].splits) == set(configs["long"].splits) == {"test"}
     v01 = configs["v01"]
     assert (v01.min_notes, v01.max_notes, v01.note_types, v01.stem_directions, v01.accidental_probability,
-            v01.clef) == (2, 2, ("quarter",), ("up",), 0.0, False)
+            v01.clef_probability) == (2, 2, ("quarter",), ("up",), 0.0, 0.0)
     assert configs["v01_3notes"].min_notes == configs["v01_3notes"].max_notes == 3
-    assert configs["long"].clef and configs["long"].barlines and configs["long"].staff_space != 8
+    assert configs["long"].clef_probability == 1.0 and configs["long"].barlines and configs["long"].staff_space != 8
     assert (configs["v02"].min_notes, configs["v02"].max_notes) == (1, 16)

@@ -9,7 +9,7 @@ from omr.samples import MASK_CLASSES, NOTEHEAD_CLASSES
 
 CLASS = {name: index for index, name in enumerate(MASK_CLASSES)}
 BUSY = RandomConfig(min_notes=8, max_notes=12, note_types=("quarter", "half"), stem_directions=("up", "down", "auto"),
-                    accidental_probability=0.6, accidentals=("sharp", "flat", "natural"), clef=True, barlines=True)
+                    accidental_probability=0.6, accidentals=("sharp", "flat", "natural"), clef_probability=1.0, barlines=True)
 LONG_STYLE = dict(staff_space=11.0, line_thickness=1.5, height=160)
 
 
@@ -165,3 +165,25 @@ def test_note_builder_refuses_an_incomplete_note():
 def test_note_refuses_an_accidental_that_contradicts_its_alter():
     with pytest.raises(ValueError, match="sharp"):
         Note("F", 4, "quarter", -1, "sharp")
+
+
+def test_key_signature_prints_its_accidentals_without_changing_the_notes():
+    notes = (Note("F", 5), Note("C", 5))
+    plain = render_staff(Staff(notes, clef=True), RenderStyle())
+    keyed = render_staff(Staff(notes, clef=True, key_signature=3), RenderStyle())
+    flats = render_staff(Staff(notes, clef=True, key_signature=-2), RenderStyle())
+    assert [b.label for b in keyed.boxes].count("sharp") == 3 and [b.label for b in flats.boxes].count("flat") == 2
+    assert [(n.step, n.octave, n.alter) for n in keyed.notes] == [(n.step, n.octave, n.alter) for n in plain.notes]
+    # The first sharp sits on the top line (F5), left of every head, and the heads move right to make room.
+    first_sharp = next(b for b in keyed.boxes if b.label == "sharp")
+    assert abs((first_sharp.xyxy[1] + first_sharp.xyxy[3]) / 2 - keyed.staff_lines[0]) < 2
+    assert first_sharp.xyxy[2] < keyed.notes[0].x and keyed.notes[0].x > plain.notes[0].x
+
+
+def test_random_staves_get_clefs_and_keys_at_the_configured_rate():
+    config = RandomConfig(clef_probability=0.5, key_signature_max=4)
+    staves = [config.random(np.random.default_rng(seed)) for seed in range(200)]
+    clefs = sum(staff.clef for staff in staves)
+    assert 70 < clefs < 130
+    assert all(staff.key_signature == 0 for staff in staves if not staff.clef)
+    assert {staff.key_signature for staff in staves if staff.clef} == set(range(-4, 5))

@@ -8,6 +8,7 @@ import numpy as np
 
 from omr.decode.decoded import Decoded
 from omr.decode.geometry import (
+    ACCIDENTAL_REACH,
     StaffGeometry,
     estimate_staff_space,
     find_staff_lines,
@@ -93,8 +94,8 @@ def _attach_accidentals(heads: list[Box], accidentals: list[Box], staff_space: f
         for index, head in enumerate(heads):
             hx, hy = _centre(head)
             dx = hx - ax
-            # Accidentals sit left of their head, within ~3 staff spaces; a flat's box centre is above its head.
-            if 0 < dx <= 3.5 * staff_space and abs(hy - ay) <= 2.0 * staff_space:
+            # Accidentals sit left of their head; a flat's box centre is above its head.
+            if 0 < dx <= ACCIDENTAL_REACH * staff_space and abs(hy - ay) <= 2.0 * staff_space:
                 candidates.append((dx + abs(hy - ay), index))
         if candidates:
             distance, index = min(candidates)

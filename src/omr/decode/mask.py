@@ -8,7 +8,7 @@ import numpy as np
 
 from omr.decode.components import Component, components
 from omr.decode.decoded import Decoded
-from omr.decode.geometry import StaffGeometry, class_row_profile, find_staff_lines, row_profile
+from omr.decode.geometry import ACCIDENTAL_REACH, StaffGeometry, class_row_profile, find_staff_lines, row_profile
 from omr.music import SymbolicNote
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD
 
@@ -113,7 +113,7 @@ def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component]
             candidates = []
             for index, head in enumerate(heads):
                 hx, hy = head.centre
-                if 0 < hx - ax <= 3.5 * space and abs(hy - ay) <= 2.0 * space:
+                if 0 < hx - ax <= ACCIDENTAL_REACH * space and abs(hy - ay) <= 2.0 * space:
                     candidates.append((hx - ax + abs(hy - ay), index))
             if candidates:
                 index = min(candidates)[1]

@@ -10,6 +10,13 @@ from omr.render.glyphs import GLYPH_WIDTH, NOTEHEAD_HALF_WIDTH, Sprite, place_gl
 from omr.render.score import Staff
 
 NOTEHEAD_OF_TYPE = {"quarter": "notehead_filled", "half": "notehead_hollow"}
+# Treble-clef staff positions of a key signature's accidentals, in the order engravers print them.
+KEY_SHARP_POSITIONS = (8, 5, 9, 6, 3, 7, 4)  # F5 C5 G5 D5 A4 E5 B4
+KEY_FLAT_POSITIONS = (4, 7, 3, 6, 2, 5, 1)  # B4 E5 A4 D5 G4 C5 F4
+KEY_ACCIDENTAL_ADVANCE = 0.1  # spaces between a key signature's glyphs
+# Free space after a key signature: its last glyph sits >= 3 spaces left of the first head's centre, beyond the
+# decoders' reach for a note's own accidental (which sits <= 1.5 spaces left of its head).
+KEY_SIGNATURE_GAP = 2.0
 # Where the tilted head's right (left) edge meets a stem up (down): slightly above (below) the head's centre.
 STEM_ATTACH = 0.05
 
@@ -67,6 +74,8 @@ def _horizontal_positions(staff: Staff, style: RenderStyle) -> tuple[list[float 
     """x of each accidental (None: none), each notehead centre, each barline, and where the content ends."""
     s = style.staff_space
     x = style.margin * s + (3.4 * s if staff.clef else 1.0 * s)
+    if staff.key_signature:
+        x = _key_signature_x(staff.key_signature, x, s)[-1] + KEY_SIGNATURE_GAP * s
     accidental_x, head_x, barline_x = [], [], []
     barlines = set(staff.barlines_after)
     for index, note in enumerate(staff.notes):
@@ -82,6 +91,21 @@ def _horizontal_positions(staff: Staff, style: RenderStyle) -> tuple[list[float 
             barline_x.append(x - style.note_gap * s / 2)
             x += 0.5 * s
     return accidental_x, head_x, barline_x, x - style.note_gap * s + 1.0 * s
+
+
+def _key_signature_x(key_signature: int, start: float, s: float) -> list[float]:
+    """Centres of a key signature's glyphs starting at `start`, then (last item) where the signature ends."""
+    kind = "sharp" if key_signature > 0 else "flat"
+    advance = (GLYPH_WIDTH[kind] + KEY_ACCIDENTAL_ADVANCE) * s
+    return [start + (index + 0.5) * advance for index in range(abs(key_signature))] + [start + abs(key_signature) * advance]
+
+
+def _key_signature_elements(key_signature: int, start: float, bottom_y: float, s: float) -> list[Element]:
+    kind = "sharp" if key_signature > 0 else "flat"
+    positions = KEY_SHARP_POSITIONS if key_signature > 0 else KEY_FLAT_POSITIONS
+    centres = _key_signature_x(key_signature, start, s)[:-1]
+    return [Element(kind, kind, (place_glyph(kind, x, staff_position_y(position, bottom_y, s), s),))
+            for x, position in zip(centres, positions)]
 
 
 def _image_width(content_end: float, style: RenderStyle) -> int:
@@ -109,6 +133,9 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
                                                      for y in staff_lines))]
     if staff.clef:
         elements.append(Element("clef", "clef", (place_glyph("clef", staff_start + 0.4 * s, bottom_y - s, s),)))
+    if staff.key_signature:
+        key_start = staff_start + (3.4 * s if staff.clef else 1.0 * s)
+        elements.extend(_key_signature_elements(staff.key_signature, key_start, bottom_y, s))
     notes = []
     for note, acc_x, x in zip(staff.notes, accidental_x, head_x):
         position = note.staff_position

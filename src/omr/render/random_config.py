@@ -34,7 +34,8 @@ class RandomConfig:
     stem_directions: tuple[str, ...] = ("auto",)  # drawn per note from these; auto = the usual rule
     accidental_probability: float = 0.0
     accidentals: tuple[str, ...] = ("sharp", "flat")
-    clef: bool = False
+    clef_probability: float = 0.0  # each staff starts with a treble clef with this chance (1.0: always)
+    key_signature_max: int = 0  # a staff with a clef gets a key signature of -max..max (flats < 0 < sharps), uniform
     barlines: bool = False
     beats_per_measure: int = 4  # quarter = 1 beat; a barline after each full measure and at the end
     staff_space: float = 8.0
@@ -61,6 +62,10 @@ class RandomConfig:
         self._check_choices("accidentals", self.accidentals, ACCIDENTALS)
         if not 0.0 <= self.accidental_probability <= 1.0:
             raise ConfigError(f"accidental_probability: must be in 0..1, got {self.accidental_probability}")
+        if not 0.0 <= self.clef_probability <= 1.0:
+            raise ConfigError(f"clef_probability: must be in 0..1, got {self.clef_probability}")
+        if not 0 <= self.key_signature_max <= 7:
+            raise ConfigError(f"key_signature_max: must be in 0..7, got {self.key_signature_max}")
         if self.beats_per_measure < 1:
             raise ConfigError(f"beats_per_measure: must be >= 1, got {self.beats_per_measure}")
         try:
@@ -99,7 +104,17 @@ class RandomConfig:
             alter = ALTER_OF_ACCIDENTAL[accidental] if accidental else 0
             notes.append(Note(step, octave, self.note_types[int(u_type * len(self.note_types))], alter, accidental,
                               self.stem_directions[int(u_stem * len(self.stem_directions))]))
-        return Staff(tuple(notes), clef=self.clef, barlines_after=self._barlines(notes) if self.barlines else ())
+        clef, key_signature = self._preamble(rng)
+        return Staff(tuple(notes), clef=clef, barlines_after=self._barlines(notes) if self.barlines else (),
+                     key_signature=key_signature)
+
+    def _preamble(self, rng: np.random.Generator) -> tuple[bool, int]:
+        """Clef and key signature; nothing is drawn from `rng` where the config leaves no choice, so datasets made
+        before these knobs existed (clef always or never, no key signatures) come out the same."""
+        clef = self.clef_probability >= 1.0 or (self.clef_probability > 0.0 and rng.random() < self.clef_probability)
+        if not clef or self.key_signature_max == 0:
+            return clef, 0
+        return clef, int(rng.integers(-self.key_signature_max, self.key_signature_max + 1))
 
     def _barlines(self, notes: list[Note]) -> tuple[int, ...]:
         after, beats = [], 0

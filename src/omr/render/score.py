@@ -60,13 +60,18 @@ class Note:
 
 @dataclass(frozen=True)
 class Staff:
-    """One five-line staff: optional treble clef, notes left to right, barlines after the given note indices."""
+    """One five-line staff: optional treble clef and key signature, notes left to right, barlines after the given
+    note indices. key_signature: n > 0 sharps, n < 0 flats, printed after the clef at their usual places. Notes are
+    labelled as written (an accidental only where a note prints one), so a key signature never changes a label."""
 
     notes: tuple[Note, ...]
     clef: bool = False
     barlines_after: tuple[int, ...] = ()
+    key_signature: int = 0
 
     def __post_init__(self) -> None:
+        if not -7 <= self.key_signature <= 7:
+            raise ValueError(f"key_signature must be -7..7 (flats < 0 < sharps), got {self.key_signature}")
         for index in self.barlines_after:
             if not 0 <= index < len(self.notes):
                 raise ValueError(f"barline after note {index}: the staff has {len(self.notes)} notes")
