@@ -60,6 +60,7 @@ def _run(args: argparse.Namespace, name: str) -> TrainRun:
     train_config = build_config(TrainConfig, section(params, train_key), train_key)
     try:
         train_config.check_loss(args.approach, train_key)
+        train_config.steps_for(args.regime, train_key)
     except ValueError as error:
         raise ConfigError(str(error)) from error
     model_config = build_config(ModelConfig, section(params, "model"), "model")

@@ -85,12 +85,18 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
             try:
                 return _coerce(option, value, key)
             except ConfigError as error:
-                errors.append(str(error))
-        raise ConfigError(errors[0])
+                errors.append((_same_shape(option, value), str(error)))
+        # Report the option the value was evidently meant as (a mapping for dict[...]), else the first.
+        raise ConfigError(max(errors, key=lambda e: e[0])[1])
     if origin is Literal:
         if value not in args:
             raise ConfigError(f"params.yaml: {key}: expected one of {list(args)}, got {value!r}")
         return value
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"params.yaml: {key}: expected a mapping, got {value!r}")
+        key_hint, value_hint = args
+        return {_coerce(key_hint, k, key): _coerce(value_hint, v, f"{key}.{k}") for k, v in value.items()}
     if origin is tuple:
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"params.yaml: {key}: expected a list, got {value!r}")
@@ -119,3 +125,13 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
             raise ConfigError(f"params.yaml: {key}: expected a string, got {value!r}")
         return value
     raise TypeError(f"build_config cannot handle the type {hint!r} of {key}")
+
+
+def _same_shape(hint: Any, value: Any) -> bool:
+    """Whether `value` has the container kind of `hint` (mapping vs list vs scalar)."""
+    origin = typing.get_origin(hint)
+    if origin is dict or dataclasses.is_dataclass(hint):
+        return isinstance(value, Mapping)
+    if origin is tuple:
+        return isinstance(value, (list, tuple))
+    return not isinstance(value, (Mapping, list, tuple))

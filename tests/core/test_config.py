@@ -65,3 +65,24 @@ def test_load_params_reports_malformed_yaml(tmp_path):
     bad.write_text("a: [1, 2\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_params(bad)
+
+
+def test_step_budgets_are_one_number_or_one_per_regime():
+    from omr.train import TrainConfig
+
+    shared = build_config(TrainConfig, {"loss": "ssd", "steps": 40}, "train.detection")
+    per_regime = build_config(TrainConfig, {"loss": "ssd", "steps": {"v01": 40, "v02_aug": 90}}, "train.detection")
+    assert shared.steps_for("v02_aug", "train.detection") == 40
+    assert per_regime.steps_for("v02_aug", "train.detection") == 90
+    with pytest.raises(ValueError, match=r"train.detection.steps: no budget for regime 'v01_aug'"):
+        per_regime.steps_for("v01_aug", "train.detection")
+    with pytest.raises(ConfigError, match=r"train.detection.steps.v01: expected an integer"):
+        build_config(TrainConfig, {"loss": "ssd", "steps": {"v01": "many"}}, "train.detection")
+
+
+def test_crop_width_is_refused_for_the_regression():
+    from omr.train import TrainConfig
+
+    config = build_config(TrainConfig, {"loss": "smoothed_bce", "crop_width": 128}, "train.regression")
+    with pytest.raises(ValueError, match=r"train.regression.crop_width: must be null"):
+        config.check_loss("regression", "train.regression")

@@ -87,3 +87,23 @@ def test_scale_jitter_keeps_a_one_pixel_line_and_its_mask_on_the_same_row(factor
     centre = float((ink * torch.arange(len(ink))).sum() / ink.sum())
     rows = torch.nonzero(out["mask"][:, 10]).flatten().float()
     assert abs(float(rows.mean()) - centre) <= 0.5
+
+
+def test_width_crop_cuts_between_symbols_and_drops_the_boxes_outside(tiny_dataset):
+    torch.manual_seed(0)
+    samples = [s for s in load_split(tiny_dataset, "train") if s.image.shape[-1] > 64]
+    assert samples, "the tiny dataset needs staves wider than the crop"
+    dataset = SampleDataset(samples, build_augmentation("none", crop_width=48))
+    staff_label = DETECTION_CLASSES.index("staff") + 1
+    cropped_some = False
+    for _ in range(4):
+        for sample, item in zip(samples, dataset):
+            width = item["image"].shape[-1]
+            cropped_some |= width < sample.image.shape[-1]
+            assert item["mask"].shape[-1] == width
+            original = {tuple(round(v, 3) for v in (b[2] - b[0], b[3] - b[1])) for b in sample.boxes.tolist()}
+            for box, label in zip(item["boxes"].tolist(), item["labels"].tolist()):
+                if label != staff_label:  # every symbol box is whole: its size is one of the original sizes
+                    assert tuple(round(v, 3) for v in (box[2] - box[0], box[3] - box[1])) in original
+            assert staff_label in item["labels"].tolist()
+    assert cropped_some

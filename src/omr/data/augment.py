@@ -21,17 +21,20 @@ _FILL = {tv_tensors.Image: 255, tv_tensors.Mask: 0, "others": 0}
 INK_THRESHOLD = 160  # uint8 grey below which a pixel is ink (anti-aliased edges included)
 
 
-def build_augmentation(name: str, staff_normalize: bool = False) -> Callable[[dict], dict]:
+def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int | None = None) -> Callable[[dict], dict]:
     """The named preset: `none` (uint8 -> float only) or `ssd` (photometric, zoom-out, ink-safe crop, scale, ...).
 
     staff_normalize: after the geometric transforms, map every sample so its staff (from the `staff` box, which
     followed the image) has the training staff space with its middle line on the centre of a 128-row canvas (what
     omr.recognize does to an image from its staff lines); small residual jitter mimics that estimate's error.
+    crop_width: last, cut a random window about this wide out of wider images, between symbols (not for the
+    regression: a window's pitch vector is not the image's).
     """
     to_float = v2.ToDtype({tv_tensors.Image: torch.float32, "others": None}, scale=True)
     normalize = [StaffNormalize(scale_jitter=0.04, shift_jitter=1)] if staff_normalize else []
+    crop = [RandomWidthCrop(crop_width), v2.SanitizeBoundingBoxes(min_size=1.0)] if crop_width else []
     if name == "none":  # no jitter: `none` means the training images as rendered (normalising them is the identity)
-        return v2.Compose([*([StaffNormalize()] if staff_normalize else []), to_float])
+        return v2.Compose([*([StaffNormalize()] if staff_normalize else []), *crop, to_float])
     if name == "ssd":
         return v2.Compose(
             [
@@ -41,6 +44,7 @@ def build_augmentation(name: str, staff_normalize: bool = False) -> Callable[[di
                 RandomScale(0.75, 1.4),
                 *normalize,
                 v2.RandomApply([v2.RandomRotation(degrees=2.0, fill=_FILL)], p=0.3),
+                *crop,
                 to_float,
                 v2.RandomApply([v2.GaussianBlur(kernel_size=3, sigma=(0.1, 0.9))], p=0.3),
                 v2.RandomApply([v2.GaussianNoise(sigma=0.04)], p=0.3),
@@ -88,6 +92,40 @@ class InkSafeCrop(v2.Transform):
         bottom = int(torch.randint(y1, height + 1, ()))
         right = int(torch.randint(x1, width + 1, ()))
         return {"top": top, "left": left, "height": bottom - top, "width": right - left}
+
+    def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
+        return self._call_kernel(F.crop, inpt, **params)
+
+
+class RandomWidthCrop(v2.Transform):
+    """A random window about `width` px wide (full height) of images wider than that; narrower ones pass unchanged.
+    Its edges move outwards to the nearest gap between symbols, so no head, accidental, clef or barline is cut
+    (their boxes stay exact) and only the staff box, which spans the image, is clipped to the window.
+    A step's cost grows with the batch's width, so cropping buys more steps for the same time on wide staves."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        if width < 32:
+            raise ValueError(f"crop_width: must be >= 32 px, got {width}")
+        self.width = width
+
+    def make_params(self, flat_inputs: list[Any]) -> dict[str, Any]:
+        height, width = _image_of(flat_inputs).shape[-2:]
+        if width <= self.width:
+            return {"top": 0, "left": 0, "height": height, "width": width}
+        left = int(torch.randint(0, width - self.width + 1, ()))
+        right = left + self.width
+        symbols = [box for inpt in flat_inputs if isinstance(inpt, tv_tensors.BoundingBoxes)
+                   for box in inpt.tolist() if box[2] - box[0] <= 2.5 * (box[3] - box[1])]  # not the staff box
+        # Right to left (left to right): a box the moving edge reaches next is visited after the one that moved it.
+        for x0, _, x1, _ in sorted(symbols, key=lambda box: -box[0]):
+            if x0 < left < x1:
+                left = int(x0)
+        for x0, _, x1, _ in sorted(symbols, key=lambda box: box[2]):
+            if x0 < right < x1:
+                right = int(x1) + 1
+        left, right = max(0, left), min(width, right)
+        return {"top": 0, "left": left, "height": height, "width": right - left}
 
     def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
         return self._call_kernel(F.crop, inpt, **params)

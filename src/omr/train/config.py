@@ -18,21 +18,15 @@ class RegimeConfig:
 
     dataset: str
     augmentation: Literal["none", "ssd"] = "none"
-    # Scales train.<approach>.steps: v02 staffs are several times wider than v01's, so a step costs several times
-    # more; the factor keeps every training inside the time budget with the same per-approach settings.
-    step_factor: float = 1.0
-
-    def __post_init__(self) -> None:
-        if self.step_factor <= 0:
-            raise ValueError(f"step_factor: must be > 0, got {self.step_factor}")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """One approach's optimisation settings; `steps` is the budget (optimizer steps, not epochs)."""
+    """One approach's optimisation settings; `steps` is the budget (optimizer steps, not epochs): one number for
+    every regime, or one per regime, since a step's cost and the steps needed differ per approach and regime."""
 
     loss: str
-    steps: int = 300
+    steps: int | dict[str, int] = 300
     batch_size: int = 8
     lr: float = 3e-3
     weight_decay: float = 1e-4
@@ -44,6 +38,8 @@ class TrainConfig:
     seed: int = 0
     threads: int = 2  # torch intra-op threads on CPU
     workers: int = 0  # DataLoader worker processes (0: load in the training process)
+    # segmentation/detection: train on random windows about this wide, cut between symbols (None: whole images)
+    crop_width: int | None = None
     # regression only
     threshold: float = 0.5  # probability above which a pitch counts as present (validation)
     smoothing_sigma: float = 0.5  # smoothed_bce: Gaussian width along the pitch axis, in pitch positions
@@ -51,15 +47,31 @@ class TrainConfig:
     positive_weight: float = 10.0  # weighted_mse: weight of the 1-entries (the seed's class balance)
 
     def __post_init__(self) -> None:
-        for name in ("steps", "batch_size", "val_batch_size", "log_every", "threads"):
+        steps = self.steps.values() if isinstance(self.steps, dict) else [self.steps]
+        if not steps or min(steps) < 1:
+            raise ValueError(f"steps: every budget must be >= 1, got {self.steps}")
+        for name in ("batch_size", "val_batch_size", "log_every", "threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
+        if self.crop_width is not None and self.crop_width < 32:
+            raise ValueError(f"crop_width: must be >= 32 px or null, got {self.crop_width}")
         if self.lr <= 0:
             raise ValueError(f"lr: must be > 0, got {self.lr}")
         if not 0 <= self.warmup < 1:
             raise ValueError(f"warmup: must be in [0, 1), got {self.warmup}")
 
+    def steps_for(self, regime: str, key: str) -> int:
+        """The step budget of one regime; the error names the params key when the mapping lacks it."""
+        if not isinstance(self.steps, dict):
+            return self.steps
+        if regime not in self.steps:
+            raise ValueError(f"params.yaml: {key}.steps: no budget for regime {regime!r} (has {sorted(self.steps)})")
+        return self.steps[regime]
+
     def check_loss(self, approach: str, key: str) -> None:
-        """The loss must be one the approach knows; the error names the params key."""
+        """The loss (and crop_width) must suit the approach; the error names the params key."""
         if self.loss not in LOSSES[approach]:
             raise ValueError(f"params.yaml: {key}.loss: expected one of {list(LOSSES[approach])}, got {self.loss!r}")
+        if self.crop_width is not None and approach == "regression":
+            raise ValueError(f"params.yaml: {key}.crop_width: must be null for the regression (a window's pitch "
+                             "vector is not the image's)")

@@ -57,10 +57,7 @@ def train(run: TrainRun) -> TrainResult:
     """Train one model to its step budget, keeping the checkpoint with the best primary validation metric."""
     config = run.train_config
     config.check_loss(run.approach, f"train.{run.approach}")
-    if run.regime_config.step_factor != 1.0:
-        steps = max(1, round(config.steps * run.regime_config.step_factor))
-        val_every = max(1, round(config.val_every * run.regime_config.step_factor)) if config.val_every else 0
-        config = dataclasses.replace(config, steps=steps, val_every=val_every)
+    config = dataclasses.replace(config, steps=config.steps_for(run.regime, f"train.{run.approach}"))
     torch.set_num_threads(config.threads)
     # torchvision's v2 transforms and the DataLoader workers draw from torch's global generator.
     torch.manual_seed(config.seed)
@@ -77,7 +74,7 @@ def train(run: TrainRun) -> TrainResult:
     generator = torch.Generator().manual_seed(config.seed)
     loader = DataLoader(
         SampleDataset(train_samples, build_augmentation(
-            run.regime_config.augmentation, run.model_config.staff_normalized(run.approach))),
+            run.regime_config.augmentation, run.model_config.staff_normalized(run.approach), config.crop_width)),
         batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in train_samples], config.batch_size, generator),
         collate_fn=collate,
         num_workers=config.workers,
