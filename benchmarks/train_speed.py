@@ -1,7 +1,7 @@
 """Training speed per approach: images/second and the share of step time spent waiting for data (target < 10%).
 
 Usage: .venv/bin/python benchmarks/train_speed.py [--dataset data/datasets/v02] [--augmentation ssd] [--steps 20]
-Uses params.yaml `model` and `train.<approach>` (batch size, threads, workers), like the train stage.
+Uses params.yaml `model` and `train.<approach>` (batch size, threads, workers, crop_width), like the train stage.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def measure(approach: str, dataset: Path, augmentation: str, steps: int, params:
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr)
     samples = load_split(dataset, "train")
     sampler = WidthBucketSampler([s.image.shape[-1] for s in samples], config.batch_size, torch.Generator().manual_seed(0))
-    loader = DataLoader(SampleDataset(samples, build_augmentation(augmentation)), batch_sampler=sampler,
+    # The same transforms as the train stage: staff normalisation (regression) and crop windows from params.
+    transform = build_augmentation(augmentation, model_config.staff_normalized(approach), config.crop_width)
+    loader = DataLoader(SampleDataset(samples, transform), batch_sampler=sampler,
                         collate_fn=collate, num_workers=config.workers, persistent_workers=config.workers > 0)
     batches = iter(loader)
     wait = total = 0.0

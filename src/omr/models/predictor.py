@@ -58,7 +58,7 @@ class Predictor:
         size = padded_size(max(h for h, _ in sizes), max(w for _, w in sizes))
         tensors, valid = [], []
         for image, (height, width) in zip(images, sizes):
-            tensor = torch.from_numpy(np.ascontiguousarray(image)).float().div_(255.0).unsqueeze(0)
+            tensor = torch.from_numpy(image.astype(np.float32)).div_(255.0).unsqueeze(0)  # a copy: inputs may be read-only
             tensors.append(pad_image(tensor, size, fill=1.0))
             region = torch.zeros((1, *size), dtype=torch.bool)
             region[:, :height, :width] = True
