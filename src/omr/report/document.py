@@ -158,9 +158,9 @@ def report_markdown(
     out += ["Regression is scored on sets: it predicts which white keys occur, not their order, repeats, accidentals",
             "or durations, so its `note_*` metrics compare an ascending list with the true sequence and its targets",
             "use `set_exact_match` / `set_micro_f1`. On `long` the image is used whole (rescaled to an 8 px staff space):",
-            "the encoder runs fully convolutionally over the whole width and the head's global pool keeps, for each",
-            "white key, the evidence of its best place anywhere on the staff, so one long staff becomes one 52-key set",
-            "covering all of its 20-32 notes; order and repeats cannot be recovered from it.", ""]
+            "the encoder runs fully convolutionally over the whole width, the head scores the 52 white keys in every",
+            "8 px column, and the maximum over the columns keeps, for each key, its best place anywhere on the staff,",
+            "so one long staff becomes one 52-key set covering all of its 20-32 notes; order and repeats are lost.", ""]
     out += ["## Transfer matrices (note F1; regression: set F1)", ""]
     for approach in APPROACHES:
         out += [matrix_table(results, approach, datasets, headline_metric(approach)), ""]
