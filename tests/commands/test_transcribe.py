@@ -110,6 +110,7 @@ def _write(tmp_path, name, data):
         ("corrupt_model", "not a readable checkpoint"),
         ("other_approach", "is a detection model, not segmentation"),
         ("no_staff", "no staff found"),
+        ("bad_threshold", "--score-threshold: must be in (0, 1)"),
     ],
 )
 def test_bad_input_gives_one_line_error_and_writes_nothing(tmp_path, image_path, detection_checkpoint, capsys, case, message):
@@ -124,6 +125,8 @@ def test_bad_input_gives_one_line_error_and_writes_nothing(tmp_path, image_path,
         model = _write(tmp_path, "corrupt.pt", b"\x00not a checkpoint" * 10)
     elif case == "other_approach":
         extra = ["--approach", "segmentation"]
+    elif case == "bad_threshold":
+        extra = ["--score-threshold", "1.5"]
     elif case == "no_staff":
         image = tmp_path / "blank.png"
         Image.new("L", (300, 200), 255).save(image)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from omr.io import atomic_write_bytes
 from omr.locate import NoStaffFound
+from omr.recognize import RecognizeConfig
 from omr.transcription import read_image, transcribe
 
 APPROACHES = ("segmentation", "regression", "detection")
@@ -20,9 +21,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--approach", choices=APPROACHES, help="refuse a model of another approach")
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the output files (default: .)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
+    # The defaults are params.yaml's `decode` values, which the evaluation uses (chosen on v02 val).
+    parser.add_argument("--score-threshold", type=float, default=0.35,
+                        help="detection: boxes scoring less are not notes (default: 0.35)")
+    parser.add_argument("--vector-threshold", type=float, default=0.5,
+                        help="regression: white keys below this probability are not notes (default: 0.5)")
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        config = RecognizeConfig(score_threshold=args.score_threshold, vector_threshold=args.vector_threshold)
+    except ValueError as error:  # its message names the params key; here the option is meant
+        raise ValueError(str(error).replace("params.yaml: decode.", "--").replace("_", "-")) from error
     images = {}
     for path in args.images:
         if path.stem in images:
@@ -37,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     lines = []
     for stem, (path, image) in images.items():
         try:
-            transcription = transcribe(predictor, image)
+            transcription = transcribe(predictor, image, config)
         except NoStaffFound as error:
             raise ValueError(f"{path}: no staff found ({error})") from error
         lines.append(f"{path.name}: {transcription.text() or '(no notes found)'}")
