@@ -29,10 +29,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = RecognizeConfig(score_threshold=args.score_threshold, vector_threshold=args.vector_threshold)
-    except ValueError as error:  # its message names the params key; here the option is meant
-        raise ValueError(str(error).replace("params.yaml: decode.", "--").replace("_", "-")) from error
+    for option, value in (("--score-threshold", args.score_threshold), ("--vector-threshold", args.vector_threshold)):
+        if not 0 < value < 1:
+            raise ValueError(f"{option}: must be in (0, 1), got {value}")
+    config = RecognizeConfig(score_threshold=args.score_threshold, vector_threshold=args.vector_threshold)
     images = {}
     for path in args.images:
         if path.stem in images:

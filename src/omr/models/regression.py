@@ -90,7 +90,6 @@ class RegressionModel(nn.Module):
         pooled = (features * weights).sum(dim=(-2, -1)) / weights.sum(dim=(-2, -1)).clamp_min(1.0)
         return self.head(pooled)
 
-
     def _column_logits(self, features: torch.Tensor, valid: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
         if features.shape[-2] != COLUMN_ROWS:
             features = F.adaptive_avg_pool2d(features, (COLUMN_ROWS, features.shape[-1]))

@@ -73,7 +73,7 @@ class Layout:
 def _horizontal_positions(staff: Staff, style: RenderStyle) -> tuple[list[float | None], list[float], list[float], float]:
     """x of each accidental (None: none), each notehead centre, each barline, and where the content ends."""
     s = style.staff_space
-    x = style.margin * s + (3.4 * s if staff.clef else 1.0 * s)
+    x = _preamble_start(staff, style)
     if staff.key_signature:
         x = _key_signature_x(staff.key_signature, x, s)[-1] + KEY_SIGNATURE_GAP * s
     accidental_x, head_x, barline_x = [], [], []
@@ -91,6 +91,12 @@ def _horizontal_positions(staff: Staff, style: RenderStyle) -> tuple[list[float 
             barline_x.append(x - style.note_gap * s / 2)
             x += 0.5 * s
     return accidental_x, head_x, barline_x, x - style.note_gap * s + 1.0 * s
+
+
+def _preamble_start(staff: Staff, style: RenderStyle) -> float:
+    """x where what follows the clef begins: the key signature, else the first note."""
+    s = style.staff_space
+    return style.margin * s + (3.4 * s if staff.clef else 1.0 * s)
 
 
 def _key_signature_x(key_signature: int, start: float, s: float) -> list[float]:
@@ -134,8 +140,7 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
     if staff.clef:
         elements.append(Element("clef", "clef", (place_glyph("clef", staff_start + 0.4 * s, bottom_y - s, s),)))
     if staff.key_signature:
-        key_start = staff_start + (3.4 * s if staff.clef else 1.0 * s)
-        elements.extend(_key_signature_elements(staff.key_signature, key_start, bottom_y, s))
+        elements.extend(_key_signature_elements(staff.key_signature, _preamble_start(staff, style), bottom_y, s))
     notes = []
     for note, acc_x, x in zip(staff.notes, accidental_x, head_x):
         position = note.staff_position
