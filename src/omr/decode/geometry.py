@@ -157,18 +157,17 @@ def find_staff_lines(profile: np.ndarray, staff_space: float | None = None) -> S
     # A line between two rows still scores fully: each row holds the max of itself and its two neighbours.
     padded = np.pad(profile, 1)
     peaks = np.maximum(np.maximum(padded[:-2], padded[2:]), profile)
-    combs = []
-    for space in np.arange(0.85 * staff_space, 1.15 * staff_space + 1e-9, 0.125):
-        tops = np.arange(0.0, height - 1 - 4 * space, 0.25)
-        combs.append(tops[:, None] + space * np.arange(5)[None, :])
-    combs = np.concatenate(combs) if combs else np.empty((0, 5))
-    if combs.size == 0:
+    # Coarse to fine: whole rows and quarter spaces first (a 3-row peak cannot slip between them), then quarter rows
+    # and eighth spaces around the best coarse comb; 8 times fewer combs than the fine grid everywhere.
+    coarse = _best_comb(peaks, np.arange(0.85 * staff_space, 1.15 * staff_space + 1e-9, 0.25),
+                        lambda space: np.arange(0.0, height - 1 - 4 * space, 1.0))
+    if coarse is None:
         return None
-    teeth = np.interp(combs, np.arange(height, dtype=np.float64), peaks)
-    score = teeth.min(axis=1) + 0.2 * teeth.mean(axis=1)  # every one of the five lines must be present
-    index = int(np.argmax(score))
-    best_score, best = float(score[index]), combs[index]
-    if best is None or best_score <= 0:
+    top, space = coarse[1][0], coarse[1][1] - coarse[1][0]
+    fine = _best_comb(peaks, np.arange(space - 0.25, space + 0.25 + 1e-9, 0.125),
+                      lambda s: np.arange(max(0.0, top - 1.0), min(top + 1.0, height - 1 - 4 * s) + 1e-9, 0.25))
+    best_score, best = fine if fine is not None and fine[0] >= coarse[0] else coarse
+    if best_score <= 0:
         return None
     # +0.5: row r spans [r, r+1), so a line's centre in continuous pixel coordinates (as boxes and labels use).
     refined = tuple(_centroid(profile, y, max(1.0, staff_space / 4.0)) + 0.5 for y in best)
@@ -176,6 +175,18 @@ def find_staff_lines(profile: np.ndarray, staff_space: float | None = None) -> S
         return StaffGeometry(refined)
     except ValueError:
         return None
+
+
+def _best_comb(peaks: np.ndarray, spaces: np.ndarray, tops_for) -> tuple[float, np.ndarray] | None:
+    """(score, five line rows) of the best comb over the given spaces and each space's top rows."""
+    combs = [tops[:, None] + space * np.arange(5)[None, :] for space in spaces if (tops := tops_for(space)).size]
+    if not combs:
+        return None
+    combs = np.concatenate(combs)
+    teeth = np.interp(combs, np.arange(peaks.size, dtype=np.float64), peaks)
+    score = teeth.min(axis=1) + 0.2 * teeth.mean(axis=1)  # every one of the five lines must be present
+    index = int(np.argmax(score))
+    return float(score[index]), combs[index]
 
 
 def _centroid(profile: np.ndarray, y: float, radius: float) -> float:
