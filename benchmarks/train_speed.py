@@ -1,12 +1,16 @@
 """Training speed per approach: images/second and the share of step time spent waiting for data (target < 10%).
 
 Usage: .venv/bin/python benchmarks/train_speed.py [--dataset data/datasets/v02] [--augmentation ssd] [--steps 20]
-Uses params.yaml `model` and `train.<approach>` (batch size, threads, workers, crop_width), like the train stage.
+                                                 [--loaders 0/2,1/1,1/2]
+Uses params.yaml `model` and `train.<approach>` (batch size, threads, workers, crop_width), like the train stage;
+--loaders measures other DataLoader workers/torch threads pairs instead (on 2 cores a worker process competes with
+the model's threads: the share of waiting falls, but images/s may fall too).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import tempfile
 import time
 import warnings
@@ -62,6 +66,7 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=Path("data/datasets/v02"))
     parser.add_argument("--augmentation", default="ssd")
     parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--loaders", help="comma-separated workers/threads pairs, e.g. 0/2,1/1 (default: params)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     params = load_params()
@@ -72,10 +77,16 @@ def main() -> None:
         dataset = Path(tempfile.mkdtemp()) / "v02"
         write_dataset(dataset, DatasetConfig(accidental_probability=0.35, stem_directions=("up", "down"), seed=2, train=256, val=8))
     print(f"dataset {dataset} augmentation {args.augmentation} encoder {section(params, 'model.encoder')}")
-    print(f"{'approach':<14}{'images/s':>10}{'data wait':>11}")
+    print(f"{'approach':<14}{'workers':>8}{'threads':>8}{'images/s':>10}{'data wait':>11}")
     for approach in ("segmentation", "regression", "detection"):
-        speed, wait = measure(approach, dataset, args.augmentation, args.steps, params)
-        print(f"{approach:<14}{speed:>10.1f}{wait:>10.1%}")
+        own = section(params, f"train.{approach}")
+        pairs = [tuple(int(v) for v in pair.split("/")) for pair in args.loaders.split(",")] if args.loaders else [
+            (own.get("workers", 0), own.get("threads", 2))]
+        for workers, threads in pairs:
+            setting = copy.deepcopy(params)
+            setting["train"][approach].update(workers=workers, threads=threads)
+            speed, wait = measure(approach, dataset, args.augmentation, args.steps, setting)
+            print(f"{approach:<14}{workers:>8}{threads:>8}{speed:>10.1f}{wait:>10.1%}", flush=True)
 
 
 if __name__ == "__main__":

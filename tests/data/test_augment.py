@@ -107,3 +107,22 @@ def test_width_crop_cuts_between_symbols_and_drops_the_boxes_outside(tiny_datase
                     assert tuple(round(v, 3) for v in (box[2] - box[0], box[3] - box[1])) in original
             assert staff_label in item["labels"].tolist()
     assert cropped_some
+
+
+def test_ssd_preset_with_a_crop_width_trains_on_windows_of_whole_heads(tiny_dataset):
+    """The ssd preset cuts a wider window first and the crop_width one last; neither may cut a notehead."""
+    torch.manual_seed(1)
+    samples = [s for s in load_split(tiny_dataset, "train") if s.image.shape[-1] > 96]
+    dataset = SampleDataset(samples, build_augmentation("ssd", crop_width=48))
+
+    def head_aspects(boxes, labels) -> list[float]:
+        return [float((b[2] - b[0]) / (b[3] - b[1])) for b, lab in zip(boxes, labels) if int(lab) in HEAD_LABELS]
+
+    rendered = head_aspects(samples[0].boxes, samples[0].labels)
+    narrower = 0
+    for _ in range(3):
+        for sample, item in zip(samples, dataset):
+            narrower += item["image"].shape[-1] < sample.image.shape[-1]
+            for aspect in head_aspects(item["boxes"], item["labels"]):  # a cut head would be a narrower box
+                assert min(rendered) * 0.85 <= aspect <= max(rendered) * 1.15
+    assert narrower >= len(samples)
