@@ -88,8 +88,13 @@ def mask_with_staff(width=120, height=80):
     return class_map
 
 
-def paint_head(class_map, name, x, y, rx=5, ry=4):
+def paint_head(class_map, name, x, y, rx=5, ry=4, stem="up"):
+    """An elliptic head and, unless stem is None, its 3-space stem (up on the right, down on the left)."""
     rows, cols = np.ogrid[: class_map.shape[0], : class_map.shape[1]]
+    if stem == "up":
+        class_map[max(0, y - 24) : y, x + rx - 1] = MASK_CLASSES.index("stem")
+    elif stem == "down":
+        class_map[y : y + 24, x - rx + 1] = MASK_CLASSES.index("stem")
     inside = ((cols - x) / rx) ** 2 + ((rows - y) / ry) ** 2 <= 1.0
     class_map[inside] = MASK_CLASSES.index(name)
 
@@ -97,11 +102,21 @@ def paint_head(class_map, name, x, y, rx=5, ry=4):
 def test_mask_decodes_heads_on_the_staff_class():
     class_map = mask_with_staff()
     paint_head(class_map, "notehead_filled", 20, 60)
-    class_map[30:60, 25] = MASK_CLASSES.index("stem")
-    paint_head(class_map, "notehead_hollow", 60, 40)
+    paint_head(class_map, "notehead_hollow", 60, 40, stem="down")
     decoded = notes_from_mask(class_map, MASK_CLASSES)
     assert names(decoded) == ["C4", "A4"]
     assert [n.duration for n in decoded.notes] == ["quarter", "half"]
+
+
+def test_mask_reads_no_note_from_a_head_shaped_blob_without_a_stem():
+    # What models trained on our renderer do with glyphs they never saw: a font's clef curl or a time signature's
+    # digit comes out as a head-sized notehead blob, with no stem, since quarter and half notes are the only heads.
+    class_map = mask_with_staff()
+    paint_head(class_map, "notehead_hollow", 20, 48, stem=None)
+    paint_head(class_map, "notehead_filled", 60, 40, stem="down")
+    paint_head(class_map, "notehead_filled", 95, 48, stem="up")
+    class_map[26:46, 99] = MASK_CLASSES.index("flat")  # the stem's first 2 spaces read as another class
+    assert names(notes_from_mask(class_map, MASK_CLASSES)) == ["A4", "F4"]
 
 
 def test_mask_splits_heads_that_touch():

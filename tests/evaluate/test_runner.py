@@ -55,8 +55,13 @@ class OraclePredictor:
     def _answer(self, image):
         label, mask, scale = self.truth[_key(image)]
         if self.approach == "segmentation":
+            # Each class where it covers any of a pixel, later classes over earlier (as rendered): a plain nearest
+            # resize would drop a 1 px stem, and the mask decoder only reads heads that have one.
             height, width = image.shape
-            class_map = np.asarray(Image.fromarray(mask).resize((width, height), Image.Resampling.NEAREST))
+            class_map = np.zeros((height, width), np.uint8)
+            for index in range(1, len(MASK_CLASSES)):
+                layer = Image.fromarray(np.where(mask == index, 255, 0).astype(np.uint8))
+                class_map[np.asarray(layer.resize((width, height), Image.Resampling.BOX)) > 0] = index
             return SegmentationOutput(class_map=class_map, class_names=MASK_CLASSES)
         if self.approach == "detection":
             return DetectionOutput(tuple(Box(b.label, tuple(v * scale for v in b.xyxy), 0.9) for b in label.boxes))

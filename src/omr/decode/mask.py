@@ -14,6 +14,7 @@ from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD
 
 HEAD_WIDTH_SPACES = 1.3  # a notehead is about 1.3 staff spaces wide and 1 high
 MIN_HEAD_AREA_SHARE = 0.25  # blobs smaller than this share of a head's area are noise
+STEM_SPACES = 3.5  # a stem's length from its head, in staff spaces
 
 
 def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np.ndarray | None = None) -> Decoded:
@@ -84,15 +85,18 @@ def _split_along(blob: Component, size: float, axis: int) -> list[Component]:
 
 
 def _is_head(head: Component, space: float, stem: np.ndarray) -> bool:
-    """A head is head-sized (a hollow ring has little area but a full box), or a smaller blob touching a stem."""
+    """A head is head-sized (a hollow ring has little area but a full box) or at least a quarter of that area, and
+    touches a stem: quarter and half notes have one, and the glyphs we never trained on that a model may read as
+    heads (a font's clef curl, a time signature's digits) have none."""
     x0, y0, x1, y1 = head.bbox
-    if x1 - x0 >= 0.6 * HEAD_WIDTH_SPACES * space and y1 - y0 >= 0.6 * space:
-        return True
     expected = HEAD_WIDTH_SPACES * space * space * 0.8  # ellipse area ~ pi/4 of its box
-    if head.area < MIN_HEAD_AREA_SHARE * expected:
+    head_sized = x1 - x0 >= 0.6 * HEAD_WIDTH_SPACES * space and y1 - y0 >= 0.6 * space
+    if not head_sized and head.area < MIN_HEAD_AREA_SHARE * expected:
         return False
-    reach = int(np.ceil(space / 2))
-    return bool(stem[max(0, y0 - reach) : y1 + reach, max(0, x0 - reach) : x1 + reach].any())
+    # Any stem pixel beside the head or along the stem's length (3.5 spaces) counts: where a stem crosses ledger
+    # lines or sits next to an accidental, a model may give its first pixels another class.
+    side, length = int(np.ceil(space / 2)), int(np.ceil(STEM_SPACES * space))
+    return bool(stem[max(0, y0 - length) : y1 + length, max(0, x0 - side) : x1 + side].any())
 
 
 def _duration(class_map: np.ndarray, names: list[str], head: Component) -> str:
