@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -23,7 +24,7 @@ class Component:
         """x0, y0, x1, y1 with exclusive ends."""
         return int(self.cols.min()), int(self.rows.min()), int(self.cols.max()) + 1, int(self.rows.max()) + 1
 
-    @property
+    @cached_property  # decoders ask for it once per pair of blobs they compare
     def centre(self) -> tuple[float, float]:
         """Mean pixel centre in continuous coordinates (pixel (r, c) spans [c, c+1) x [r, r+1))."""
         return float(self.cols.mean()) + 0.5, float(self.rows.mean()) + 0.5
