@@ -79,9 +79,9 @@ def main() -> None:
     print(f"dataset {dataset} augmentation {args.augmentation} encoder {section(params, 'model.encoder')}")
     print(f"{'approach':<14}{'workers':>8}{'threads':>8}{'images/s':>10}{'data wait':>11}")
     for approach in ("segmentation", "regression", "detection"):
-        own = section(params, f"train.{approach}")
+        own = build_config(TrainConfig, section(params, f"train.{approach}"), f"train.{approach}")
         pairs = [tuple(int(v) for v in pair.split("/")) for pair in args.loaders.split(",")] if args.loaders else [
-            (own.get("workers", 0), own.get("threads", 2))]
+            (own.workers, own.threads)]
         for workers, threads in pairs:
             setting = copy.deepcopy(params)
             setting["train"][approach].update(workers=workers, threads=threads)

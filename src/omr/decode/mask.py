@@ -14,7 +14,7 @@ from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD
 
 HEAD_WIDTH_SPACES = 1.3  # a notehead is about 1.3 staff spaces wide and 1 high
 MIN_HEAD_AREA_SHARE = 0.25  # blobs smaller than this share of a head's area are noise
-STEM_SPACES = 3.5  # a stem's length from its head, in staff spaces
+STEM_SPACES = 3.5  # a stem's length from its head in staff spaces: the engraving rule (and the renderer's default)
 
 
 def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np.ndarray | None = None) -> Decoded:
