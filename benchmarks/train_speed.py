@@ -17,13 +17,12 @@ import warnings
 from pathlib import Path
 
 import torch
-from torch.utils.data import DataLoader
 
 from omr.config import build_config, load_params, section
-from omr.data import SampleDataset, WidthBucketSampler, build_augmentation, collate, load_split
+from omr.data import load_split
 from omr.models import ModelConfig, build_model
 from omr.train import TrainConfig
-from omr.train.engine import _loss
+from omr.train.engine import _loss, training_loader
 from omr.train.losses import build_loss
 
 
@@ -36,11 +35,8 @@ def measure(approach: str, dataset: Path, augmentation: str, steps: int, params:
     loss_fn = build_loss(approach, config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr)
     samples = load_split(dataset, "train")
-    sampler = WidthBucketSampler([s.image.shape[-1] for s in samples], config.batch_size, torch.Generator().manual_seed(0))
-    # The same transforms as the train stage: staff normalisation (regression) and crop windows from params.
-    transform = build_augmentation(augmentation, model_config.staff_normalized(approach), config.crop_width)
-    loader = DataLoader(SampleDataset(samples, transform), batch_sampler=sampler,
-                        collate_fn=collate, num_workers=config.workers, persistent_workers=config.workers > 0)
+    # The train stage's loader: staff normalisation (regression), crop windows and loader processes from params.
+    loader = training_loader(approach, samples, augmentation, model_config, config, torch.Generator().manual_seed(0))
     batches = iter(loader)
     wait = total = 0.0
     for step in range(steps + 3):

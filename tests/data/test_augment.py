@@ -126,3 +126,35 @@ def test_ssd_preset_with_a_crop_width_trains_on_windows_of_whole_heads(tiny_data
             for aspect in head_aspects(item["boxes"], item["labels"]):  # a cut head would be a narrower box
                 assert min(rendered) * 0.85 <= aspect <= max(rendered) * 1.15
     assert narrower >= len(samples)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_small_rotation_turns_images_masks_and_boxes_as_torchvision_does(seed):
+    from torchvision import tv_tensors
+    from torchvision.transforms import v2
+    from torchvision.transforms.v2 import functional as F
+
+    from omr.data.augment import SmallRotation
+
+    torch.manual_seed(seed)
+    image = torch.randint(0, 256, (1, 128, 256), dtype=torch.uint8)
+    mask = torch.randint(0, 5, (128, 256), dtype=torch.uint8)
+    boxes = tv_tensors.BoundingBoxes(torch.tensor([[10.0, 20.0, 30.0, 28.0]]), format="XYXY", canvas_size=(128, 256))
+    rotation = SmallRotation(degrees=2.0)
+    params = rotation.make_params([tv_tensors.Image(image)])
+    angle, nearest = params["angle"], v2.InterpolationMode.NEAREST
+    assert 0.0 < abs(angle) <= 2.0
+    turned = rotation.transform(tv_tensors.Image(image), params)
+    assert (turned != F.rotate(image, angle, interpolation=nearest, fill=255)).float().mean() < 1e-3
+    turned_mask = rotation.transform(tv_tensors.Mask(mask), params)
+    assert (turned_mask != F.rotate(mask[None], angle, interpolation=nearest, fill=0)[0]).float().mean() < 1e-3
+    assert torch.allclose(rotation.transform(boxes, params), F.rotate(boxes, angle))
+
+
+def test_crops_leave_images_narrower_than_the_window_untouched(tiny_dataset):
+    from omr.data.augment import RandomWidthCrop
+
+    sample = load_split(tiny_dataset, "val")[0]
+    item = SampleDataset([sample])[0]
+    out = RandomWidthCrop(sample.image.shape[-1] + 10)(item)
+    assert out["image"] is item["image"] and out["boxes"] is item["boxes"]

@@ -1,3 +1,5 @@
+import pickle
+
 import torch
 from torchvision import tv_tensors
 
@@ -45,3 +47,22 @@ def test_load_split_caches_images_and_masks_as_uint8(tiny_dataset):
     assert first.pitch_vector.sum() == len({n.name for n in first.label.notes})
     item = SampleDataset(samples)[0]
     assert isinstance(item["boxes"], tv_tensors.BoundingBoxes) and len(item["boxes"]) == len(item["labels"])
+
+
+def test_a_batch_crosses_process_boundaries_whole():
+    """A DataLoader worker pickles each batch; small tensors travel inline and `valid` is rebuilt from the sizes."""
+    batch = collate([_item(128, 96), _item(120, 130)])
+    batch.boxes[0] = torch.tensor([[1.0, 2.0, 3.0, 4.0]])
+    batch.labels[0] = torch.tensor([2])
+    copy = pickle.loads(pickle.dumps(batch))
+    assert torch.equal(copy.images, batch.images) and torch.equal(copy.valid, batch.valid)
+    assert torch.equal(copy.masks, batch.masks) and copy.sizes == batch.sizes
+    assert all(torch.equal(a, b) for a, b in zip(copy.boxes, batch.boxes))
+    assert all(torch.equal(a, b) for a, b in zip(copy.labels, batch.labels))
+    assert torch.equal(copy.pitch_vectors, batch.pitch_vectors)
+
+
+def test_dataset_without_masks_serves_none(tiny_dataset):
+    samples = load_split(tiny_dataset, "val")
+    assert "mask" not in SampleDataset(samples, with_mask=False)[0]
+    assert collate([SampleDataset(samples, with_mask=False)[i] for i in range(2)]).masks is None

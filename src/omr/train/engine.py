@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -15,7 +16,8 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from omr.data import Batch, SampleDataset, WidthBucketSampler, build_augmentation, collate, load_split
+from omr.data import (Batch, SampleDataset, WidthBucketSampler, build_augmentation, build_batch_augmentation, collate,
+                      load_split)
 from omr.models import Checkpoint, ModelConfig, build_model, resolve_device, save_checkpoint
 from omr.models.checkpoint import read_checkpoint_data
 from omr.models.registry import DEFAULT_CLASS_NAMES
@@ -72,14 +74,8 @@ def train(run: TrainRun) -> TrainResult:
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scheduler = _schedule(optimizer, config)
     generator = torch.Generator().manual_seed(config.seed)
-    loader = DataLoader(
-        SampleDataset(train_samples, build_augmentation(
-            run.regime_config.augmentation, run.model_config.staff_normalized(run.approach), config.crop_width)),
-        batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in train_samples], config.batch_size, generator),
-        collate_fn=collate,
-        num_workers=config.workers,
-        persistent_workers=config.workers > 0,
-    )
+    loader = training_loader(run.approach, train_samples, run.regime_config.augmentation, run.model_config, config,
+                             generator)
     fingerprint = _fingerprint(run)
     step, best, elapsed = 0, None, 0.0
     if run.resume:
@@ -129,6 +125,20 @@ def train(run: TrainRun) -> TrainResult:
         live.end()
     run.state_path.unlink(missing_ok=True)
     return TrainResult(best=best or {}, seconds=seconds, data_wait_share=share)
+
+
+def training_loader(approach: str, samples: list, augmentation: str, model_config: ModelConfig,
+                    config: TrainConfig, generator: torch.Generator) -> DataLoader:
+    """Endless-epoch source of augmented batches of similar widths, with what the approach learns from."""
+    transform = build_augmentation(augmentation, model_config.staff_normalized(approach), config.crop_width,
+                                   sanitize_boxes=approach == "detection")
+    return DataLoader(
+        SampleDataset(samples, transform, with_mask=approach == "segmentation"),
+        batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in samples], config.batch_size, generator),
+        collate_fn=functools.partial(collate, transform=build_batch_augmentation(augmentation)),
+        num_workers=config.workers,
+        persistent_workers=config.workers > 0,
+    )
 
 
 def _loss(approach: str, model: torch.nn.Module, loss_fn, batch: Batch) -> torch.Tensor:
