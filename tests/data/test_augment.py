@@ -158,3 +158,23 @@ def test_crops_leave_images_narrower_than_the_window_untouched(tiny_dataset):
     item = SampleDataset([sample])[0]
     out = RandomWidthCrop(sample.image.shape[-1] + 10)(item)
     assert out["image"] is item["image"] and out["boxes"] is item["boxes"]
+
+
+def test_sanitizing_drops_degenerate_boxes_with_their_labels_as_torchvision_does():
+    from torchvision import tv_tensors
+    from torchvision.transforms import v2
+
+    from omr.data.augment import SanitizeBoxes
+
+    boxes = torch.tensor([[2.0, 2.0, 10.0, 9.0], [5.0, 5.0, 5.5, 12.0], [30.0, 1.0, 41.0, 8.0], [3.0, 3.0, 9.0, 3.0]])
+    item = {
+        "image": tv_tensors.Image(torch.zeros(1, 20, 40, dtype=torch.uint8)),
+        "boxes": tv_tensors.BoundingBoxes(boxes, format="XYXY", canvas_size=(20, 40)),
+        "labels": torch.tensor([1, 2, 3, 4]),
+        "pitch_vector": torch.zeros(52),
+    }
+    ours, theirs = SanitizeBoxes()(item), v2.SanitizeBoundingBoxes(min_size=1.0)(item)
+    assert ours["labels"].tolist() == theirs["labels"].tolist() == [1]
+    assert torch.equal(ours["boxes"], theirs["boxes"]) and isinstance(ours["boxes"], tv_tensors.BoundingBoxes)
+    whole = {**item, "boxes": tv_tensors.wrap(item["boxes"][:1], like=item["boxes"]), "labels": item["labels"][:1]}
+    assert SanitizeBoxes()(whole) is whole

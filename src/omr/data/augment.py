@@ -41,7 +41,7 @@ def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int
     normalize = [StaffNormalize(scale_jitter=0.04, shift_jitter=1)] if staff_normalize else []
     crop = [RandomWidthCrop(crop_width)] if crop_width else []
     if name == "none":  # no jitter: `none` means the training images as rendered (normalising them is the identity)
-        sanitize = [v2.SanitizeBoundingBoxes(min_size=1.0)] if crop_width and sanitize_boxes else []
+        sanitize = [SanitizeBoxes()] if crop_width and sanitize_boxes else []
         return v2.Compose([*([StaffNormalize()] if staff_normalize else []), *crop, *sanitize, to_float])
     if name == "ssd":
         # The first window only clips the staff box (symbols are never cut), so it needs no sanitising of its own.
@@ -60,7 +60,7 @@ def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int
                 v2.RandomApply([SmallRotation(degrees=2.0)], p=0.3),
                 *crop,
                 to_float,
-                *([v2.SanitizeBoundingBoxes(min_size=1.0)] if sanitize_boxes else []),
+                *([SanitizeBoxes()] if sanitize_boxes else []),
             ]
         )
     raise ValueError(f"unknown augmentation {name!r}; expected one of {list(AUGMENTATIONS)}")
@@ -73,6 +73,22 @@ def build_batch_augmentation(name: str) -> Callable[[Batch], Batch] | None:
     if name == "ssd":
         return BatchPhotometric()
     raise ValueError(f"unknown augmentation {name!r}; expected one of {list(AUGMENTATIONS)}")
+
+
+class SanitizeBoxes:
+    """v2.SanitizeBoundingBoxes(min_size=1) for our items (boxes under "boxes", theirs under "labels"), by its own
+    functional: the transform's generic input handling cost 0.2 ms per sample, which the detector waited for."""
+
+    def __init__(self, min_size: float = 1.0) -> None:
+        self.min_size = min_size
+
+    def __call__(self, item: dict) -> dict:
+        boxes = item["boxes"]
+        kept, valid = F.sanitize_bounding_boxes(boxes.as_subclass(torch.Tensor), format=boxes.format,
+                                                canvas_size=boxes.canvas_size, min_size=self.min_size)
+        if bool(valid.all()):
+            return item
+        return {**item, "boxes": tv_tensors.wrap(kept, like=boxes), "labels": item["labels"][valid]}
 
 
 def _image_of(flat_inputs: list[Any]) -> torch.Tensor:
