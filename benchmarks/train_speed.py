@@ -1,4 +1,5 @@
-"""Training speed per approach: images/second and the share of step time spent waiting for data (target < 10%).
+"""Training speed per approach: images/second, the share of step time spent waiting for data (target < 10%) and
+what preparing the batches costs per image (one thread, no network).
 
 Usage: .venv/bin/python benchmarks/train_speed.py [--dataset data/datasets/v02] [--augmentation ssd] [--steps 20]
                                                  [--loaders 0/2,1/1,1/2]
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import tempfile
 import time
 import warnings
@@ -57,6 +59,23 @@ def measure(approach: str, dataset: Path, augmentation: str, steps: int, params:
     return steps * config.batch_size / total, wait / total
 
 
+def preparation_cost(approach: str, dataset: Path, augmentation: str, params: dict, batches: int = 50) -> float:
+    """Milliseconds per image to make training batches (transforms, collate, batch transforms) in one thread, no
+    network: what an in-process loader adds to every step."""
+    config = build_config(TrainConfig, section(params, f"train.{approach}"), f"train.{approach}")
+    model_config = build_config(ModelConfig, section(params, "model"), "model")
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    samples = load_split(dataset, "train")
+    config = dataclasses.replace(config, workers=0)
+    loader = iter(training_loader(approach, samples, augmentation, model_config, config, torch.Generator().manual_seed(0)))
+    next(loader)
+    start = time.perf_counter()
+    for _ in range(batches):
+        next(loader)
+    return (time.perf_counter() - start) * 1000 / (batches * config.batch_size)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", type=Path, default=Path("data/datasets/v02"))
@@ -73,16 +92,17 @@ def main() -> None:
         dataset = Path(tempfile.mkdtemp()) / "v02"
         write_dataset(dataset, DatasetConfig(accidental_probability=0.35, stem_directions=("up", "down"), seed=2, train=256, val=8))
     print(f"dataset {dataset} augmentation {args.augmentation} encoder {section(params, 'model.encoder')}")
-    print(f"{'approach':<14}{'workers':>8}{'threads':>8}{'images/s':>10}{'data wait':>11}")
+    print(f"{'approach':<14}{'workers':>8}{'threads':>8}{'images/s':>10}{'data wait':>11}{'prep ms/img':>13}")
     for approach in ("segmentation", "regression", "detection"):
         own = build_config(TrainConfig, section(params, f"train.{approach}"), f"train.{approach}")
         pairs = [tuple(int(v) for v in pair.split("/")) for pair in args.loaders.split(",")] if args.loaders else [
             (own.workers, own.threads)]
+        prep = preparation_cost(approach, dataset, args.augmentation, params)
         for workers, threads in pairs:
             setting = copy.deepcopy(params)
             setting["train"][approach].update(workers=workers, threads=threads)
             speed, wait = measure(approach, dataset, args.augmentation, args.steps, setting)
-            print(f"{approach:<14}{workers:>8}{threads:>8}{speed:>10.1f}{wait:>10.1%}", flush=True)
+            print(f"{approach:<14}{workers:>8}{threads:>8}{speed:>10.1f}{wait:>10.1%}{prep:>13.2f}", flush=True)
 
 
 if __name__ == "__main__":
