@@ -63,16 +63,18 @@ def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int
                 *([SanitizeBoxes()] if sanitize_boxes else []),
             ]
         )
-    raise ValueError(f"unknown augmentation {name!r}; expected one of {list(AUGMENTATIONS)}")
+    raise _unknown(name)
 
 
 def build_batch_augmentation(name: str) -> Callable[[Batch], Batch] | None:
     """The named preset's photometric part, applied to collated batches (None: the preset has none)."""
-    if name == "none":
-        return None
-    if name == "ssd":
-        return BatchPhotometric()
-    raise ValueError(f"unknown augmentation {name!r}; expected one of {list(AUGMENTATIONS)}")
+    if name not in AUGMENTATIONS:
+        raise _unknown(name)
+    return BatchPhotometric() if name == "ssd" else None
+
+
+def _unknown(name: str) -> ValueError:
+    return ValueError(f"unknown augmentation {name!r}; expected one of {list(AUGMENTATIONS)}")
 
 
 class SanitizeBoxes:
@@ -101,7 +103,7 @@ def _image_of(flat_inputs: list[Any]) -> torch.Tensor:
 def _crop(transform: v2.Transform, inpt: Any, params: dict[str, Any]) -> Any:
     """F.crop, skipped when the window is the whole image (v1 staves are narrower than any window): a no-op crop
     still costs ~0.1 ms of dispatch per sample, which the network would wait for."""
-    if params.get("whole"):
+    if params["whole"]:
         return inpt
     return transform._call_kernel(F.crop, inpt, top=params["top"], left=params["left"], height=params["height"],
                                   width=params["width"])
@@ -125,7 +127,7 @@ class InkSafeCrop(v2.Transform):
         height, width = image.shape[-2:]
         if torch.rand(()) >= self.p:
             return _window(0, 0, height, width, (height, width))
-        # Plain tensors: each op on a tv_tensor pays for torch_function dispatch (a third of this method's cost).
+        # Plain tensors: each op on a tv_tensor pays for torch_function dispatch.
         ink = image.as_subclass(torch.Tensor)[0] < INK_THRESHOLD
         rows = torch.nonzero(ink.any(dim=1)).flatten()
         cols = torch.nonzero(ink.any(dim=0)).flatten()
@@ -184,9 +186,9 @@ class RandomWidthCrop(v2.Transform):
 
 
 class SmallRotation(v2.Transform):
-    """v2.RandomRotation(degrees, fill=paper) for images and masks, both sampled nearest as it does, at a third of
-    its cost: its sampling grid comes from a batched matrix product that alone took longer than our whole crop;
-    here the grid is two broadcast sums. Boxes go through torchvision's own rotate kernel."""
+    """v2.RandomRotation(degrees, fill=paper) for images and masks, both sampled nearest as it does, at half its
+    cost: its sampling grid comes from a batched matrix product (0.17 ms per call on this CPU); here the grid is two
+    broadcast sums. Boxes go through torchvision's own rotate kernel."""
 
     def __init__(self, degrees: float) -> None:
         super().__init__()
@@ -199,7 +201,7 @@ class SmallRotation(v2.Transform):
 
     def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
         if isinstance(inpt, (tv_tensors.Image, tv_tensors.Mask)):
-            fill = _FILL[tv_tensors.Image] if isinstance(inpt, tv_tensors.Image) else _FILL[tv_tensors.Mask]
+            fill = _FILL[tv_tensors.Image if isinstance(inpt, tv_tensors.Image) else tv_tensors.Mask]
             return tv_tensors.wrap(_sample_nearest(inpt.as_subclass(torch.Tensor), params["grid"], fill), like=inpt)
         if isinstance(inpt, tv_tensors.BoundingBoxes):
             return self._call_kernel(F.rotate, inpt, angle=params["angle"])

@@ -51,7 +51,7 @@ class Batch:
     def __getstate__(self) -> dict:
         """What a DataLoader worker sends: the small tensors as numpy arrays, pickled inline, and no `valid` (it
         follows from `sizes`). Each tensor that travels through shared memory costs the training process ~0.3 ms
-        to receive: a regression batch of 19 took 6.4 ms of its ~90 ms step (benchmarks/train_speed.py)."""
+        to receive: a regression batch of 19 took 6.4 ms of its ~90 ms step, 2.3 ms this way."""
         state = dict(self.__dict__)
         state.update(
             valid=None,

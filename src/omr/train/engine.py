@@ -129,7 +129,7 @@ def train(run: TrainRun) -> TrainResult:
 
 def training_loader(approach: str, samples: list, augmentation: str, model_config: ModelConfig,
                     config: TrainConfig, generator: torch.Generator) -> DataLoader:
-    """Endless-epoch source of augmented batches of similar widths, with what the approach learns from."""
+    """The training DataLoader: augmented batches of similar widths carrying what the approach learns from."""
     transform = build_augmentation(augmentation, model_config.staff_normalized(approach), config.crop_width,
                                    sanitize_boxes=approach == "detection")
     return DataLoader(
