@@ -1,20 +1,36 @@
-"""Symbolic music shared by every layer: pitches, the 52-key pitch vector, treble-clef staff positions.
+"""Symbolic music shared by every layer: events (notes and rests), pitches, clefs, keys, the 52-key pitch vector.
 
-Numpy-free and torch-free on purpose: render, decode and evaluate all import it.
+Numpy-free and torch-free on purpose: render, decode and evaluate all import it. The event fields follow CONTRACT.md:
+`step`/`octave` are the written pitch for the clef in force, `alter` the sounding alteration (key signature and
+earlier accidentals of the measure applied), `accidental` the glyph printed before the head (or None).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from fractions import Fraction
+from typing import Iterable, Sequence, Union
 
 STEPS = "CDEFGAB"
-DURATIONS = ("quarter", "half")
+DURATIONS = ("whole", "half", "quarter", "eighth", "16th", "32nd")  # longest first
+QUARTER_LENGTH = {"whole": Fraction(4), "half": Fraction(2), "quarter": Fraction(1), "eighth": Fraction(1, 2),
+                  "16th": Fraction(1, 4), "32nd": Fraction(1, 8)}
+BEAM_COUNT = {"eighth": 1, "16th": 2, "32nd": 3}  # flags or beams a stem carries (none for quarter and longer)
+ACCIDENTALS = ("sharp", "flat", "natural", "double-sharp", "double-flat")
+ALTER_OF_ACCIDENTAL = {"sharp": 1, "flat": -1, "natural": 0, "double-sharp": 2, "double-flat": -2}
+ACCIDENTAL_OF_ALTER = {1: "sharp", -1: "flat", 0: "natural", 2: "double-sharp", -2: "double-flat"}
+TIES = ("start", "stop", "continue")
+CLEFS = ("treble", "bass")
+TIME_SIGNATURES = ("2/4", "3/4", "4/4", "6/8", "3/8", "2/2", "C")
 PITCH_VECTOR_SIZE = 52  # white keys of an 88-key piano, A0 .. C8
 _A0_DIATONIC = 0 * 7 + STEPS.index("A")
-# Treble clef: staff position 0 is the bottom line (E4); each step up the scale is one position (half a staff space).
-_E4_DIATONIC = 4 * 7 + STEPS.index("E")
-ALTER_SIGNS = {-1: "b", 0: "", 1: "#"}
+# Staff position 0 is the bottom line; each step up the scale is one position (half a staff space).
+# Bottom line: E4 in treble clef, G2 in bass clef.
+_BOTTOM_LINE_DIATONIC = {"treble": 4 * 7 + STEPS.index("E"), "bass": 2 * 7 + STEPS.index("G")}
+ALTER_SIGNS = {-2: "bb", -1: "b", 0: "", 1: "#", 2: "##"}
+# Key signatures: the order in which sharps (flats) are added.
+SHARP_ORDER = "FCGDAEB"
+FLAT_ORDER = "BEADGCF"
 
 
 def diatonic_number(step: str, octave: int) -> int:
@@ -40,14 +56,21 @@ def pitch_from_index(index: int) -> tuple[str, int]:
     return STEPS[diatonic % 7], diatonic // 7
 
 
-def staff_position(step: str, octave: int) -> int:
-    """Treble-clef staff position: 0 = bottom line E4, 8 = top line F5, odd numbers are spaces."""
-    return diatonic_number(step, octave) - _E4_DIATONIC
+def _check_clef(clef: str) -> None:
+    if clef not in CLEFS:
+        raise ValueError(f"clef must be one of {list(CLEFS)}, got {clef!r}")
 
 
-def pitch_from_staff_position(position: int) -> tuple[str, int]:
-    """(step, octave) written at a treble-clef staff position."""
-    diatonic = position + _E4_DIATONIC
+def staff_position(step: str, octave: int, clef: str = "treble") -> int:
+    """Staff position: 0 = bottom line (treble E4, bass G2), 8 = top line, odd numbers are spaces."""
+    _check_clef(clef)
+    return diatonic_number(step, octave) - _BOTTOM_LINE_DIATONIC[clef]
+
+
+def pitch_from_staff_position(position: int, clef: str = "treble") -> tuple[str, int]:
+    """(step, octave) written at a staff position in the given clef."""
+    _check_clef(clef)
+    diatonic = position + _BOTTOM_LINE_DIATONIC[clef]
     return STEPS[diatonic % 7], diatonic // 7
 
 
@@ -56,9 +79,43 @@ def staff_position_y(position: float, bottom_line_y: float, staff_space: float) 
     return bottom_line_y - position * staff_space / 2.0
 
 
+def quarter_length(duration: str, dots: int = 0) -> Fraction:
+    """Length in quarter notes of a (dotted) duration: each dot adds half of what the previous value added."""
+    base = QUARTER_LENGTH[duration]
+    return base * (2 - Fraction(1, 2**dots))
+
+
+def measure_length(time: str | None) -> Fraction | None:
+    """Quarter notes per measure of a time signature ('3/4' -> 3, '6/8' -> 3, 'C' -> 4); None for no signature."""
+    if time is None:
+        return None
+    if time == "C":
+        return Fraction(4)
+    beats, _, unit = time.partition("/")
+    if not (beats.isdigit() and unit.isdigit() and int(unit) in (1, 2, 4, 8, 16, 32) and int(beats) > 0):
+        raise ValueError(f"time signature must look like 3/4, 6/8 or C, got {time!r}")
+    return Fraction(int(beats) * 4, int(unit))
+
+
+def key_alters(key_fifths: int) -> dict[str, int]:
+    """Alteration of each step under a key signature (-7..7, flats < 0): 2 -> {'F': 1, 'C': 1, others 0}."""
+    if not -7 <= key_fifths <= 7:
+        raise ValueError(f"key_fifths must be in -7..7, got {key_fifths}")
+    alters = dict.fromkeys(STEPS, 0)
+    order, sign = (SHARP_ORDER, 1) if key_fifths > 0 else (FLAT_ORDER, -1)
+    for step in order[: abs(key_fifths)]:
+        alters[step] = sign
+    return alters
+
+
+def _check_choice(what: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {list(allowed)}, got {value!r}")
+
+
 @dataclass(frozen=True)
 class SymbolicNote:
-    """One note as CONTRACT.md writes it: pitch as written, duration, and the notehead centre in pixels."""
+    """A note event (CONTRACT.md): written pitch, sounding alter, printed accidental, duration, dots, tie, centre."""
 
     step: str
     octave: int
@@ -66,14 +123,21 @@ class SymbolicNote:
     duration: str = "quarter"
     x: float = 0.0
     y: float = 0.0
+    accidental: str | None = None
+    dots: int = 0
+    tie: str | None = None
+
+    kind = "note"
 
     def __post_init__(self) -> None:
-        if self.step not in STEPS:
-            raise ValueError(f"note step must be one of {list(STEPS)}, got {self.step!r}")
-        if self.alter not in ALTER_SIGNS:
-            raise ValueError(f"note alter must be -1, 0 or 1, got {self.alter!r}")
-        if self.duration not in DURATIONS:
-            raise ValueError(f"note duration must be one of {list(DURATIONS)}, got {self.duration!r}")
+        _check_choice("note step", self.step, STEPS)
+        _check_choice("note alter", self.alter, ALTER_SIGNS)
+        _check_choice("note duration", self.duration, DURATIONS)
+        _check_choice("note dots", self.dots, (0, 1, 2))
+        if self.accidental is not None:
+            _check_choice("note accidental", self.accidental, ACCIDENTALS)
+        if self.tie is not None:
+            _check_choice("note tie", self.tie, TIES)
 
     @property
     def name(self) -> str:
@@ -82,12 +146,17 @@ class SymbolicNote:
 
     @property
     def spelled(self) -> str:
-        """Step + accidental + octave (e.g. 'F#4', 'Bb4')."""
+        """Step + sounding alteration + octave (e.g. 'F#4', 'Bb4')."""
         return f"{self.step}{ALTER_SIGNS[self.alter]}{self.octave}"
+
+    @property
+    def quarter_length(self) -> Fraction:
+        return quarter_length(self.duration, self.dots)
 
     def to_json(self) -> dict:
         # Spelled out instead of dataclasses.asdict (which deep-copies): dataset writing calls this per note.
-        return {"step": self.step, "octave": self.octave, "alter": self.alter, "duration": self.duration,
+        return {"kind": "note", "step": self.step, "octave": self.octave, "alter": self.alter,
+                "accidental": self.accidental, "duration": self.duration, "dots": self.dots, "tie": self.tie,
                 "x": self.x, "y": self.y}
 
     @classmethod
@@ -99,12 +168,147 @@ class SymbolicNote:
             duration=data.get("duration", "quarter"),
             x=float(data.get("x", 0.0)),
             y=float(data.get("y", 0.0)),
+            accidental=data.get("accidental"),
+            dots=int(data.get("dots", 0)),
+            tie=data.get("tie"),
         )
 
 
-def pitch_vector(notes: Iterable[SymbolicNote]) -> list[int]:
-    """Multi-hot 52-vector of the notes' white keys (accidentals, order and repeats are lost)."""
+@dataclass(frozen=True)
+class SymbolicRest:
+    """A rest event (CONTRACT.md): duration, dots and the glyph's centre in pixels."""
+
+    duration: str = "quarter"
+    dots: int = 0
+    x: float = 0.0
+    y: float = 0.0
+
+    kind = "rest"
+
+    def __post_init__(self) -> None:
+        _check_choice("rest duration", self.duration, DURATIONS)
+        _check_choice("rest dots", self.dots, (0, 1, 2))
+
+    @property
+    def quarter_length(self) -> Fraction:
+        return quarter_length(self.duration, self.dots)
+
+    def to_json(self) -> dict:
+        return {"kind": "rest", "duration": self.duration, "dots": self.dots, "x": self.x, "y": self.y}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SymbolicRest":
+        return cls(duration=data["duration"], dots=int(data.get("dots", 0)), x=float(data.get("x", 0.0)),
+                   y=float(data.get("y", 0.0)))
+
+
+Event = Union[SymbolicNote, SymbolicRest]
+
+
+def event_from_json(data: dict) -> Event:
+    """A note or rest from its CONTRACT JSON (a missing `kind` is a note, as in labels written before rests)."""
+    kind = data.get("kind", "note")
+    if kind == "note":
+        return SymbolicNote.from_json(data)
+    if kind == "rest":
+        return SymbolicRest.from_json(data)
+    raise ValueError(f"event kind must be 'note' or 'rest', got {kind!r}")
+
+
+def notes_of(events: Iterable[Event]) -> tuple[SymbolicNote, ...]:
+    """The events whose kind is note, in order."""
+    return tuple(event for event in events if event.kind == "note")
+
+
+def event_text(event: Event) -> str:
+    """Compact text of an event, as `omr render --notes` reads it: 'F#4:8.', 'r:4', 'E4:2~'."""
+    code = {"whole": "1", "half": "2", "quarter": "4", "eighth": "8", "16th": "16", "32nd": "32"}[event.duration]
+    dots = "." * event.dots
+    if event.kind == "rest":
+        return f"r:{code}{dots}"
+    tie = "~" if event.tie in ("start", "continue") else ""
+    return f"{event.spelled}:{code}{dots}{tie}"
+
+
+def sounding_alters(
+    pitches: Sequence[tuple[str, int, str | None]],
+    key_fifths: int = 0,
+    measure_numbers: Sequence[int] | None = None,
+    tied_from_previous: Sequence[bool] | None = None,
+) -> list[int]:
+    """Sounding alter of each written (step, octave, printed accidental), as a reader applies the rules.
+
+    The key signature alters every octave of its steps; a printed accidental holds for its step and octave until the
+    end of its measure (`measure_numbers`, one per note). Without measures (v01/v02) it holds for its note only.
+    A note tied from the previous one (same step and octave) keeps its alter, across a barline too.
+    """
+    key = key_alters(key_fifths)
+    alters, in_force, current = [], {}, None
+    for index, (step, octave, accidental) in enumerate(pitches):
+        if measure_numbers is None or measure_numbers[index] != current:
+            in_force = {}
+            current = None if measure_numbers is None else measure_numbers[index]
+        tied = bool(tied_from_previous and tied_from_previous[index]) and index > 0
+        if tied and accidental is None and pitches[index - 1][:2] == (step, octave):
+            alter = alters[-1]
+            if measure_numbers is not None and alter != in_force.get((step, octave), key[step]):
+                in_force[(step, octave)] = alter
+        elif accidental is not None:
+            alter = ALTER_OF_ACCIDENTAL[accidental]
+            if measure_numbers is not None:
+                in_force[(step, octave)] = alter
+        else:
+            alter = in_force.get((step, octave), key[step])
+        alters.append(alter)
+    return alters
+
+
+def printed_accidentals(
+    pitches: Sequence[tuple[str, int, int]],
+    key_fifths: int = 0,
+    measure_numbers: Sequence[int] | None = None,
+    tied_from_previous: Sequence[bool] | None = None,
+    courtesy: bool = True,
+) -> list[str | None]:
+    """The accidental a copyist prints before each (step, octave, sounding alter), or None.
+
+    A sign is printed where the alter differs from what the key and the measure so far imply. With `courtesy`, a
+    note whose step was altered in the previous measure, in that octave, and returns to the key's alter gets a
+    courtesy sign. A note tied from the previous one repeats its pitch and prints nothing (within or across a bar).
+    """
+    key = key_alters(key_fifths)
+    result: list[str | None] = []
+    in_force: dict[tuple[str, int], int] = {}
+    previous_measure: dict[tuple[str, int], int] = {}
+    current = None
+    for index, (step, octave, alter) in enumerate(pitches):
+        measure = None if measure_numbers is None else measure_numbers[index]
+        if measure_numbers is None or measure != current:
+            previous_measure = in_force if measure_numbers is not None else {}
+            in_force = {}
+            current = measure
+        tied = bool(tied_from_previous and tied_from_previous[index])
+        implied = in_force.get((step, octave), key[step])
+        if tied:
+            sign = None
+            if implied != alter:
+                in_force[(step, octave)] = alter  # the tie carries the alter; later notes of the bar read it
+        elif implied != alter:
+            sign = ACCIDENTAL_OF_ALTER[alter]
+        elif courtesy and (step, octave) not in in_force and previous_measure.get((step, octave), key[step]) != alter:
+            sign = ACCIDENTAL_OF_ALTER[alter]
+        else:
+            sign = None
+        if sign is not None and measure_numbers is not None:
+            in_force[(step, octave)] = alter
+        result.append(sign)
+    return result
+
+
+def pitch_vector(notes: Iterable[Event]) -> list[int]:
+    """Multi-hot 52-vector of the notes' white keys (accidentals, order, repeats and rests are lost)."""
     vector = [0] * PITCH_VECTOR_SIZE
     for note in notes:
-        vector[pitch_index(note.step, note.octave)] = 1
+        if note.kind == "note":
+            vector[pitch_index(note.step, note.octave)] = 1
     return vector

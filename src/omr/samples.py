@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from omr.io import atomic_write_text
-from omr.music import PITCH_VECTOR_SIZE, SymbolicNote, pitch_vector
+from omr.music import CLEFS, PITCH_VECTOR_SIZE, Event, SymbolicNote, event_from_json, measure_length, notes_of, pitch_vector
 
 # Index = value in the mask PNG. Later classes are painted over earlier ones where they overlap.
 MASK_CLASSES = (
@@ -64,7 +64,12 @@ class Box:
 
 @dataclass(frozen=True)
 class SampleLabel:
-    """One line of labels.jsonl: where the files are and the truth about the image."""
+    """One line of labels.jsonl: where the files are and the truth about the image (CONTRACT.md).
+
+    `events` are the notes and rests left to right (a tuple of notes alone is a valid event sequence); `clef`,
+    `key_fifths` and `time` are what the staff shows (None where it shows no clef or time signature), `barlines`
+    the x of each barline.
+    """
 
     id: str
     image: str
@@ -72,14 +77,30 @@ class SampleLabel:
     height: int
     staff_space: float
     staff_lines: tuple[float, ...]  # five y positions, top line first
-    notes: tuple[SymbolicNote, ...]
+    events: tuple[Event, ...]
     boxes: tuple[Box, ...] = ()
     mask: str | None = None
     extra: dict = field(default_factory=dict)
+    clef: str | None = None
+    key_fifths: int = 0
+    time: str | None = None
+    barlines: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.clef is not None and self.clef not in CLEFS:
+            raise ValueError(f"clef must be one of {list(CLEFS)} or null, got {self.clef!r}")
+        if not -7 <= self.key_fifths <= 7:
+            raise ValueError(f"key_fifths must be in -7..7, got {self.key_fifths}")
+        measure_length(self.time)  # raises on a malformed time signature
+
+    @property
+    def notes(self) -> tuple[SymbolicNote, ...]:
+        """The events whose kind is note."""
+        return notes_of(self.events)
 
     @property
     def pitch_vector(self) -> list[int]:
-        return pitch_vector(self.notes)
+        return pitch_vector(self.events)
 
     def to_json(self) -> dict:
         data = {
@@ -90,7 +111,11 @@ class SampleLabel:
             "height": self.height,
             "staff_space": round(float(self.staff_space), 3),
             "staff_lines": [round(float(y), 2) for y in self.staff_lines],
-            "notes": [_rounded_note(n) for n in self.notes],
+            "clef": self.clef,
+            "key_fifths": self.key_fifths,
+            "time": self.time,
+            "barlines": [round(float(x), 2) for x in self.barlines],
+            "events": [_rounded_event(e) for e in self.events],
             "boxes": [b.to_json() for b in self.boxes],
             "pitch_vector": self.pitch_vector,
         }
@@ -99,10 +124,10 @@ class SampleLabel:
 
     @classmethod
     def from_json(cls, data: dict) -> "SampleLabel":
-        known = {"id", "image", "mask", "width", "height", "staff_space", "staff_lines", "notes", "boxes", "pitch_vector"}
         vector = data.get("pitch_vector")
         if vector is not None and len(vector) != PITCH_VECTOR_SIZE:
             raise ValueError(f"sample {data.get('id')!r}: pitch_vector has {len(vector)} entries, expected 52")
+        events = data["events"] if "events" in data else data["notes"]  # "notes": labels written before events
         return cls(
             id=str(data["id"]),
             image=data["image"],
@@ -111,15 +136,23 @@ class SampleLabel:
             height=int(data["height"]),
             staff_space=float(data["staff_space"]),
             staff_lines=tuple(float(y) for y in data["staff_lines"]),
-            notes=tuple(SymbolicNote.from_json(n) for n in data["notes"]),
+            events=tuple(event_from_json(e) for e in events),
             boxes=tuple(Box.from_json(b) for b in data.get("boxes", [])),
-            extra={k: v for k, v in data.items() if k not in known},
+            extra={k: v for k, v in data.items() if k not in _LABEL_KEYS},
+            clef=data.get("clef"),
+            key_fifths=int(data.get("key_fifths", 0)),
+            time=data.get("time"),
+            barlines=tuple(float(x) for x in data.get("barlines", ())),
         )
 
 
-def _rounded_note(note: SymbolicNote) -> dict:
-    data = note.to_json()
-    data["x"], data["y"] = round(note.x, 2), round(note.y, 2)
+_LABEL_KEYS = {"id", "image", "mask", "width", "height", "staff_space", "staff_lines", "notes", "events", "boxes",
+               "pitch_vector", "clef", "key_fifths", "time", "barlines"}
+
+
+def _rounded_event(event: Event) -> dict:
+    data = event.to_json()
+    data["x"], data["y"] = round(event.x, 2), round(event.y, 2)
     return data
 
 

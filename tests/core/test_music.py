@@ -62,7 +62,7 @@ def test_note_names_spell_accidentals():
 
 def test_note_rejects_unknown_duration_with_a_clear_message():
     with pytest.raises(ValueError, match="duration"):
-        SymbolicNote("C", 4, duration="eighth")
+        SymbolicNote("C", 4, duration="64th")
 
 
 def test_note_json_round_trip():

@@ -14,7 +14,7 @@ def _label(sample_id="000001"):
         height=128,
         staff_space=8.0,
         staff_lines=(40.0, 48.0, 56.0, 64.0, 72.0),
-        notes=(SymbolicNote("C", 4, x=30.0, y=80.0), SymbolicNote("F", 5, alter=1, duration="half", x=60, y=40)),
+        events=(SymbolicNote("C", 4, x=30.0, y=80.0), SymbolicNote("F", 5, alter=1, duration="half", x=60, y=40)),
         boxes=(Box("notehead_filled", (25.0, 76.0, 35.0, 84.0)), Box("staff", (0, 40, 128, 72), score=0.5)),
     )
 

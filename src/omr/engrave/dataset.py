@@ -157,7 +157,7 @@ def _label(sample_id: str, result: TuneResult) -> SampleLabel:
         height=height,
         staff_space=sample.staff_space,
         staff_lines=sample.staff_lines,
-        notes=sample.notes,
+        events=sample.notes,
         boxes=sample.boxes,
         extra={"source": result.tune.name, "title": result.title, "font": result.font},
     )

@@ -134,7 +134,8 @@ def _verified_note(engraved: EngravedNote, source: SourceNote, to_image, staff_l
         if alter != source.alter:
             raise WindowRejected("accidental_mismatch", f"{engraved.accidental} on a note with alter {source.alter}")
     # Pitch as written: the accidental only where a glyph is printed (one implied by the key signature is not).
-    return SymbolicNote(step=step, octave=octave, alter=alter, duration=source.duration, x=x, y=y)
+    return SymbolicNote(step=step, octave=octave, alter=alter, duration=source.duration, x=x, y=y,
+                        accidental=engraved.accidental)
 
 
 def _rasterise(svg: str, zoom: float, left: int, top: int, width: int, height: int) -> np.ndarray:
