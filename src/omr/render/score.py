@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from omr.music import ALTER_SIGNS, STEPS, SymbolicNote, staff_position
+from omr.music import ALTER_SIGNS, CLEFS, DURATIONS, STEPS, SymbolicNote, measure_length, staff_position
 
-# Note types the layout knows how to draw. Whole and eighth notes slot in here (plus a glyph/flag in layout.py).
-NOTE_TYPES = ("quarter", "half")
+# Note and rest types, whole to 32nd (CONTRACT durations).
+NOTE_TYPES = DURATIONS
 STEM_DIRECTIONS = ("up", "down", "auto")
 ACCIDENTALS = ("sharp", "flat", "natural")
 ACCIDENTAL_OF_ALTER = {1: "sharp", -1: "flat", 0: None}
 ALTER_OF_ACCIDENTAL = {"sharp": 1, "flat": -1, "natural": 0}
+ARTICULATIONS = ("staccato", "fermata")  # distractors: drawn, never labelled as events
+DYNAMICS = ("p", "mf", "f")
 MIDDLE_LINE_POSITION = 4
 
 
@@ -22,7 +24,9 @@ class IncompleteNoteError(ValueError):
 
 @dataclass(frozen=True)
 class Note:
-    """One written note: pitch (step, octave, alter), type, stem direction and the accidental drawn before it."""
+    """One written note: pitch (step, octave, sounding alter), type, stem direction, the accidental drawn before it
+    (None: none printed; the alter then comes from the key signature or the measure), dots, a tie to the next note
+    and an articulation drawn with it."""
 
     step: str
     octave: int
@@ -30,6 +34,11 @@ class Note:
     alter: int = 0
     accidental: str | None = None
     stem_direction: str = "auto"
+    dots: int = 0
+    tie: bool = False  # tied to the next note (same pitch)
+    articulation: str | None = None
+
+    kind = "note"
 
     def __post_init__(self) -> None:
         if self.step not in STEPS:
@@ -40,6 +49,10 @@ class Note:
             raise ValueError(f"stem direction must be one of {list(STEM_DIRECTIONS)}, got {self.stem_direction!r}")
         if self.alter not in ALTER_SIGNS:
             raise ValueError(f"note alter must be -1, 0 or 1, got {self.alter!r}")
+        if self.dots not in (0, 1, 2):
+            raise ValueError(f"note dots must be 0, 1 or 2, got {self.dots!r}")
+        if self.articulation is not None and self.articulation not in ARTICULATIONS:
+            raise ValueError(f"articulation must be one of {list(ARTICULATIONS)} or None, got {self.articulation!r}")
         if self.accidental is not None:
             if self.accidental not in ACCIDENTALS:
                 raise ValueError(f"accidental must be one of {list(ACCIDENTALS)} or None, got {self.accidental!r}")
@@ -48,33 +61,88 @@ class Note:
 
     @property
     def staff_position(self) -> int:
+        """Treble-clef staff position (Staff.position_of gives it for the staff's clef)."""
         return staff_position(self.step, self.octave)
 
     @property
     def stem_up(self) -> bool:
-        """The usual rule: notes on or above the middle line have their stem down, lower notes up."""
+        """The usual rule in treble clef: notes on or above the middle line have their stem down, lower notes up."""
+        return self.stem_up_at(self.staff_position)
+
+    def stem_up_at(self, position: int) -> bool:
+        """The usual rule at a staff position (for the clef in force), unless the direction is given."""
         if self.stem_direction == "auto":
-            return self.staff_position < MIDDLE_LINE_POSITION
+            return position < MIDDLE_LINE_POSITION
         return self.stem_direction == "up"
 
 
 @dataclass(frozen=True)
-class Staff:
-    """One five-line staff: optional treble clef and key signature, notes left to right, barlines after the given
-    note indices. key_signature: n > 0 sharps, n < 0 flats, printed after the clef at their usual places. Notes are
-    labelled as written (an accidental only where a note prints one), so a key signature never changes a label."""
+class Rest:
+    """One rest: its type (whole to 32nd), dots and an articulation (a fermata) drawn with it."""
 
-    notes: tuple[Note, ...]
+    rest_type: str = "quarter"
+    dots: int = 0
+    articulation: str | None = None
+
+    kind = "rest"
+
+    def __post_init__(self) -> None:
+        if self.rest_type not in NOTE_TYPES:
+            raise ValueError(f"rest type must be one of {list(NOTE_TYPES)}, got {self.rest_type!r}")
+        if self.dots not in (0, 1, 2):
+            raise ValueError(f"rest dots must be 0, 1 or 2, got {self.dots!r}")
+
+
+@dataclass(frozen=True)
+class Staff:
+    """One five-line staff: optional clef (treble or bass), key and time signature, events (notes and rests) left to
+    right, barlines after the given event indices.
+
+    key_signature: n > 0 sharps, n < 0 flats, printed after the clef at their usual places. `beams`: groups of event
+    indices (consecutive notes of eighth or shorter) joined by beams; an eighth or shorter note in no group gets
+    flags. `slurs`: (first, last) event index pairs; `dynamics`: (event index, mark) drawn under the staff.
+    `final_barline`: the staff ends with a thin-thick double bar. A note's `alter` is its sounding alteration, so
+    the labels are the events as CONTRACT.md writes them.
+    """
+
+    notes: tuple[Note | Rest, ...]  # the events; named `notes` since the seed's staves held notes alone
     clef: bool = False
     barlines_after: tuple[int, ...] = ()
     key_signature: int = 0
+    clef_sign: str = "treble"
+    time_signature: str | None = None
+    beams: tuple[tuple[int, ...], ...] = ()
+    slurs: tuple[tuple[int, int], ...] = ()
+    dynamics: tuple[tuple[int, str], ...] = ()
+    final_barline: bool = False
 
     def __post_init__(self) -> None:
         if not -7 <= self.key_signature <= 7:
             raise ValueError(f"key_signature must be -7..7 (flats < 0 < sharps), got {self.key_signature}")
+        if self.clef_sign not in CLEFS:
+            raise ValueError(f"clef_sign must be one of {list(CLEFS)}, got {self.clef_sign!r}")
+        measure_length(self.time_signature)
         for index in self.barlines_after:
             if not 0 <= index < len(self.notes):
-                raise ValueError(f"barline after note {index}: the staff has {len(self.notes)} notes")
+                raise ValueError(f"barline after event {index}: the staff has {len(self.notes)} events")
+        for group in self.beams:
+            if len(group) < 2 or any(b != a + 1 for a, b in zip(group, group[1:])):
+                raise ValueError(f"beam group {group}: needs two or more consecutive event indices")
+            for index in group:
+                if not 0 <= index < len(self.notes) or self.notes[index].kind != "note" or \
+                        self.notes[index].note_type not in ("eighth", "16th", "32nd"):
+                    raise ValueError(f"beam group {group}: event {index} is not an eighth, 16th or 32nd note")
+        for _, mark in self.dynamics:
+            if mark not in DYNAMICS:
+                raise ValueError(f"dynamics mark must be one of {list(DYNAMICS)}, got {mark!r}")
+
+    @property
+    def events(self) -> tuple[Note | Rest, ...]:
+        return self.notes
+
+    def position_of(self, note: Note) -> int:
+        """The note's staff position in this staff's clef."""
+        return staff_position(note.step, note.octave, self.clef_sign)
 
 
 class NoteBuilder:
