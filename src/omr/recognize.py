@@ -13,7 +13,7 @@ from PIL import Image
 
 from omr.decode import Decoded, estimate_staff_space, notes_from_boxes, notes_from_mask, notes_from_vector
 from omr.decode.geometry import find_staff_lines, row_profile
-from omr.music import SymbolicNote
+from omr.music import Event, SymbolicNote, notes_of
 from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput
 from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE, Box
 
@@ -49,12 +49,19 @@ class RecognizeConfig:
 class Recognition:
     """Decoded notes and the raw model output, both in the original image's pixels; `scale` = model px / image px."""
 
-    notes: tuple[SymbolicNote, ...]
+    events: tuple[Event, ...]
     output: ModelOutput
     scale: float
     staff_lines: tuple[float, ...] | None = None
     knows_accidentals: bool = True
     knows_durations: bool = True
+    clef: str | None = None
+    key_fifths: int = 0
+    time: str | None = None
+
+    @property
+    def notes(self) -> tuple[SymbolicNote, ...]:
+        return notes_of(self.events)
 
 
 def recognize(predictor: Predictor, image: np.ndarray, config: RecognizeConfig) -> Recognition:
@@ -79,12 +86,15 @@ def recognize_batch(predictor: Predictor, images: Sequence[np.ndarray], config: 
             output = canvas_output_to_resized(output, offset, *resized_image.shape[::-1])
         results.append(
             Recognition(
-                notes=decoded.notes,
+                events=decoded.events,
                 output=output_to_image(output, scale, image.shape),
                 scale=scale,
                 staff_lines=decoded.staff_lines,
                 knows_accidentals=decoded.knows_accidentals,
                 knows_durations=decoded.knows_durations,
+                clef=decoded.clef,
+                key_fifths=decoded.key_fifths,
+                time=decoded.time,
             )
         )
     return results
@@ -123,9 +133,9 @@ def shift_decoded(decoded: Decoded, offset: float) -> Decoded:
     """Decoded notes and staff lines moved down by `offset` rows (canvas -> resized image)."""
     if offset == 0:
         return decoded
-    notes = tuple(replace(n, y=n.y + offset) for n in decoded.notes)
+    events = tuple(replace(e, y=e.y + offset) for e in decoded.events)
     lines = None if decoded.staff_lines is None else tuple(y + offset for y in decoded.staff_lines)
-    return replace(decoded, notes=notes, staff_lines=lines)
+    return replace(decoded, events=events, staff_lines=lines)
 
 
 def canvas_output_to_resized(output: ModelOutput, offset: int, width: int, height: int) -> ModelOutput:

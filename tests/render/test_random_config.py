@@ -14,7 +14,7 @@ from omr.music import staff_position
         (dict(min_notes=0), "min_notes"),
         (dict(lowest_pitch="C6", highest_pitch="C4"), "lowest_pitch"),
         (dict(lowest_pitch="H4"), "lowest_pitch"),
-        (dict(note_types=("quarter", "whole")), "note_types"),
+        (dict(note_types=("quarter", "64th")), "note_types"),
         (dict(note_types=()), "note_types"),
         (dict(stem_directions=("sideways",)), "stem_directions"),
         (dict(accidentals=("double_sharp",)), "accidentals"),
@@ -32,7 +32,7 @@ def test_impossible_random_config_is_refused_naming_the_key(kwargs, key):
         ({"max_notes": "8"}, "datasets.v02.max_notes: expected an integer"),
         ({"bogus": 1}, "datasets.v02.bogus: unknown key"),
         ({"min_notes": 9, "max_notes": 8, "test": 1}, "datasets.v02: min_notes"),
-        ({"note_types": ["quarter", "eighth"], "test": 1}, "note_types"),
+        ({"note_types": ["quarter", "64th"], "test": 1}, "note_types"),
     ],
 )
 def test_bad_dataset_params_give_one_line_errors_naming_the_key(data, message):

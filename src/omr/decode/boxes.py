@@ -34,7 +34,7 @@ def notes_from_boxes(
     kept = [box for box in boxes if box.score >= score_threshold]
     staff = _staff(kept, image)
     if staff is None:
-        return Decoded(notes=(), staff_lines=None)
+        return Decoded(events=(), staff_lines=None)
     heads = _one_head_per_column([box for box in kept if box.label in DURATION_OF_NOTEHEAD], staff.staff_space)
     heads.sort(key=lambda box: _centre(box)[0])
     alters = _attach_accidentals(heads, [box for box in kept if box.label in ACCIDENTAL_ALTER], staff.staff_space)
@@ -46,7 +46,7 @@ def notes_from_boxes(
             continue
         step, octave = pitch
         notes.append(SymbolicNote(step, octave, alter, DURATION_OF_NOTEHEAD[head.label], x, y))
-    return Decoded(notes=tuple(notes), staff_lines=staff.lines)
+    return Decoded(events=tuple(notes), staff_lines=staff.lines)
 
 
 def _staff(boxes: list[Box], image: np.ndarray | None) -> StaffGeometry | None:

@@ -1,29 +1,38 @@
-"""What every decoder returns: notes left to right, the staff it read them on, and what it could not know."""
+"""What every decoder returns: events left to right, the staff it read them on, and what it could not know."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from omr.music import SymbolicNote
+from omr.music import Event, SymbolicNote, notes_of
 
 
 @dataclass(frozen=True)
 class Decoded:
-    """Decoded notes (left to right; regression: ascending pitch) and the staff lines used, if any.
+    """Decoded events (notes and rests, left to right; regression: notes in ascending pitch) and the staff lines used.
 
     `knows_accidentals` / `knows_durations` are False where the approach cannot predict them (the pitch vector),
-    so their metrics are reported as null rather than scored against a placeholder.
+    so their metrics are reported as null rather than scored against a placeholder. `clef`, `key_fifths` and `time`
+    are what the decoder read of the staff's preamble (None / 0 where it reads none).
     """
 
-    notes: tuple[SymbolicNote, ...]
+    events: tuple[Event, ...]
     staff_lines: tuple[float, ...] | None = None
     knows_accidentals: bool = True
     knows_durations: bool = True
+    clef: str | None = None
+    key_fifths: int = 0
+    time: str | None = None
+    barlines: tuple[float, ...] = ()
+
+    @property
+    def notes(self) -> tuple[SymbolicNote, ...]:
+        return notes_of(self.events)
 
     def scaled(self, factor: float) -> "Decoded":
-        """The same decoding with x/y and staff lines multiplied by `factor` (back to another image's pixels)."""
-        notes = tuple(
-            SymbolicNote(n.step, n.octave, n.alter, n.duration, n.x * factor, n.y * factor) for n in self.notes
-        )
+        """The same decoding with x/y, barlines and staff lines multiplied by `factor` (back to another image's px)."""
+        events = tuple(dataclasses.replace(e, x=e.x * factor, y=e.y * factor) for e in self.events)
         lines = None if self.staff_lines is None else tuple(y * factor for y in self.staff_lines)
-        return Decoded(notes, lines, self.knows_accidentals, self.knows_durations)
+        return dataclasses.replace(self, events=events, staff_lines=lines,
+                                   barlines=tuple(x * factor for x in self.barlines))

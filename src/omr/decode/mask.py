@@ -23,7 +23,7 @@ def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np
     names = list(class_names)
     staff = _staff(class_map, names, image)
     if staff is None:
-        return Decoded(notes=(), staff_lines=None)
+        return Decoded(events=(), staff_lines=None)
     space = staff.staff_space
     head_ids = [names.index(n) for n in DURATION_OF_NOTEHEAD if n in names]
     # Bridging 1 px rejoins a hollow head's ring where resampling or a model broke it into arcs.
@@ -40,7 +40,7 @@ def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np
             continue
         step, octave = pitch
         notes.append(SymbolicNote(step, octave, alter, _duration(class_map, names, head), x, y))
-    return Decoded(notes=tuple(notes), staff_lines=staff.lines)
+    return Decoded(events=tuple(notes), staff_lines=staff.lines)
 
 
 def _staff(class_map: np.ndarray, names: list[str], image: np.ndarray | None) -> StaffGeometry | None:

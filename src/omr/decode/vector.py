@@ -14,4 +14,4 @@ def notes_from_vector(probabilities: np.ndarray, threshold: float) -> Decoded:
     if probabilities.size != PITCH_VECTOR_SIZE:
         raise ValueError(f"pitch vector must have {PITCH_VECTOR_SIZE} entries, got {probabilities.size}")
     notes = tuple(SymbolicNote(*pitch_from_index(int(i))) for i in np.nonzero(probabilities >= threshold)[0])
-    return Decoded(notes=notes, staff_lines=None, knows_accidentals=False, knows_durations=False)
+    return Decoded(events=notes, staff_lines=None, knows_accidentals=False, knows_durations=False)
