@@ -15,6 +15,7 @@ from omr.decode.geometry import (
     median_row_profile,
     staff_from_box,
 )
+from omr.decode.spelling import key_from_signature, sounding_notes
 from omr.music import SymbolicNote
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 
@@ -37,16 +38,22 @@ def notes_from_boxes(
         return Decoded(events=(), staff_lines=None)
     heads = _one_head_per_column([box for box in kept if box.label in DURATION_OF_NOTEHEAD], staff.staff_space)
     heads.sort(key=lambda box: _centre(box)[0])
-    alters = _attach_accidentals(heads, [box for box in kept if box.label in ACCIDENTAL_ALTER], staff.staff_space)
+    accidentals = [box for box in kept if box.label in ACCIDENTAL_ALTER]
+    printed, unattached = _attach_accidentals(heads, accidentals, staff.staff_space)
     notes = []
-    for head, alter in zip(heads, alters):
+    for head, accidental in zip(heads, printed):
         x, y = _centre(head)
         pitch = staff.piano_pitch(y)
         if pitch is None:
             continue
         step, octave = pitch
-        notes.append(SymbolicNote(step, octave, alter, DURATION_OF_NOTEHEAD[head.label], x, y))
-    return Decoded(events=tuple(notes), staff_lines=staff.lines)
+        notes.append(SymbolicNote(step, octave, 0, DURATION_OF_NOTEHEAD[head.label], x, y, accidental=accidental))
+    key_fifths = key_from_signature([(a.label, _centre(a)[0]) for a in unattached],
+                                    _centre(heads[0])[0] if heads else None)
+    barlines = tuple(sorted(_centre(box)[0] for box in kept if box.label == "barline"))
+    return Decoded(events=sounding_notes(notes, key_fifths, barlines), staff_lines=staff.lines,
+                   clef="treble" if any(box.label == "clef" for box in kept) else None, key_fifths=key_fifths,
+                   barlines=barlines)
 
 
 def _staff(boxes: list[Box], image: np.ndarray | None) -> StaffGeometry | None:
@@ -84,10 +91,13 @@ def _one_head_per_column(heads: list[Box], staff_space: float) -> list[Box]:
     return kept
 
 
-def _attach_accidentals(heads: list[Box], accidentals: list[Box], staff_space: float) -> list[int]:
-    """Alter per head: an accidental belongs to the nearest head starting to its right, within reach."""
-    alters = [0] * len(heads)
+def _attach_accidentals(heads: list[Box], accidentals: list[Box], staff_space: float) -> tuple[list[str | None], list[Box]]:
+    """Printed sign per head (an accidental belongs to the nearest head starting to its right, within reach), and
+    the accidentals no head took (a key signature's, or look-alikes)."""
+    printed: list[str | None] = [None] * len(heads)
+    owner: list[Box | None] = [None] * len(heads)
     best_distance = [np.inf] * len(heads)
+    unattached = []
     for accidental in accidentals:
         ax, ay = _centre(accidental)
         candidates = []
@@ -97,9 +107,15 @@ def _attach_accidentals(heads: list[Box], accidentals: list[Box], staff_space: f
             # Accidentals sit left of their head; a flat's box centre is above its head.
             if 0 < dx <= ACCIDENTAL_REACH * staff_space and abs(hy - ay) <= 2.0 * staff_space:
                 candidates.append((dx + abs(hy - ay), index))
-        if candidates:
-            distance, index = min(candidates)
-            if distance < best_distance[index]:
-                best_distance[index] = distance
-                alters[index] = ACCIDENTAL_ALTER[accidental.label]
-    return alters
+        if not candidates:
+            unattached.append(accidental)
+            continue
+        distance, index = min(candidates)
+        if distance < best_distance[index]:
+            if owner[index] is not None:
+                unattached.append(owner[index])
+            best_distance[index], owner[index] = distance, accidental
+            printed[index] = accidental.label
+        else:
+            unattached.append(accidental)
+    return printed, unattached

@@ -9,6 +9,7 @@ import numpy as np
 from omr.decode.components import Component, components
 from omr.decode.decoded import Decoded
 from omr.decode.geometry import ACCIDENTAL_REACH, StaffGeometry, class_row_profile, find_staff_lines, row_profile
+from omr.decode.spelling import key_from_signature, sounding_notes
 from omr.music import SymbolicNote
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD
 
@@ -31,16 +32,37 @@ def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np
     stem = class_map == names.index("stem") if "stem" in names else np.zeros(class_map.shape, bool)
     heads = [h for h in heads if _is_head(h, space, stem)]
     heads.sort(key=lambda h: h.centre[0])
-    alters = _accidentals(class_map, names, heads, space)
+    printed, unattached = _accidentals(class_map, names, heads, space)
     notes = []
-    for head, alter in zip(heads, alters):
+    for head, accidental in zip(heads, printed):
         x, y = head.centre
         pitch = staff.piano_pitch(y)
         if pitch is None:
             continue
         step, octave = pitch
-        notes.append(SymbolicNote(step, octave, alter, _duration(class_map, names, head), x, y))
-    return Decoded(events=tuple(notes), staff_lines=staff.lines)
+        notes.append(SymbolicNote(step, octave, 0, _duration(class_map, names, head), x, y, accidental=accidental))
+    key_fifths = key_from_signature(unattached, heads[0].centre[0] if heads else None)
+    barlines = _barlines(class_map, names, staff)
+    clef = "treble" if "clef" in names and _has_clef(class_map, names.index("clef"), space) else None
+    return Decoded(events=sounding_notes(notes, key_fifths, barlines), staff_lines=staff.lines, clef=clef,
+                   key_fifths=key_fifths, barlines=barlines)
+
+
+def _barlines(class_map: np.ndarray, names: list[str], staff: StaffGeometry) -> tuple[float, ...]:
+    """x of each barline blob that spans most of the staff's height (a stray pixel of the class is not a bar)."""
+    if "barline" not in names:
+        return ()
+    bars = []
+    for blob in components(class_map == names.index("barline")):
+        x0, y0, x1, y1 = blob.bbox
+        if y1 - y0 >= 3 * staff.staff_space:
+            bars.append((x0 + x1) / 2)
+    return tuple(sorted(bars))
+
+
+def _has_clef(class_map: np.ndarray, clef_index: int, space: float) -> bool:
+    """A clef is there where its class covers at least a notehead's area (not a few stray pixels)."""
+    return int((class_map == clef_index).sum()) >= HEAD_WIDTH_SPACES * space * space
 
 
 def _staff(class_map: np.ndarray, names: list[str], image: np.ndarray | None) -> StaffGeometry | None:
@@ -106,10 +128,13 @@ def _duration(class_map: np.ndarray, names: list[str], head: Component) -> str:
     return DURATION_OF_NOTEHEAD[max(counts, key=counts.get)]
 
 
-def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component], space: float) -> list[int]:
-    """Alter per head from accidental blobs: each blob votes (by area) for the nearest head starting to its right."""
-    votes: list[dict[int, int]] = [{} for _ in heads]
-    for name, alter in ACCIDENTAL_ALTER.items():
+def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component],
+                 space: float) -> tuple[list[str | None], list[tuple[str, float]]]:
+    """Printed sign per head from accidental blobs (each blob votes, by area, for the nearest head starting to its
+    right), and (kind, x) of the blobs no head is near (a key signature's, or look-alikes)."""
+    votes: list[dict[str, int]] = [{} for _ in heads]
+    unattached = []
+    for name in ACCIDENTAL_ALTER:
         if name not in names:
             continue
         for blob in components(class_map == names.index(name)):
@@ -121,5 +146,7 @@ def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component]
                     candidates.append((hx - ax + abs(hy - ay), index))
             if candidates:
                 index = min(candidates)[1]
-                votes[index][alter] = votes[index].get(alter, 0) + blob.area
-    return [max(v, key=v.get) if v else 0 for v in votes]
+                votes[index][name] = votes[index].get(name, 0) + blob.area
+            elif blob.area >= MIN_HEAD_AREA_SHARE * space * space:
+                unattached.append((name, ax))
+    return [max(v, key=v.get) if v else None for v in votes], unattached
