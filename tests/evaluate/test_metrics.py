@@ -23,11 +23,13 @@ TRUTH = [seq("C4 E4"), seq("G4 A4 B4")]
 def test_perfect_prediction_scores_one_and_zero_error():
     result = metrics.note_metrics(TRUTH, TRUTH)
     assert result == {
+        "ser": 0.0,
         "exact_match": 1.0,
         "pitch_ser": 0.0,
         "note_precision": 1.0,
         "note_recall": 1.0,
         "note_f1": 1.0,
+        "rest_f1": 1.0,
         "accidental_accuracy": 1.0,
         "duration_accuracy": 1.0,
         "set_exact_match": 1.0,

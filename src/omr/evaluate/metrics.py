@@ -1,22 +1,37 @@
 """One function per CONTRACT.md metric, used by tests, the evaluation stage and the report alike.
 
 Corpus-level ratios throughout: totals are summed over images first, then divided (never a mean of per-image ratios).
-Note sequences compare step+octave (`SymbolicNote.name`) left to right; accidentals and durations are scored only on
-notes the edit alignment matched.
+Each sequence metric turns events into tokens and aligns predicted and true tokens by edit distance:
+- `ser` / `exact_match`: every event; a note is its step, octave, alter, duration and dots, a rest its duration and
+  dots (the printed accidental, ties and x/y are not compared: CONTRACT scores what sounds, not how it is spelled);
+- `pitch_ser` / `note_*`: the notes alone, step+octave (the figure every earlier report used);
+- `rest_f1`: the rests alone, duration+dots;
+- `accidental_accuracy` / `duration_accuracy`: the alter / duration+dots of the notes the pitch alignment matched.
+Approach-specific metrics on raw outputs live in `output_metrics` and are re-exported here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
-from omr.music import SymbolicNote, pitch_vector
-from omr.samples import NOTEHEAD_CLASSES, Box
+from omr.evaluate.output_metrics import (  # noqa: F401  (re-exported: one function per metric, reached from here)
+    check_counts,
+    map50,
+    map50_95,
+    micro_f1,
+    notehead_iou,
+    notehead_map,
+    ratio,
+    staff_iou,
+    vector_micro_f1,
+)
+from omr.music import Event, SymbolicNote, notes_of, pitch_vector
 
-Notes = Sequence[SymbolicNote]
+Events = Sequence[Event]  # one image's events, left to right (a tuple of notes alone is one too)
 
 
 @dataclass(frozen=True)
@@ -27,13 +42,13 @@ class Alignment:
     hits: tuple[tuple[int, int], ...]
 
 
-def align(predicted: Sequence[str], truth: Sequence[str]) -> Alignment:
+def align(predicted: Sequence[Hashable], truth: Sequence[Hashable]) -> Alignment:
     """Levenshtein alignment (unit costs); among minimum-distance alignments, the one with the most hits."""
     return _align(tuple(predicted), tuple(truth))
 
 
 @lru_cache(maxsize=65536)  # every sequence metric aligns the same pairs; align each pair once
-def _align(predicted: tuple[str, ...], truth: tuple[str, ...]) -> Alignment:
+def _align(predicted: tuple, truth: tuple) -> Alignment:
     n, m = len(predicted), len(truth)
     # cost[i][j] = (edits, -hits) for predicted[:i] vs truth[:j]; tuples order by distance, then more hits.
     cost = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
@@ -66,198 +81,149 @@ def _align(predicted: tuple[str, ...], truth: tuple[str, ...]) -> Alignment:
     return Alignment(distance=cost[n][m][0], hits=tuple(reversed(hits)))
 
 
-def _names(notes: Notes) -> list[str]:
-    return [note.name for note in notes]
+# --- tokens: what each family of metrics compares -------------------------------------------------------------------
+
+def event_token(event: Event) -> tuple:
+    """What `ser` compares: a note's step, octave, alter, duration and dots; a rest's duration and dots."""
+    if event.kind == "rest":
+        return ("rest", event.duration, event.dots)
+    return ("note", event.step, event.octave, event.alter, event.duration, event.dots)
 
 
-def _check(predicted: Sequence, truth: Sequence) -> None:
-    if len(predicted) != len(truth):
-        raise ValueError(f"{len(predicted)} predictions for {len(truth)} true samples")
+def _event_tokens(events: Events) -> tuple:
+    return tuple(event_token(e) for e in events)
 
 
-def _alignments(predicted: Sequence[Notes], truth: Sequence[Notes]) -> list[Alignment]:
-    _check(predicted, truth)
-    return [align(_names(p), _names(t)) for p, t in zip(predicted, truth)]
+def _pitch_tokens(events: Events) -> tuple:
+    return tuple(note.name for note in notes_of(events))
 
 
-def _ratio(numerator: float, denominator: float, empty: float) -> float:
-    return float(numerator) / float(denominator) if denominator else empty
+def _rest_tokens(events: Events) -> tuple:
+    return tuple((e.duration, e.dots) for e in events if e.kind == "rest")
 
 
-def exact_match(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float:
-    """Fraction of images whose step+octave sequence equals the truth."""
-    _check(predicted, truth)
-    return _ratio(sum(_names(p) == _names(t) for p, t in zip(predicted, truth)), len(truth), 1.0)
+Tokens = Callable[[Events], tuple]
 
 
-def pitch_ser(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float:
-    """Symbol error rate: summed edit distances over summed true note counts."""
-    distance = sum(a.distance for a in _alignments(predicted, truth))
-    return _ratio(distance, sum(len(t) for t in truth), 0.0 if distance == 0 else float("inf"))
+def _alignments(predicted: Sequence[Events], truth: Sequence[Events], tokens: Tokens) -> list[Alignment]:
+    check_counts(predicted, truth)
+    return [align(tokens(p), tokens(t)) for p, t in zip(predicted, truth)]
 
 
-def note_precision(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float:
-    """Aligned hits over predicted notes."""
-    hits = sum(len(a.hits) for a in _alignments(predicted, truth))
-    total_true = sum(len(t) for t in truth)
-    return _ratio(hits, sum(len(p) for p in predicted), 1.0 if total_true == 0 else 0.0)
+def _error_rate(predicted: Sequence[Events], truth: Sequence[Events], tokens: Tokens) -> float:
+    distance = sum(a.distance for a in _alignments(predicted, truth, tokens))
+    return ratio(distance, sum(len(tokens(t)) for t in truth), 0.0 if distance == 0 else float("inf"))
 
 
-def note_recall(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float:
-    """Aligned hits over true notes."""
-    hits = sum(len(a.hits) for a in _alignments(predicted, truth))
-    total_predicted = sum(len(p) for p in predicted)
-    return _ratio(hits, sum(len(t) for t in truth), 1.0 if total_predicted == 0 else 0.0)
-
-
-def note_f1(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float:
-    """Harmonic mean of note precision and recall."""
-    return _f1(note_precision(predicted, truth), note_recall(predicted, truth))
+def _precision_recall(predicted: Sequence[Events], truth: Sequence[Events], tokens: Tokens) -> tuple[float, float]:
+    """Aligned hits over predicted and over true tokens; with nothing on one side, 1.0 if the other is empty too."""
+    hits = sum(len(a.hits) for a in _alignments(predicted, truth, tokens))
+    total_predicted = sum(len(tokens(p)) for p in predicted)
+    total_true = sum(len(tokens(t)) for t in truth)
+    return (ratio(hits, total_predicted, 1.0 if total_true == 0 else 0.0),
+            ratio(hits, total_true, 1.0 if total_predicted == 0 else 0.0))
 
 
 def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
 
 
-def _hit_agreement(predicted: Sequence[Notes], truth: Sequence[Notes], attribute: str) -> float | None:
+# --- the metrics ----------------------------------------------------------------------------------------------------
+
+def ser(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
+    """Symbol error rate over events: summed edit distances over summed true event counts (the headline)."""
+    return _error_rate(predicted, truth, _event_tokens)
+
+
+def exact_match(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
+    """Fraction of images whose event sequence equals the truth (events compared as for `ser`)."""
+    check_counts(predicted, truth)
+    return ratio(sum(_event_tokens(p) == _event_tokens(t) for p, t in zip(predicted, truth)), len(truth), 1.0)
+
+
+def pitch_ser(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
+    """Symbol error rate over the notes alone, step+octave: summed edit distances over summed true note counts."""
+    return _error_rate(predicted, truth, _pitch_tokens)
+
+
+def note_precision(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
+    """Pitch-aligned hits over predicted notes."""
+    return _precision_recall(predicted, truth, _pitch_tokens)[0]
+
+
+def note_recall(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
+    """Pitch-aligned hits over true notes."""
+    return _precision_recall(predicted, truth, _pitch_tokens)[1]
+
+
+def note_f1(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
+    """Harmonic mean of note precision and recall."""
+    return _f1(*_precision_recall(predicted, truth, _pitch_tokens))
+
+
+def rest_f1(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
+    """F1 of the rests aligned on their own (duration+dots); 1.0 when neither side has a rest."""
+    return _f1(*_precision_recall(predicted, truth, _rest_tokens))
+
+
+def _hit_agreement(predicted: Sequence[Events], truth: Sequence[Events],
+                   same: Callable[[SymbolicNote, SymbolicNote], bool]) -> float | None:
     agree = total = 0
-    for p, t, alignment in zip(predicted, truth, _alignments(predicted, truth)):
+    for p, t, alignment in zip(predicted, truth, _alignments(predicted, truth, _pitch_tokens)):
+        p_notes, t_notes = notes_of(p), notes_of(t)
         for i, j in alignment.hits:
             total += 1
-            agree += getattr(p[i], attribute) == getattr(t[j], attribute)
-    return _ratio(agree, total, 0.0) if total else None
+            agree += same(p_notes[i], t_notes[j])
+    return ratio(agree, total, 0.0) if total else None
 
 
-def accidental_accuracy(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float | None:
-    """Among aligned hits, the fraction with the true alter; None when nothing was hit."""
-    return _hit_agreement(predicted, truth, "alter")
+def accidental_accuracy(predicted: Sequence[Events], truth: Sequence[Events]) -> float | None:
+    """Among pitch-aligned hits, the fraction with the true sounding alter; None when nothing was hit."""
+    return _hit_agreement(predicted, truth, lambda p, t: p.alter == t.alter)
 
 
-def duration_accuracy(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float | None:
-    """Among aligned hits, the fraction with the true duration; None when nothing was hit."""
-    return _hit_agreement(predicted, truth, "duration")
+def duration_accuracy(predicted: Sequence[Events], truth: Sequence[Events]) -> float | None:
+    """Among pitch-aligned hits, the fraction with the true duration and dots; None when nothing was hit."""
+    return _hit_agreement(predicted, truth, lambda p, t: (p.duration, p.dots) == (t.duration, t.dots))
 
 
-def _vectors(notes: Sequence[Notes]) -> np.ndarray:
-    return np.array([pitch_vector(n) for n in notes], dtype=bool).reshape(len(notes), -1)
+def _vectors(events: Sequence[Events]) -> np.ndarray:
+    return np.array([pitch_vector(e) for e in events], dtype=bool).reshape(len(events), -1)
 
 
-def set_exact_match(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float:
+def set_exact_match(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
     """Fraction of images whose 52-key pitch set equals the truth's."""
-    _check(predicted, truth)
+    check_counts(predicted, truth)
     p, t = _vectors(predicted), _vectors(truth)
-    return _ratio(int((p == t).all(axis=1).sum()), len(truth), 1.0)
+    return ratio(int((p == t).all(axis=1).sum()), len(truth), 1.0)
 
 
-def set_micro_f1(predicted: Sequence[Notes], truth: Sequence[Notes]) -> float:
+def set_micro_f1(predicted: Sequence[Events], truth: Sequence[Events]) -> float:
     """Micro F1 over all images' 52-key pitch sets."""
-    _check(predicted, truth)
-    return _micro_f1(_vectors(predicted), _vectors(truth))
+    check_counts(predicted, truth)
+    return micro_f1(_vectors(predicted), _vectors(truth))
 
 
-def _micro_f1(predicted: np.ndarray, truth: np.ndarray) -> float:
-    tp = int((predicted & truth).sum())
-    fp = int((predicted & ~truth).sum())
-    fn = int((~predicted & truth).sum())
-    return _ratio(2 * tp, 2 * tp + fp + fn, 1.0)
-
-
-def vector_micro_f1(probabilities: Sequence[np.ndarray], truth: Sequence[Sequence[int]], threshold: float) -> float:
-    """Micro F1 of raw regression outputs thresholded at `threshold` against the true pitch vectors."""
-    _check(probabilities, truth)
-    predicted = np.array([np.asarray(p) >= threshold for p in probabilities], dtype=bool).reshape(len(truth), -1)
-    return _micro_f1(predicted, np.array(truth, dtype=bool).reshape(len(truth), -1))
-
-
-def _class_pixels(class_map: np.ndarray, class_names: Sequence[str], name: str) -> np.ndarray:
-    """Boolean map of one class's pixels; all False when the map's class list lacks it."""
-    names = list(class_names)
-    return class_map == names.index(name) if name in names else np.zeros(class_map.shape, dtype=bool)
-
-
-def notehead_iou(
-    predicted: Sequence[np.ndarray],
-    truth: Sequence[np.ndarray],
-    predicted_classes: Sequence[str],
-    true_classes: Sequence[str],
-) -> float:
-    """Class-aware notehead IoU: pixels of the same notehead class in both, over pixels that are a head in either."""
-    _check(predicted, truth)
-    intersection = union = 0
-    for p, t in zip(predicted, truth):
-        p_heads = [_class_pixels(p, predicted_classes, name) for name in NOTEHEAD_CLASSES]
-        t_heads = [_class_pixels(t, true_classes, name) for name in NOTEHEAD_CLASSES]
-        intersection += sum(int((ph & th).sum()) for ph, th in zip(p_heads, t_heads))
-        union += int((np.logical_or.reduce(p_heads) | np.logical_or.reduce(t_heads)).sum())
-    return _ratio(intersection, union, 1.0)
-
-
-def staff_iou(
-    predicted: Sequence[np.ndarray],
-    truth: Sequence[np.ndarray],
-    predicted_classes: Sequence[str],
-    true_classes: Sequence[str],
-) -> float:
-    """IoU of the staff_line class, summed over images."""
-    _check(predicted, truth)
-    intersection = union = 0
-    for p, t in zip(predicted, truth):
-        p_line = _class_pixels(p, predicted_classes, "staff_line")
-        t_line = _class_pixels(t, true_classes, "staff_line")
-        intersection += int(np.sum(p_line & t_line))
-        union += int(np.sum(p_line | t_line))
-    return _ratio(intersection, union, 1.0)
-
-
-def notehead_map(predicted: Sequence[Sequence[Box]], truth: Sequence[Sequence[Box]]) -> dict[str, float]:
-    """COCO mAP of notehead boxes (per notehead class, averaged) at IoU 0.5 and 0.5:0.95, via torchmetrics."""
-    import torch  # evaluation may use torch; imported here so the other metrics stay light
-    from torchmetrics.detection import MeanAveragePrecision
-
-    _check(predicted, truth)
-    label_of = {name: k for k, name in enumerate(NOTEHEAD_CLASSES)}
-
-    def tensors(boxes: Sequence[Box], scores: bool) -> dict:
-        heads = [b for b in boxes if b.label in label_of]
-        item = {
-            "boxes": torch.tensor([b.xyxy for b in heads], dtype=torch.float32).reshape(-1, 4),
-            "labels": torch.tensor([label_of[b.label] for b in heads], dtype=torch.int64),
-        }
-        if scores:
-            item["scores"] = torch.tensor([b.score for b in heads], dtype=torch.float32)
-        return item
-
-    metric = MeanAveragePrecision(iou_type="bbox")  # COCO: top 100 heads per image, plenty for <= 32 notes
-    metric.update([tensors(p, True) for p in predicted], [tensors(t, False) for t in truth])
-    result = metric.compute()
-    return {"map50": float(result["map_50"]), "map50_95": float(result["map"])}
-
-
-def map50(predicted: Sequence[Sequence[Box]], truth: Sequence[Sequence[Box]]) -> float:
-    """Notehead mAP at IoU 0.5."""
-    return notehead_map(predicted, truth)["map50"]
-
-
-def map50_95(predicted: Sequence[Sequence[Box]], truth: Sequence[Sequence[Box]]) -> float:
-    """Notehead mAP averaged over IoU 0.5:0.95."""
-    return notehead_map(predicted, truth)["map50_95"]
-
-
-def note_metrics(
-    predicted: Sequence[Notes],
-    truth: Sequence[Notes],
+def event_metrics(
+    predicted: Sequence[Events],
+    truth: Sequence[Events],
     knows_accidentals: bool = True,
     knows_durations: bool = True,
 ) -> dict[str, float | None]:
     """Every sequence and set metric of CONTRACT.md; accidental/duration accuracy null where not predicted."""
     return {
+        "ser": ser(predicted, truth),
         "exact_match": exact_match(predicted, truth),
         "pitch_ser": pitch_ser(predicted, truth),
         "note_precision": note_precision(predicted, truth),
         "note_recall": note_recall(predicted, truth),
         "note_f1": note_f1(predicted, truth),
+        "rest_f1": rest_f1(predicted, truth),
         "accidental_accuracy": accidental_accuracy(predicted, truth) if knows_accidentals else None,
         "duration_accuracy": duration_accuracy(predicted, truth) if knows_durations else None,
         "set_exact_match": set_exact_match(predicted, truth),
         "set_micro_f1": set_micro_f1(predicted, truth),
     }
+
+
+note_metrics = event_metrics  # the name callers used before rests were events
