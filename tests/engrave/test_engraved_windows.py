@@ -51,14 +51,30 @@ def test_engraving_that_differs_from_source_is_refused(toolkit, monkeypatch):
     assert refused.value.reason == "pitch_mismatch"
 
 
-def test_accidental_implied_by_key_signature_is_not_labelled(toolkit):
+def test_labels_carry_sounding_alter_and_the_printed_accidental(toolkit):
     window = _window([("G", 4, 0, "quarter"), ("F", 4, 1, "quarter"), ("F", 4, 0, "quarter"), ("F", 4, 1, "quarter")], 1)
     with_key = engrave_window(toolkit, window, "Bravura", EngravingStyle(key_signature=True))
-    # F# in G major: no glyph; F natural: a natural; F# again in the same bar: a sharp restores it.
-    assert [n.alter for n in with_key.notes] == [0, 0, 0, 1]
+    # F# in G major: sounds F#, no glyph; F natural: a natural; F# again in the same bar: a sharp restores it.
+    assert [n.alter for n in with_key.notes] == [0, 1, 0, 1]
+    assert [n.accidental for n in with_key.notes] == [None, None, "natural", "sharp"]
     assert [b.label for b in with_key.boxes if b.label in ("sharp", "flat", "natural")] == ["natural", "sharp"]
-    without_key = engrave_window(toolkit, window, "Bravura", EngravingStyle(key_signature=False))
+    assert (with_key.clef, with_key.key_fifths, with_key.time) == ("treble", 1, "4/4")
+    without_key = engrave_window(toolkit, window, "Bravura", EngravingStyle(key_signature=False, time_signature=False))
     assert [n.alter for n in without_key.notes] == [0, 1, 0, 1]
+    assert [n.accidental for n in without_key.notes] == [None, "sharp", "natural", "sharp"]
+    assert (without_key.key_fifths, without_key.time) == (0, None)
+
+
+def test_corpus_window_under_a_flat_key_sounds_b_flat_without_a_glyph(toolkit):
+    tune = TUNES[0]  # "altdeu20" #270 is in F major: every B sounds Bb
+    window = cut_window(parse_tune(tune), tune, np.random.default_rng(3), (4, 16), 0.3, (-4, 12))
+    sample = engrave_window(toolkit, window, "Leipzig", EngravingStyle())
+    b_notes = [note for note in sample.notes if note.step == "B"]
+    assert sample.key_fifths == -1 and b_notes
+    assert all(note.alter == -1 and note.accidental is None for note in b_notes)
+    # One barline per 4/4 bar, left to right, each between the notes it separates.
+    assert len(sample.barlines) == -(-sum(2 if s.duration == "half" else 1 for s in window.notes) // 4)
+    assert list(sample.barlines) == sorted(sample.barlines) and sample.barlines[-1] > sample.notes[-1].x
 
 
 def test_hollow_and_filled_noteheads_follow_durations(toolkit):

@@ -159,6 +159,10 @@ def _label(sample_id: str, result: TuneResult) -> SampleLabel:
         staff_lines=sample.staff_lines,
         events=sample.notes,
         boxes=sample.boxes,
+        clef=sample.clef,
+        key_fifths=sample.key_fifths,
+        time=sample.time,
+        barlines=sample.barlines,
         extra={"source": result.tune.name, "title": result.title, "font": result.font},
     )
 

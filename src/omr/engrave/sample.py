@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from omr.engrave.corpus import SourceNote, Window, WindowRejected
+from omr.engrave.corpus import BEATS_PER_BAR, SourceNote, Window, WindowRejected
 from omr.engrave.score import window_musicxml
 from omr.engrave.verovio_svg import Engraving, EngravedNote, engrave_svg, read_engraving
-from omr.music import SymbolicNote, pitch_from_staff_position
+from omr.music import QUARTER_LENGTH, SymbolicNote, pitch_from_staff_position, sounding_alters
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 
 NOTEHEAD_OF_DURATION = {duration: head for head, duration in DURATION_OF_NOTEHEAD.items()}
@@ -32,6 +32,7 @@ VERIFICATION_FAILURES = (
     "notehead_mismatch",
     "unexpected_accidental",
     "accidental_mismatch",
+    "alter_unreadable",
     "outside_image",
 )
 
@@ -65,6 +66,10 @@ class EngravedSample:
     boxes: tuple[Box, ...]
     staff_lines: tuple[float, ...]
     staff_space: float
+    key_fifths: int = 0  # the key signature printed (0 where none is)
+    time: str | None = None  # the time signature printed, or None
+    barlines: tuple[float, ...] = ()  # x of each barline
+    clef: str = "treble"
 
 
 def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) -> EngravedSample:
@@ -101,9 +106,24 @@ def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) ->
         x0, y0, x1, y1 = box.xyxy
         if box.label != "barline" and (x0 < 0 or y0 < 0 or x1 > image.shape[1] or y1 > image.shape[0]):
             raise WindowRejected("outside_image", box.label)
+    key_fifths = window.sharps if style.key_signature else 0
+    _check_alters_readable(notes, window, key_fifths)
+    barlines = tuple(sorted((box.xyxy[0] + box.xyxy[2]) / 2 for box in boxes if box.label == "barline"))
     return EngravedSample(
-        image=image, notes=tuple(notes), boxes=tuple(boxes), staff_lines=staff_lines, staff_space=style.staff_space
+        image=image, notes=tuple(notes), boxes=tuple(boxes), staff_lines=staff_lines, staff_space=style.staff_space,
+        key_fifths=key_fifths, time=f"{BEATS_PER_BAR}/4" if style.time_signature else None, barlines=barlines,
     )
+
+
+def _check_alters_readable(notes: list[SymbolicNote], window: Window, key_fifths: int) -> None:
+    """The sounding alters must follow from the printed glyphs by CONTRACT's reading rules (key, then the bar)."""
+    measures, beat = [], 0
+    for source in window.notes:
+        measures.append(beat // BEATS_PER_BAR)  # rewritten durations never cross a barline
+        beat += int(QUARTER_LENGTH[source.duration])
+    read = sounding_alters([(n.step, n.octave, n.accidental) for n in notes], key_fifths, measures)
+    if read != [n.alter for n in notes]:
+        raise WindowRejected("alter_unreadable", f"read {read}, sounding {[n.alter for n in notes]}")
 
 
 def _paired(engraving: Engraving, window: Window) -> list[tuple[EngravedNote, SourceNote]]:
@@ -126,15 +146,13 @@ def _verified_note(engraved: EngravedNote, source: SourceNote, to_image, staff_l
         raise WindowRejected("pitch_mismatch", f"engraved {step}{octave}, source {source.step}{source.octave}")
     if engraved.notehead != NOTEHEAD_OF_DURATION[source.duration]:
         raise WindowRejected("notehead_mismatch", f"{engraved.notehead} for a {source.duration} note")
-    alter = 0
     if engraved.accidental is not None:
         if engraved.accidental not in ACCIDENTAL_ALTER:
             raise WindowRejected("unexpected_accidental", engraved.accidental)
-        alter = ACCIDENTAL_ALTER[engraved.accidental]
-        if alter != source.alter:
+        if ACCIDENTAL_ALTER[engraved.accidental] != source.alter:
             raise WindowRejected("accidental_mismatch", f"{engraved.accidental} on a note with alter {source.alter}")
-    # Pitch as written: the accidental only where a glyph is printed (one implied by the key signature is not).
-    return SymbolicNote(step=step, octave=octave, alter=alter, duration=source.duration, x=x, y=y,
+    # CONTRACT: `alter` sounds (the source pitch: an F under one sharp is F#), `accidental` is the glyph printed.
+    return SymbolicNote(step=step, octave=octave, alter=source.alter, duration=source.duration, x=x, y=y,
                         accidental=engraved.accidental)
 
 
