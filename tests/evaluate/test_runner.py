@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 
 from omr.config import build_config, load_params
-from omr.evaluate.runner import EvaluateConfig, evaluate_model, load_test_set
+from omr.evaluate.runner import EvaluateConfig, LoadedSplit, evaluate_model, load_test_set, score_test_set
+from omr.music import SymbolicNote, SymbolicRest
 from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
-from omr.recognize import RecognizeConfig, model_scale, rescale_image
-from omr.samples import MASK_CLASSES, Box
+from omr.recognize import Recognition, RecognizeConfig, model_scale, rescale_image
+from omr.samples import MASK_CLASSES, Box, SampleLabel
 
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
 FALLBACK = {
@@ -84,7 +85,8 @@ def test_oracle_predictions_score_perfectly_on_every_set(approach, dataset_root)
             assert values["accidental_accuracy"] is None and values["duration_accuracy"] is None
             assert values["vector_micro_f1"] == 1.0
             continue
-        assert values["exact_match"] == 1.0 and values["note_f1"] == 1.0 and values["pitch_ser"] == 0.0, name
+        assert values["ser"] == 0.0 and values["exact_match"] == 1.0 and values["rest_f1"] == 1.0, name
+        assert values["note_f1"] == 1.0 and values["pitch_ser"] == 0.0, name
         assert values["accidental_accuracy"] == 1.0 and values["duration_accuracy"] == 1.0, name
         if approach == "detection":
             assert values["map50"] == pytest.approx(1.0) and values["map50_95"] == pytest.approx(1.0, abs=1e-3)
@@ -107,3 +109,19 @@ def test_missing_dataset_is_skipped_with_a_warning(dataset_root):
     with pytest.warns(UserWarning, match="engraved_not_there"):
         result = evaluate_model(OraclePredictor("regression", dataset_root), dataset_root, config, CONFIG)
     assert list(result) == ["v01"]
+
+
+def _label(index, events):
+    return SampleLabel(id=str(index), image=f"{index}.png", width=10, height=10, staff_space=2.0,
+                       staff_lines=(1, 3, 5, 7, 9), events=events, time="2/4")
+
+
+def test_score_test_set_scores_recognised_events_rests_included_against_the_labels():
+    truth = [(SymbolicNote("C", 4, duration="eighth", dots=1), SymbolicNote("D", 4, 1, "16th"), SymbolicRest("quarter")),
+             (SymbolicRest("half"),)]
+    predicted = [truth[0][:2] + (SymbolicRest("eighth"),), ()]  # a rest too short, a rest missed: 2 edits in 4
+    split = LoadedSplit("tiny", tuple(_label(i, e) for i, e in enumerate(truth)), (), None, ())
+    recognitions = [Recognition(events=e, output=None, scale=1.0) for e in predicted]
+    result = score_test_set(recognitions, split, CONFIG)
+    assert result["ser"] == 0.5 and result["exact_match"] == 0.0 and result["rest_f1"] == 0.0
+    assert result["pitch_ser"] == 0.0 and result["duration_accuracy"] == 1.0 and result["accidental_accuracy"] == 1.0

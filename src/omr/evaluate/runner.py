@@ -24,7 +24,7 @@ from omr.samples import SampleLabel, iter_split, read_meta
 class EvaluateConfig:
     """params.yaml `evaluate`: which test sets, and how many images per prediction batch."""
 
-    datasets: tuple[str, ...] = ("v01", "v01_3notes", "v02", "long", "engraved")
+    datasets: tuple[str, ...] = ("v01", "v01_3notes", "v02", "long", "engraved", "v03", "engraved_real")
     split: str = "test"
     batch_size: int = 32
     max_samples: int | None = None  # evaluate only the first N samples of each set (quick looks); None = all
@@ -87,11 +87,11 @@ def recognize_all(predictor: Predictor, images: Sequence[np.ndarray], config: Re
 
 
 def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, config: RecognizeConfig) -> dict:
-    """Every CONTRACT metric of one model on one test set."""
-    truth = [label.notes for label in test_set.labels]
+    """Every CONTRACT metric of one model on one test set: predicted events (notes and rests) against the labels'."""
+    truth = [label.events for label in test_set.labels]
     knows_accidentals = all(r.knows_accidentals for r in recognitions)
     knows_durations = all(r.knows_durations for r in recognitions)
-    result = metrics.note_metrics([r.notes for r in recognitions], truth, knows_accidentals, knows_durations)
+    result = metrics.event_metrics([r.events for r in recognitions], truth, knows_accidentals, knows_durations)
     outputs = [r.output for r in recognitions]
     if outputs and isinstance(outputs[0], SegmentationOutput):
         has_masks = test_set.masks is not None
