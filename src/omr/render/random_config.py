@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 
 from omr.config import ConfigError
-from omr.music import STEPS, pitch_from_staff_position, staff_position
+from omr.music import STEPS, pitch_from_staff_position, sounding_alters, staff_position
 from omr.render.layout import RenderStyle
+from omr.render.notation import NotationConfig
 from omr.render.score import ACCIDENTALS, ALTER_OF_ACCIDENTAL, NOTE_TYPES, STEM_DIRECTIONS, Note, Staff
 
 BEATS = {"quarter": 1, "half": 2}
@@ -24,7 +25,11 @@ def parse_pitch(text: str, key: str) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class RandomConfig:
-    """Ranges and choices for random staves, plus the fixed drawing sizes (staff space etc.) of the dataset."""
+    """Ranges and choices for random staves, plus the fixed drawing sizes (staff space etc.) of the dataset.
+
+    With `notation` set, staves are real notation drawn by that NotationConfig (v03): the note-count, pitch,
+    note-type, stem, accidental, clef, key and barline knobs here are then unused; the drawing sizes still apply.
+    """
 
     min_notes: int = 1
     max_notes: int = 16
@@ -46,6 +51,7 @@ class RandomConfig:
     margin: float = 1.0
     note_gap: float = 2.0
     stem_length: float = 3.5
+    notation: NotationConfig | None = None
 
     def __post_init__(self) -> None:
         if self.min_notes < 1:
@@ -92,6 +98,8 @@ class RandomConfig:
 
     def random(self, rng: np.random.Generator) -> Staff:
         """A random staff within this config, drawn only from `rng`."""
+        if self.notation is not None:
+            return self.notation.random(rng)
         count = int(rng.integers(self.min_notes, self.max_notes + 1))
         low, high = self.position_range
         # One draw for everything else: per note, position / type / stem / accidental? / which accidental.
@@ -105,8 +113,9 @@ class RandomConfig:
             notes.append(Note(step, octave, self.note_types[int(u_type * len(self.note_types))], alter, accidental,
                               self.stem_directions[int(u_stem * len(self.stem_directions))]))
         clef, key_signature = self._preamble(rng)
-        return Staff(tuple(notes), clef=clef, barlines_after=self._barlines(notes) if self.barlines else (),
-                     key_signature=key_signature)
+        barlines_after = self._barlines(notes) if self.barlines else ()
+        return Staff(_with_sounding_alters(notes, key_signature, barlines_after), clef=clef,
+                     barlines_after=barlines_after, key_signature=key_signature)
 
     def _preamble(self, rng: np.random.Generator) -> tuple[bool, int]:
         """Clef and key signature; nothing is drawn from `rng` where the config leaves no choice, so datasets made
@@ -124,3 +133,13 @@ class RandomConfig:
                 after.append(index)
                 beats -= self.beats_per_measure
         return tuple(after)
+
+
+def _with_sounding_alters(notes: list[Note], key_signature: int, barlines_after: tuple[int, ...]) -> tuple[Note, ...]:
+    """The notes with their sounding alter: the key applies where no sign is printed; with barlines a printed sign
+    holds to the end of its measure, without (v01/v02) for its own note only. Nothing drawn changes."""
+    measure_numbers = None
+    if barlines_after:
+        measure_numbers = [sum(1 for end in barlines_after if end < index) for index in range(len(notes))]
+    alters = sounding_alters([(n.step, n.octave, n.accidental) for n in notes], key_signature, measure_numbers)
+    return tuple(note if note.alter == alter else replace(note, alter=alter) for note, alter in zip(notes, alters))
