@@ -1,8 +1,153 @@
-"""MusicXML export through music21 reads back to the same notes."""
+"""Events <-> MusicXML through music21: hand-made staves read back unchanged, bars and signs as written."""
 
-from omr.music import SymbolicNote
-from omr.musicxml import notes_from_musicxml, notes_to_musicxml
+import dataclasses
+from pathlib import Path
 
+import pytest
+
+from omr import musicxml
+from omr.music import SymbolicNote, SymbolicRest
+from omr.musicxml import (
+    events_from_musicxml,
+    events_round_trip_mismatch,
+    events_to_musicxml,
+    measure_numbers_from_barlines,
+    notes_from_musicxml,
+    notes_to_musicxml,
+)
+
+
+def N(name, duration="quarter", dots=0, accidental=None, tie=None, alter=None):
+    """'F#4' -> a note whose alter is its spelled sign (or `alter` where given)."""
+    signs = {"": 0, "#": 1, "b": -1, "##": 2, "bb": -2}
+    return SymbolicNote(name[0], int(name[-1]), signs[name[1:-1]] if alter is None else alter, duration,
+                        accidental=accidental, dots=dots, tie=tie)
+
+
+def R(duration="quarter", dots=0):
+    return SymbolicRest(duration, dots)
+
+
+def assert_round_trip(events, clef="treble", key_fifths=0, time=None, measure_numbers=None):
+    text = events_to_musicxml(events, clef, key_fifths, time, title="test", measure_numbers=measure_numbers)
+    assert events_from_musicxml(text) == (tuple(events), clef, key_fifths, time)
+    assert events_round_trip_mismatch(events, clef, key_fifths, time, measure_numbers) is None
+    return text
+
+
+def test_dotted_eighth_and_sixteenth_round_trip():
+    assert_round_trip([N("C5", "eighth", 1), N("D5", "16th"), N("E5"), N("F#5", "eighth", 1, "sharp"), N("G5", "16th"),
+                       N("A5")], time="3/4")
+
+
+def test_rests_of_every_duration_round_trip_and_keep_their_type():
+    events = [R("whole"), R("half"), R("quarter"), R("eighth"), R("16th"), R("32nd"), R("32nd"), R("half", 1),
+              R("eighth", 1), R("16th")]
+    text = assert_round_trip(events, time="4/4")
+    assert 'measure="yes"' not in text and text.count("<type>whole</type>") == 1  # no full-bar rest made up
+
+
+def test_tie_across_a_barline_and_a_tie_chain_stay_separate_tied_notes():
+    events = [N("C4", "half"), N("D4", tie="start"), N("D4", tie="stop"), N("E4", "half"),
+              N("G4"), N("A4", tie="start"), N("A4", "whole", tie="continue"), N("A4", tie="stop")]
+    text = assert_round_trip(events, time="3/4")
+    assert text.count("<measure ") == 4
+
+
+def test_bass_clef_staff_round_trips_with_its_written_pitches():
+    assert_round_trip([N("G2", "half", 1), N("F#2", accidental="sharp"), N("C3", "eighth"), N("B1", "eighth"),
+                       R("quarter"), N("D4", "half")], clef="bass", key_fifths=2, time="C")
+
+
+def test_key_of_seven_flats_with_naturals_and_courtesy_flats():
+    events = [N("C4", accidental="natural"), N("Fb4"), N("C4"), N("Bb4"),  # the natural holds to the bar's end
+              N("Cb4", accidental="flat"), N("Eb4", "half", 1)]  # courtesy flat in the next bar
+    text = assert_round_trip(events, key_fifths=-7, time="4/4")
+    assert text.count("<accidental>") == 2
+
+
+def test_key_of_seven_sharps_with_naturals_double_sharps_and_courtesy_sharps():
+    events = [N("E4", accidental="natural"), N("F##4", accidental="double-sharp"), N("F##4"), N("B#4"),
+              N("E#4", "half", accidental="sharp"), N("F#4", "half", accidental="sharp")]
+    assert_round_trip(events, key_fifths=7, time="4/4")
+
+
+def test_double_dotted_quarter_round_trips():
+    assert_round_trip([N("C5", "quarter", 2), N("D5", "16th"), N("E5", "half")], time="4/4")
+
+
+def test_six_eight_and_common_time_fill_measures_from_the_signature():
+    six_eight = [N("C5", "eighth")] * 6 + [N("D5", "quarter", 1), R("quarter", 1)]
+    assert assert_round_trip(six_eight, time="6/8").count("<measure ") == 2
+    common = assert_round_trip([N("E4")] * 4 + [N("F4", "whole")], time="C")
+    assert common.count("<measure ") == 2 and 'symbol="common"' in common
+
+
+def test_without_clef_or_time_the_staff_is_one_open_measure():
+    text = assert_round_trip([N("C4", "half")] * 5 + [N("D4")], clef=None, time=None)
+    assert text.count("<measure ") == 1 and "<clef>" not in text and "<time" not in text
+
+
+def test_a_measure_longer_than_its_signature_is_written_as_given_not_rebarred():
+    events = [N("C4"), N("D4"), N("E4"), N("F4"), N("G4")]  # five quarters said to be one 4/4 bar
+    text = assert_round_trip(events, time="4/4", measure_numbers=[1] * 5)
+    assert text.count("<measure ") == 1 and "<tie " not in text
+
+
+def test_a_note_running_past_the_bar_line_stays_whole_in_its_measure():
+    text = assert_round_trip([N("C4"), N("D4", "half"), N("E4", "half")], time="2/4")
+    assert text.count("<measure ") == 2 and "<tie " not in text
+
+
+def test_accidentals_are_written_as_printed_not_respelled():
+    events = [N("F#4", accidental="sharp"), N("F#4"), N("G4"), N("F#4", "half", accidental="sharp")]
+    text = assert_round_trip(events, key_fifths=1, time="4/4", measure_numbers=[1, 1, 1, 2])
+    assert text.count("<accidental>") == 2  # the repeated F#4 prints nothing; the key's F# in bar 2 a courtesy sign
+
+
+def test_a_sign_that_disagrees_with_the_sounding_alter_is_kept_as_written():
+    assert_round_trip([N("F4", accidental="sharp", alter=0)], time="4/4")
+
+
+def test_measure_numbers_come_from_the_barlines_x():
+    events = [dataclasses.replace(N("C4"), x=x) for x in (10.0, 30.0, 50.0, 70.0)]
+    assert measure_numbers_from_barlines(events, [60.0, 40.0]) == [1, 1, 2, 3]
+
+
+def test_round_trip_mismatch_names_the_first_event_a_writer_loses(monkeypatch):
+    events = [N("C4", "eighth", 1), N("D4", "16th")]
+    real = musicxml._music21_event
+
+    def dotless(event):
+        return real(dataclasses.replace(event, dots=0))
+
+    monkeypatch.setattr(musicxml, "_music21_event", dotless)
+    mismatch = events_round_trip_mismatch(events, "treble", 0, "2/4")
+    assert mismatch is not None and mismatch.startswith("event 0:") and "dots=1" in mismatch
+
+
+def test_round_trip_mismatch_reports_what_cannot_be_written():
+    assert "measure_numbers" in events_round_trip_mismatch([N("C4")], "treble", 0, None, measure_numbers=[1, 1])
+
+
+def test_a_chord_is_refused_with_its_measure():
+    from music21 import chord, stream
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    score = stream.Score([stream.Part([stream.Measure([chord.Chord(["C4", "E4"])], number=3)])])
+    text = GeneralObjectExporter(score).parse().decode("utf-8")
+    with pytest.raises(ValueError, match="measure 3: a chord"):
+        events_from_musicxml(text)
+
+
+def test_a_file_reads_like_its_text(tmp_path):
+    text = events_to_musicxml([N("A3"), R("half")], "bass", -3, "3/4")
+    path = tmp_path / "staff.musicxml"
+    path.write_text(text, encoding="utf-8")
+    assert events_from_musicxml(Path(path)) == events_from_musicxml(text)
+
+
+# --- the thin wrappers kept for notes of the v01/v02 kind (omr.transcription) --------------------------------------
 
 def test_notes_round_trip_through_musicxml_with_accidentals_and_halves_across_barlines(tmp_path):
     # Beats 0, 1, 2, then a half on beat 3 of the bar: exported tied across the barline, read back as one half.
@@ -14,6 +159,14 @@ def test_notes_round_trip_through_musicxml_with_accidentals_and_halves_across_ba
     path.write_text(text, encoding="utf-8")
     assert notes_from_musicxml(path) == notes
     assert notes_from_musicxml(text) == notes
+
+
+def test_notes_print_the_signs_their_bar_needs():
+    # F#4 then F4 in one 4/4 bar: the second needs a natural; a sharp in the next bar needs its sign again.
+    notes = (SymbolicNote("F", 4, 1), SymbolicNote("F", 4), SymbolicNote("C", 4), SymbolicNote("D", 4),
+             SymbolicNote("F", 4, 1))
+    events = events_from_musicxml(notes_to_musicxml(notes))[0]
+    assert [e.accidental for e in events] == ["sharp", "natural", None, None, "sharp"]
 
 
 def test_empty_transcription_is_still_a_valid_score():
