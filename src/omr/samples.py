@@ -32,6 +32,33 @@ MASK_CLASSES = (
     "notehead_hollow",
 )
 BOX_CLASSES = ("staff", "notehead_filled", "notehead_hollow", "sharp", "flat", "natural", "clef", "barline")
+# Real notation (v03): the seed's classes keep their indices (today's segmentation models are built from
+# MASK_CLASSES) and the new ones follow. Every symbol a decoder must tell apart to read an event gets its own class:
+# each rest duration (a rest's duration is its glyph), the bass clef (it moves every pitch), the whole head. Flags
+# and beams are one class each (a stem's count of them is its duration); dots one class whatever they follow.
+# Ties and slurs differ (a tie joins two heads of one pitch; a slur is a distractor) and so do the distractors'
+# kinds: `articulation` (staccato dots and fermatas) and `dynamics` (p, mf, f) are drawn but never events.
+NOTATION_MASK_CLASSES = MASK_CLASSES + (
+    "notehead_whole",
+    "flag",
+    "beam",
+    "augmentation_dot",
+    "tie",
+    "slur",
+    "rest_whole",
+    "rest_half",
+    "rest_quarter",
+    "rest_eighth",
+    "rest_16th",
+    "rest_32nd",
+    "time_signature",
+    "clef_bass",
+    "articulation",
+    "dynamics",
+)
+# One box per symbol: per flag and per dot; per beam segment per level (a 16th pair: two boxes, a hook: its own short
+# one); per tie and per slur (the curve's extent); one per time signature (both digits) and per dynamics mark.
+NOTATION_BOX_CLASSES = BOX_CLASSES + NOTATION_MASK_CLASSES[len(MASK_CLASSES):]
 NOTEHEAD_CLASSES = ("notehead_filled", "notehead_hollow")
 # Staff normalisation (training sets' geometry): staff space 8 px, middle line centred on a 128-row canvas
 # (row 64, i.e. y = 64.5 in continuous pixel coordinates). Used by omr.data (labels) and omr.recognize (images).

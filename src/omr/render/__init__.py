@@ -6,29 +6,40 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from omr.music import SymbolicNote
+from omr.music import Event, SymbolicNote, notes_of
 from omr.render.layout import Layout, RenderStyle, layout
 from omr.render.random_config import RandomConfig
 from omr.render.raster import boxes, rasterise
-from omr.render.score import IncompleteNoteError, Note, NoteBuilder, Staff, note_from_text, staff_from_notes
+from omr.render.score import IncompleteNoteError, Note, NoteBuilder, Rest, Staff, note_from_text, staff_from_notes
 from omr.samples import Box
 
 __all__ = [
-    "IncompleteNoteError", "Layout", "Note", "NoteBuilder", "RandomConfig", "RenderStyle", "RenderedSample", "Staff",
+    "IncompleteNoteError", "Layout", "Note", "NoteBuilder", "RandomConfig", "RenderStyle", "RenderedSample", "Rest", "Staff",
     "layout", "note_from_text", "render_staff", "staff_from_notes",
 ]
 
 
 @dataclass(frozen=True)
 class RenderedSample:
-    """Everything one rendering gives: image (255 = white), class mask, boxes, notes and the staff geometry."""
+    """Everything one rendering gives: image (255 = white), class mask (NOTATION_MASK_CLASSES indices), boxes, the
+    events left to right (notes and rests), the staff geometry and what the preamble shows (clef None: none drawn;
+    time None: no time signature), and the x of each barline."""
 
     image: np.ndarray
     mask: np.ndarray
     boxes: tuple[Box, ...]
-    notes: tuple[SymbolicNote, ...]
+    events: tuple[Event, ...]
     staff_lines: tuple[float, ...]
     staff_space: float
+    clef: str | None = None
+    key_fifths: int = 0
+    time: str | None = None
+    barlines: tuple[float, ...] = ()
+
+    @property
+    def notes(self) -> tuple[SymbolicNote, ...]:
+        """The events whose kind is note."""
+        return notes_of(self.events)
 
     @property
     def height(self) -> int:
@@ -43,4 +54,5 @@ def render_staff(staff: Staff, style: RenderStyle = RenderStyle()) -> RenderedSa
     """Lay the staff out once and derive every output from that layout."""
     placed = layout(staff, style)
     image, mask = rasterise(placed)
-    return RenderedSample(image, mask, boxes(placed), placed.notes, placed.staff_lines, placed.staff_space)
+    return RenderedSample(image, mask, boxes(placed), placed.events, placed.staff_lines, placed.staff_space, placed.clef,
+                          placed.key_fifths, placed.time, placed.barlines)

@@ -7,14 +7,19 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from omr.samples import MASK_CLASSES, iter_split, read_meta
+from omr.samples import NOTATION_MASK_CLASSES, iter_split, read_meta
 
-# One colour per MASK_CLASSES entry (background first); chosen to tell neighbouring classes apart.
+# One colour per NOTATION_MASK_CLASSES entry (background first); chosen to tell neighbouring classes apart: the
+# seed's eleven first, then whole head, flag, beam, dot, tie, slur, the six rests (a ramp of teals, long to short),
+# time signature, bass clef, articulation, dynamics.
 CLASS_COLOURS = np.array([
     (255, 255, 255), (150, 150, 150), (0, 170, 255), (0, 160, 0), (120, 60, 0), (170, 0, 170),
     (255, 120, 0), (0, 90, 200), (200, 170, 0), (220, 0, 0), (255, 0, 200),
+    (140, 0, 0), (0, 220, 120), (0, 100, 60), (255, 200, 0), (120, 0, 255), (180, 130, 255),
+    (0, 80, 80), (0, 120, 120), (0, 160, 160), (0, 190, 190), (0, 215, 215), (90, 240, 240),
+    (90, 90, 0), (255, 80, 120), (255, 150, 60), (100, 100, 255),
 ], dtype=np.uint8)
-assert len(CLASS_COLOURS) == len(MASK_CLASSES)
+assert len(CLASS_COLOURS) == len(NOTATION_MASK_CLASSES)
 
 
 def mask_overlay(image: np.ndarray, mask: np.ndarray) -> np.ndarray:

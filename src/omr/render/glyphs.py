@@ -228,3 +228,22 @@ def place_glyph(name: str, x: float, y: float, staff_space: float) -> Sprite:
     sprite = _glyph_sprite(name, float(staff_space), phase_x, phase_y)
     return Sprite(sprite.coverage, sprite.mask, sprite.left + base_x, sprite.top + base_y,
                   (sprite.box[0] + base_x, sprite.box[1] + base_y, sprite.box[2] + base_x, sprite.box[3] + base_y))
+
+
+def place_polygon(points: list[tuple[float, float]]) -> Sprite:
+    """A filled polygon in absolute pixels (beams, ties, slurs: shapes whose geometry is new for every staff)."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    left, top = math.floor(min(xs)) - 1, math.floor(min(ys)) - 1
+    width, height = math.ceil(max(xs)) + 1 - left, math.ceil(max(ys)) + 1 - top
+    canvas = Image.new("L", (width * SUPERSAMPLING, height * SUPERSAMPLING), 0)
+    ImageDraw.Draw(canvas).polygon([((x - left) * SUPERSAMPLING, (y - top) * SUPERSAMPLING) for x, y in points],
+                                   fill=255)
+    pixels = np.asarray(canvas, dtype=np.float32).reshape(height, SUPERSAMPLING, width, SUPERSAMPLING)
+    return _sprite(np.rint(pixels.mean(axis=(1, 3))).astype(np.uint8), left, top)
+
+
+# The real-notation outlines use the helpers above, so they are merged in last.
+from omr.render.notation_glyphs import NOTATION_GLYPH_WIDTH, NOTATION_GLYPHS  # noqa: E402
+
+GLYPHS.update(NOTATION_GLYPHS)
+GLYPH_WIDTH.update(NOTATION_GLYPH_WIDTH)

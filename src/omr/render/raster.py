@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from omr.render.layout import Layout
-from omr.samples import MASK_CLASSES, Box
+from omr.samples import NOTATION_MASK_CLASSES, Box
 
-CLASS_INDEX = {name: index for index, name in enumerate(MASK_CLASSES)}
+# The seed's classes keep their indices: a staff drawn with them alone gives the seed's mask bytes.
+CLASS_INDEX = {name: index for index, name in enumerate(NOTATION_MASK_CLASSES)}
 
 
 def rasterise(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """(image HxW uint8, 255 = white; mask HxW uint8 class indices), later MASK_CLASSES painted over earlier."""
+    """(image HxW uint8, 255 = white; mask HxW uint8 class indices), later NOTATION_MASK_CLASSES painted over earlier."""
     height, width = layout.height, layout.width
     ink = np.zeros((height, width), dtype=np.uint8)
     mask = np.zeros((height, width), dtype=np.uint8)
@@ -38,7 +39,7 @@ def rasterise(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
 
 
 def boxes(layout: Layout) -> tuple[Box, ...]:
-    """One box per element that has a box class (staff, noteheads, accidentals, clef, barlines), clipped to the image."""
+    """One box per element that has a box class (every symbol but stems and ledger lines), clipped to the image."""
     result = []
     for element in layout.elements:
         if element.box_class is None:

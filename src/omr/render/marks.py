@@ -1,0 +1,84 @@
+"""Curves and marks placed after the notes: ties, slurs, fermatas and dynamics (the last three are distractors)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from omr.render.glyphs import place_glyph, place_polygon
+from omr.render.note_layout import Element
+
+TIE_THICKNESS, SLUR_THICKNESS = 0.16, 0.18  # spaces at the middle; the ends taper to a twentieth of a space
+CURVE_GAP = 0.55  # spaces from a head's centre to a tie's end, outwards
+DYNAMIC_LETTERS = {"p": ("dynamic_p",), "mf": ("dynamic_m", "dynamic_f"), "f": ("dynamic_f",)}
+DYNAMIC_ADVANCE = 1.15  # spaces from one letter's centre to the next
+
+
+def crescent(p0: tuple[float, float], p2: tuple[float, float], bulge: float, thickness: float,
+             n: int = 24) -> list[tuple[float, float]]:
+    """A curve from p0 to p2 bulging by `bulge` px (positive: downwards), thick in the middle, thin at the ends."""
+    mid = ((p0[0] + p2[0]) / 2, (p0[1] + p2[1]) / 2)
+    taper = 0.05 * abs(thickness) / TIE_THICKNESS
+
+    def edge(control_shift: float, end_shift: float) -> list[tuple[float, float]]:
+        c = (mid[0], mid[1] + 2 * (bulge + control_shift))
+        a, b = (p0[0], p0[1] + end_shift), (p2[0], p2[1] + end_shift)
+        return [((1 - u) ** 2 * a[0] + 2 * (1 - u) * u * c[0] + u * u * b[0],
+                 (1 - u) ** 2 * a[1] + 2 * (1 - u) * u * c[1] + u * u * b[1]) for u in (i / n for i in range(n + 1))]
+
+    sign = 1.0 if bulge >= 0 else -1.0
+    outer = edge(sign * thickness / 2, sign * taper / 2)
+    inner = edge(-sign * thickness / 2, -sign * taper / 2)
+    return outer + inner[::-1]
+
+
+def tie_element(x0: float, y0: float, x1: float, y1: float, below: bool, s: float) -> Element:
+    """A tie between two heads (centres x0,y0 and x1,y1 already moved to its ends), on the side `below` or above."""
+    sign = 1.0 if below else -1.0
+    bulge = sign * min(1.0, 0.25 + 0.06 * abs(x1 - x0) / s) * s
+    points = crescent((x0, y0 + sign * CURVE_GAP * s), (x1, y1 + sign * CURVE_GAP * s), bulge, TIE_THICKNESS * s)
+    return Element("tie", "tie", (place_polygon(points),))
+
+
+def slur_element(heads: Sequence[tuple[float, float]], s: float) -> Element:
+    """A slur over the heads from the first to the last: its ends a space above them, clearing every head between."""
+    (xa, ya), (xb, yb) = heads[0], heads[-1]
+    ya, yb = ya - 1.0 * s, yb - 1.0 * s
+    highest = min(y for _, y in heads) - 1.6 * s
+    chord_mid = (ya + yb) / 2
+    bulge = min(-0.6 * s, highest - chord_mid)  # the apex of a quadratic is half way to its control point
+    points = crescent((xa - 0.3 * s, ya), (xb + 0.3 * s, yb), bulge, SLUR_THICKNESS * s)
+    return Element("slur", "slur", (place_polygon(points),))
+
+
+def column_extent(elements: Sequence[Element], x0: float, x1: float) -> tuple[float, float] | None:
+    """Top and bottom y of the ink in the columns x0..x1 (staff lines aside), from the sprites' boxes."""
+    tops, bottoms = [], []
+    for element in elements:
+        if element.mask_class == "staff_line":
+            continue
+        for sprite in element.sprites:
+            bx0, by0, bx1, by1 = sprite.box
+            if bx0 < x1 and bx1 > x0:
+                tops.append(by0)
+                bottoms.append(by1)
+    return (min(tops), max(bottoms)) if tops else None
+
+
+def fermata_element(x: float, top_line_y: float, extent, s: float) -> Element:
+    """A fermata above the staff and above whatever the column holds, but inside the image."""
+    y = top_line_y - 1.5 * s
+    if extent is not None:
+        y = min(y, extent[0] - 0.9 * s)
+    return Element("articulation", "articulation", (place_glyph("fermata", x, max(y, 0.7 * s), s),))
+
+
+def dynamics_element(mark: str, x: float, bottom_line_y: float, extent, height: int, s: float) -> Element:
+    """Dynamics letters centred under the event, below the staff and whatever hangs below it there."""
+    y = bottom_line_y + 2.5 * s
+    if extent is not None:
+        y = max(y, extent[1] + 1.4 * s)
+    y = min(y, height - 1.5 * s)
+    letters = DYNAMIC_LETTERS[mark]
+    start = x - (len(letters) - 1) * DYNAMIC_ADVANCE * s / 2
+    return Element("dynamics", "dynamics", tuple(place_glyph(name, start + k * DYNAMIC_ADVANCE * s, y, s)
+                                                 for k, name in enumerate(letters)))

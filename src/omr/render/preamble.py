@@ -1,0 +1,59 @@
+"""The staff's preamble: clef (treble or bass), key signature at the positions engravers use, time signature."""
+
+from __future__ import annotations
+
+from omr.music import staff_position_y
+from omr.render.glyphs import GLYPH_WIDTH, place_glyph
+from omr.render.note_layout import Element
+
+# Treble-clef staff positions of a key signature's accidentals, in the order engravers print them.
+KEY_SHARP_POSITIONS = (8, 5, 9, 6, 3, 7, 4)  # F5 C5 G5 D5 A4 E5 B4
+KEY_FLAT_POSITIONS = (4, 7, 3, 6, 2, 5, 1)  # B4 E5 A4 D5 G4 C5 F4
+# Bass clef: the same pattern two positions (a third) lower, F#3 on the fourth line, Bb2 on the second.
+BASS_KEY_SHIFT = -2
+KEY_ACCIDENTAL_ADVANCE = 0.1  # spaces between a key signature's glyphs
+# Free space after a key (or time) signature: its last glyph sits >= 3 spaces left of the first head's centre,
+# beyond the decoders' reach for a note's own accidental (which sits <= 1.5 spaces left of its head).
+KEY_SIGNATURE_GAP = 2.0
+TIME_SIGNATURE_GAP = 0.6  # spaces between a key signature and the time signature
+TIME_SIGNATURE_WIDTH = GLYPH_WIDTH["time"]
+CLEF_GLYPH = {"treble": ("clef", 2), "bass": ("clef_bass", 6)}  # glyph and the line position it curls round
+# A time signature's digits: two spaces high, the upper centred in the upper half of the staff, the lower below.
+TIME_DIGIT_POSITIONS = (6, 2)
+
+
+def clef_element(clef_sign: str, staff_start: float, bottom_y: float, s: float) -> Element:
+    """The clef glyph anchored on its line (treble: G line; bass: F line); mask and box class name the clef."""
+    name, position = CLEF_GLYPH[clef_sign]
+    return Element(name, name, (place_glyph(name, staff_start + 0.4 * s, staff_position_y(position, bottom_y, s), s),))
+
+
+def key_signature_x(key_signature: int, start: float, s: float) -> list[float]:
+    """Centres of a key signature's glyphs starting at `start`, then (last item) where the signature ends."""
+    kind = "sharp" if key_signature > 0 else "flat"
+    advance = (GLYPH_WIDTH[kind] + KEY_ACCIDENTAL_ADVANCE) * s
+    return [start + (index + 0.5) * advance for index in range(abs(key_signature))] + [start + abs(key_signature) * advance]
+
+
+def key_signature_elements(key_signature: int, clef_sign: str, start: float, bottom_y: float,
+                           s: float) -> list[Element]:
+    kind = "sharp" if key_signature > 0 else "flat"
+    positions = KEY_SHARP_POSITIONS if key_signature > 0 else KEY_FLAT_POSITIONS
+    shift = BASS_KEY_SHIFT if clef_sign == "bass" else 0
+    centres = key_signature_x(key_signature, start, s)[:-1]
+    return [Element(kind, kind, (place_glyph(kind, x, staff_position_y(position + shift, bottom_y, s), s),))
+            for x, position in zip(centres, positions)]
+
+
+def time_signature_element(time: str, x: float, bottom_y: float, s: float) -> Element:
+    """Two stacked digits (or the common-time C on the middle line): one element, one box."""
+    if time == "C":
+        return Element("time_signature", "time_signature",
+                       (place_glyph("time_C", x, staff_position_y(4, bottom_y, s), s),))
+    numbers = time.split("/")
+    sprites = []
+    for number, position in zip(numbers, TIME_DIGIT_POSITIONS):
+        if len(number) != 1 or number not in "23468":
+            raise ValueError(f"time signature {time!r}: only the digits 2, 3, 4, 6 and 8 can be drawn")
+        sprites.append(place_glyph(f"time_{number}", x, staff_position_y(position, bottom_y, s), s))
+    return Element("time_signature", "time_signature", tuple(sprites))
