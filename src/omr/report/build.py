@@ -11,7 +11,16 @@ from typing import Sequence
 from omr.evaluate.runner import load_test_set, recognize_all
 from omr.io import atomic_write_text
 from omr.recognize import Predictor, RecognizeConfig
-from omr.report.document import APPROACHES, REGIMES, Results, headline_metric, model_name, report_markdown, transfer_matrix
+from omr.report.document import (
+    APPROACHES,
+    METRICS,
+    REGIMES,
+    Results,
+    headline_metric,
+    model_name,
+    report_markdown,
+    transfer_matrix,
+)
 from omr.report.figures import GridRow, read_curves, sample_grid, training_curves, transfer_heatmap
 
 
@@ -52,7 +61,7 @@ def grid_rows(predictor: Predictor, dataset_dir: Path, count: int, config: Recog
     recognitions = recognize_all(predictor, split.images, config, batch_size=count)
     masks = split.masks or [None] * len(split.images)
     return [
-        GridRow(image, label.notes, r.notes, r.output, mask, split.mask_classes, label.boxes)
+        GridRow(image, label.events, r.events, r.output, mask, split.mask_classes, label.boxes)
         for image, label, r, mask in zip(split.images, split.labels, recognitions, masks)
     ]
 
@@ -77,11 +86,14 @@ def write_report(
     figures: dict[str, Path] = {}
     evaluated = [d for d in datasets if any(d in per_model for per_model in results.values())]
     for approach in APPROACHES:
-        metric = headline_metric(approach)
-        path = plots_dir / f"heatmap-{approach}.png"
-        transfer_heatmap(transfer_matrix(results, approach, evaluated, metric), REGIMES, evaluated,
-                         f"{approach}: {metric}", path)
-        figures[f"heatmap-{approach}"] = path
+        # The headline (`ser`) and, for comparison with earlier reports, `pitch_ser`; both lower-is-better.
+        for key, metric in ((f"heatmap-{approach}", headline_metric(approach)),
+                            (f"heatmap-pitch_ser-{approach}", "pitch_ser")):
+            path = plots_dir / f"{key}.png"
+            transfer_heatmap(transfer_matrix(results, approach, evaluated, metric), REGIMES, evaluated,
+                             f"{approach}: {metric}" + ("" if METRICS[metric] else " (lower is better)"), path,
+                             lower_is_better=not METRICS[metric])
+            figures[key] = path
     for (approach, dataset), rows in grids.items():
         path = plots_dir / f"grid-{approach}-{dataset}.png"
         sample_grid(rows, f"{model_name(approach, config.regime)} on {dataset}", score_threshold, path)

@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from omr.music import SymbolicNote  # noqa: E402
+from omr.evaluate.metrics import exact_match  # noqa: E402
+from omr.music import Event, event_text  # noqa: E402
 from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput  # noqa: E402
 from omr.samples import Box  # noqa: E402
 
@@ -34,10 +35,16 @@ CLASS_COLOURS = {
 BOX_COLOUR, LOW_SCORE_COLOUR, STAFF_COLOUR = "red", "blue", "green"
 
 
-def transfer_heatmap(values: np.ndarray, regimes: Sequence[str], datasets: Sequence[str], title: str, path: Path) -> None:
-    """Rows regime, columns test set, each cell annotated with its value (NaN: not evaluated)."""
+def transfer_heatmap(values: np.ndarray, regimes: Sequence[str], datasets: Sequence[str], title: str, path: Path,
+                     lower_is_better: bool = False) -> None:
+    """Rows regime, columns test set, each cell annotated with its value (NaN: not evaluated, drawn grey).
+
+    Green is good either way: error rates (`lower_is_better`) use the reversed scale; colours saturate at 1.0
+    (an error rate can exceed it) while the annotation keeps the true value.
+    """
     fig, ax = plt.subplots(figsize=(1.3 * len(datasets) + 2, 0.7 * len(regimes) + 1.6))
-    ax.imshow(np.nan_to_num(values, nan=0.0), cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto")
+    cmap = matplotlib.colormaps["RdYlGn_r" if lower_is_better else "RdYlGn"].with_extremes(bad="lightgrey")
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(range(len(datasets)), datasets)
     ax.set_yticks(range(len(regimes)), regimes)
     ax.set_xlabel("test set")
@@ -45,18 +52,21 @@ def transfer_heatmap(values: np.ndarray, regimes: Sequence[str], datasets: Seque
     for row in range(len(regimes)):
         for col in range(len(datasets)):
             value = values[row, col]
-            ax.text(col, row, "-" if np.isnan(value) else f"{value:.3f}", ha="center", va="center", fontsize=10)
+            red, green, blue, _ = cmap(min(max(value, 0.0), 1.0)) if not np.isnan(value) else (1, 1, 1, 1)
+            dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.45  # white figures on the scale's dark ends
+            ax.text(col, row, "-" if np.isnan(value) else f"{value:.3f}", ha="center", va="center", fontsize=10,
+                    color="white" if dark else "black")
     ax.set_title(title)
     _save(fig, path)
 
 
 @dataclass(frozen=True)
 class GridRow:
-    """One sample of a grid: the image, its truth (notes and, where they exist, mask and boxes) and a prediction."""
+    """One sample of a grid: the image, its truth (events and, where they exist, mask and boxes) and a prediction."""
 
     image: np.ndarray
-    truth_notes: tuple[SymbolicNote, ...]
-    predicted_notes: tuple[SymbolicNote, ...]
+    truth_events: tuple[Event, ...]
+    predicted_events: tuple[Event, ...]
     output: ModelOutput
     truth_mask: np.ndarray | None = None
     mask_classes: tuple[str, ...] = ()
@@ -74,9 +84,9 @@ def sample_grid(rows: Sequence[GridRow], title: str, score_threshold: float, pat
         input_ax.imshow(row.image, cmap="gray", vmin=0, vmax=255)
         _draw_truth(truth_ax, row)
         _draw_prediction(predicted_ax, row, score_threshold)
-        correct = [n.name for n in row.predicted_notes] == [n.name for n in row.truth_notes]
-        truth_ax.set_xlabel(_spelled(row.truth_notes), fontsize=7)
-        predicted_ax.set_xlabel(_spelled(row.predicted_notes), fontsize=7, color="darkgreen" if correct else "darkred")
+        correct = exact_match([row.predicted_events], [row.truth_events]) == 1.0  # right as `ser` counts it
+        truth_ax.set_xlabel(_spelled(row.truth_events), fontsize=7)
+        predicted_ax.set_xlabel(_spelled(row.predicted_events), fontsize=7, color="darkgreen" if correct else "darkred")
         for axis in (input_ax, truth_ax, predicted_ax):
             axis.set_xticks([])
             axis.set_yticks([])
@@ -84,8 +94,8 @@ def sample_grid(rows: Sequence[GridRow], title: str, score_threshold: float, pat
     _save(fig, path)
 
 
-def _spelled(notes: Sequence[SymbolicNote], per_line: int = 12) -> str:
-    words = [n.spelled + ("h" if n.duration == "half" else "") for n in notes] or ["(no notes)"]
+def _spelled(events: Sequence[Event], per_line: int = 10) -> str:
+    words = [event_text(e) for e in events] or ["(no events)"]
     return "\n".join(" ".join(words[i : i + per_line]) for i in range(0, len(words), per_line))
 
 
