@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Iterator
 import numpy as np
 from PIL import Image
 
+from omr.engrave.candidates import first_results
 from omr.engrave.corpus import TuneRef, WindowRejected, cut_window, list_tunes, parse_tune
 from omr.engrave.sample import VERIFICATION_FAILURES, EngravedSample, EngravingStyle, engrave_window
 from omr.engrave.verovio_svg import FONTS, make_toolkit
@@ -92,23 +92,7 @@ def engraved_results(config: EngravedConfig, workers: int = 0) -> Iterator[TuneR
     tunes = list_tunes(config.collections)
     order = np.random.default_rng(config.seed).permutation(len(tunes))
     jobs = ((config, tunes[index], int(index)) for index in order)
-    made = 0
-    if workers <= 1:
-        results: Iterator[TuneResult] = map(_engrave_candidate, jobs)
-        for result in results:
-            yield result
-            made += result.sample is not None
-            if made >= config.windows:
-                return
-        return
-    # imap keeps the seeded order, so the dataset does not depend on the number of workers.
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        for result in pool.imap(_engrave_candidate, jobs, chunksize=4):
-            yield result
-            made += result.sample is not None
-            if made >= config.windows:
-                pool.terminate()
-                return
+    yield from first_results(_engrave_candidate, jobs, config.windows, lambda r: r.sample is not None, workers)
 
 
 def write_engraved_dataset(out_dir: Path, config: EngravedConfig, workers: int = 0) -> dict:

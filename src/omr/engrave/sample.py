@@ -81,7 +81,7 @@ def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) ->
     left = math.floor(engraving.staff_x[0] * zoom) - style.margin
     right = math.ceil(engraving.staff_x[1] * zoom) + style.margin
     top = round(engraving.staff_lines[2] * zoom - style.height / 2)
-    image = _rasterise(svg, zoom, left, top, right - left, style.height)
+    image = rasterise_svg(svg, zoom, left, top, right - left, style.height)
 
     def to_image(x: float, y: float) -> tuple[float, float]:
         return x * zoom - left, y * zoom - top
@@ -156,7 +156,8 @@ def _verified_note(engraved: EngravedNote, source: SourceNote, to_image, staff_l
                         accidental=engraved.accidental)
 
 
-def _rasterise(svg: str, zoom: float, left: int, top: int, width: int, height: int) -> np.ndarray:
+def rasterise_svg(svg: str, zoom: float, left: int, top: int, width: int, height: int) -> np.ndarray:
+    """The SVG drawn by resvg at `zoom`, on a white canvas of width x height whose origin is (left, top)."""
     import resvg_py
 
     png = resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=zoom, skip_system_fonts=True)

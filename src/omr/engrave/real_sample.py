@@ -1,0 +1,141 @@
+"""One engraved_real sample: a measure window engraved by verovio, rasterised at our staff space, labelled from the
+SVG and verified against the source and against verovio's own attributes (omr.engrave.real_verify)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from omr.engrave.corpus import WindowRejected
+from omr.engrave.measures import MeasureWindow
+from omr.engrave.real_score import measure_window_musicxml
+from omr.engrave.real_verify import (check_alters_readable, check_note, check_rest, check_round_trip,
+                                     check_signatures, check_ties, paired_events, written_pitch)
+from omr.engrave.sample import rasterise_svg
+from omr.engrave.svg_events import ACCIDENTAL_GLYPHS, NOTEHEAD_GLYPHS, REST_GLYPHS, SvgStaff, read_svg_staff
+from omr.engrave.verovio_svg import Rect, engrave_svg
+from omr.music import DURATIONS, Event, SymbolicNote, SymbolicRest
+from omr.samples import Box
+
+KEY_GLYPHS = {"E262": "key_sharp", "E260": "key_flat", "E261": "key_natural"}
+# Box classes of engraved_real, written once in its meta.json.
+REAL_BOX_CLASSES = (
+    ("staff", "notehead_whole", "notehead_hollow", "notehead_filled")
+    + tuple(f"rest_{duration}" for duration in DURATIONS)
+    + tuple(ACCIDENTAL_GLYPHS.values())
+    + ("clef_treble", "clef_bass", "key_sharp", "key_flat", "key_natural", "time_signature", "barline", "dot",
+       "flag", "beam", "tie")
+)
+
+
+@dataclass(frozen=True)
+class RealStyle:
+    """How a window is framed: staff space and image height in pixels, margins, verovio's staff line width."""
+
+    staff_space: float = 8.0
+    height: int = 128
+    margin: int = 16  # white pixels left of the staff's start and right of its end
+    staff_line_width: float = 0.15  # MEI units (half staff spaces); verovio's default
+
+    def __post_init__(self) -> None:
+        if self.staff_space <= 0:
+            raise ValueError(f"staff_space must be > 0, got {self.staff_space}")
+        if self.height < 12 * self.staff_space:
+            raise ValueError(f"height must hold the staff with two ledger lines and stems (>= 12 staff spaces), "
+                             f"got {self.height}")
+        if self.margin < 0:
+            raise ValueError(f"margin must be >= 0, got {self.margin}")
+
+
+@dataclass(frozen=True)
+class RealSample:
+    """A rasterised window and its verified labels, in image pixels."""
+
+    image: np.ndarray  # HxW uint8, 255 = white
+    events: tuple[Event, ...]
+    boxes: tuple[Box, ...]
+    staff_lines: tuple[float, ...]
+    staff_space: float
+    clef: str
+    key_fifths: int
+    time: str
+    barlines: tuple[float, ...]
+    round_trip_checked: bool = False  # whether events -> MusicXML -> events was checked (see check_round_trip)
+
+
+def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: RealStyle) -> RealSample:
+    """Engrave, rasterise, label and verify one window; raises WindowRejected when any check fails."""
+    svg = engrave_svg(toolkit, measure_window_musicxml(window), font, style.staff_line_width)
+    staff = read_svg_staff(svg, font)
+    pairs = paired_events(staff, window)
+    events, printed = [], []
+    zoom = style.staff_space / ((staff.staff_lines[-1] - staff.staff_lines[0]) / 4)
+    left = math.floor(staff.staff_x[0] * zoom) - style.margin
+    right = math.ceil(staff.staff_x[1] * zoom) + style.margin
+    top = round(staff.staff_lines[2] * zoom - style.height / 2)
+
+    def to_image(x: float, y: float) -> tuple[float, float]:
+        return x * zoom - left, y * zoom - top
+
+    for drawn, source in pairs:
+        x, y = to_image(*drawn.centre)
+        if source.kind == "rest":
+            check_rest(toolkit, drawn, source)
+            events.append(SymbolicRest(duration=source.duration, dots=source.dots, x=x, y=y))
+            continue
+        written = written_pitch(drawn, staff.staff_lines, window.clef)
+        accidental = check_note(toolkit, drawn, source, written)
+        printed.append(accidental)
+        # CONTRACT: step/octave as written for the clef, `alter` sounding (the source's), the glyph printed.
+        events.append(SymbolicNote(step=written[0], octave=written[1], alter=source.alter, duration=source.duration,
+                                   x=x, y=y, accidental=accidental, dots=source.dots, tie=source.tie))
+    check_alters_readable(window, printed)
+    check_ties(toolkit, staff, pairs)
+    check_signatures(toolkit, staff, window)
+    round_trip_checked = check_round_trip(events, window)
+    image = rasterise_svg(svg, zoom, left, top, right - left, style.height)
+    boxes = _boxes(staff, to_image)
+    _check_inside(boxes, image.shape)
+    staff_lines = tuple(to_image(0, y)[1] for y in staff.staff_lines)
+    barlines = tuple(sorted(to_image((b[0] + b[2]) / 2, 0)[0] for b in staff.barlines))
+    return RealSample(image=image, events=tuple(events), boxes=boxes, staff_lines=staff_lines,
+                      staff_space=style.staff_space, clef=window.clef, key_fifths=window.key_fifths,
+                      time=window.time, barlines=barlines, round_trip_checked=round_trip_checked)
+
+
+def _boxes(staff: SvgStaff, to_image: Callable) -> tuple[Box, ...]:
+    def box(label: str, rect: Rect) -> Box:
+        (x0, y0), (x1, y1) = to_image(rect[0], rect[1]), to_image(rect[2], rect[3])
+        return Box(label, (x0, y0, x1, y1))
+
+    (sx0, top), (sx1, bottom) = to_image(staff.staff_x[0], staff.staff_lines[0]), to_image(staff.staff_x[1],
+                                                                                             staff.staff_lines[-1])
+    boxes = [Box("staff", (sx0, top, sx1, bottom))]
+    boxes += [box(f"clef_{'treble' if code == 'E050' else 'bass'}", rect) for code, rect in staff.clefs]
+    boxes += [box(KEY_GLYPHS.get(code, code), rect) for code, rect in staff.key_signature]
+    boxes += [box("time_signature", rect) for _, rect in staff.time_signatures]
+    for event in staff.events:
+        if event.kind == "note":
+            if event.accidental is not None:
+                boxes.append(box(ACCIDENTAL_GLYPHS[event.accidental], event.accidental_box))
+            boxes.append(box(NOTEHEAD_GLYPHS[event.glyph], event.box))
+            boxes += [box("flag", rect) for _, rect in event.flags]
+        else:
+            boxes.append(box(f"rest_{REST_GLYPHS[event.glyph]}", event.box))
+        boxes += [box("dot", rect) for rect in event.dots]
+    boxes += [box("beam", rect) for rect in staff.beams]
+    boxes += [box("tie", rect) for _, rect in staff.ties]
+    boxes += [box("barline", rect) for rect in staff.barlines]
+    return tuple(boxes)
+
+
+def _check_inside(boxes: tuple[Box, ...], shape: tuple[int, int]) -> None:
+    height, width = shape
+    for box in boxes:
+        x0, y0, x1, y1 = box.xyxy
+        # Barlines reach past the staff's outer lines by half a line width; they are never cut in a way that matters.
+        if box.label != "barline" and (x0 < 0 or y0 < 0 or x1 > width or y1 > height):
+            raise WindowRejected("outside_image", box.label)

@@ -1,0 +1,46 @@
+"""A measure window as MusicXML (through music21): the measures as written, in the window's clef, key and time."""
+
+from __future__ import annotations
+
+from omr.engrave.measures import MeasureWindow, SourceEvent
+
+
+def measure_window_musicxml(window: MeasureWindow) -> str:
+    """MusicXML of the window: clef, key and time signature at its start, its measures, beams and copyist's
+    accidentals (music21's makeBeams/makeAccidentals), plain barlines (the window is cut from a longer tune)."""
+    from music21 import bar, clef, key, meter, stream
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    part = stream.Part()
+    for index in range(window.measures):
+        measure = stream.Measure(number=index + 1)
+        if index == 0:
+            measure.append(clef.BassClef() if window.clef == "bass" else clef.TrebleClef())
+            measure.append(key.KeySignature(window.key_fifths))
+            measure.append(meter.TimeSignature(window.time))
+        for event in window.events:
+            if event.measure == index:
+                measure.append(_written(event))
+        measure.rightBarline = bar.Barline("regular")
+        part.append(measure)
+    part.makeBeams(inPlace=True)
+    part.makeAccidentals(inPlace=True)
+    exporter = GeneralObjectExporter(stream.Score([part]))
+    exporter.makeNotation = False  # never re-bar or re-tie: the measures are the source's, whole
+    return exporter.parse().decode("utf-8")
+
+
+def _written(event: SourceEvent):
+    from music21 import duration, note, pitch, tie
+
+    length = duration.Duration(type=event.duration, dots=event.dots)
+    if event.kind == "rest":
+        # Never a measure rest: verovio would draw a whole rest whatever the meter, not the rest written.
+        rest = note.Rest(duration=length)
+        rest.fullMeasure = False
+        return rest
+    written = note.Note(pitch.Pitch(step=event.step, octave=event.octave, accidental=event.alter or None),
+                        duration=length)
+    if event.tie is not None:
+        written.tie = tie.Tie(event.tie)
+    return written

@@ -1,0 +1,190 @@
+"""Verovio's SVG of one staff read as events and glyph boxes: notes and rests in order (with their verovio ids), and
+the boxes of noteheads, rests, accidentals, dots, flags, beams, ties, clef, key and time signatures and barlines.
+
+Coordinates are the SVG's own pixels, as in omr.engrave.verovio_svg. Glyphs that carry no bounding box of their
+own in the SVG (key signature accidentals, noteheads inside a note's group) are boxed from the font's glyph
+bounding boxes that verovio ships (SMuFL: an em of 1000 font units is four staff spaces, y up).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from omr.engrave.verovio_svg import SVG, _LINE, _TRANSLATE, Rect, _bounding_rect, _glyph_code, _has_class, _pixels
+
+_SCALE = re.compile(r"scale\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)")
+NOTEHEAD_GLYPHS = {"E0A2": "notehead_whole", "E0A3": "notehead_hollow", "E0A4": "notehead_filled"}
+REST_GLYPHS = {"E4E3": "whole", "E4E4": "half", "E4E5": "quarter", "E4E6": "eighth", "E4E7": "16th", "E4E8": "32nd"}
+ACCIDENTAL_GLYPHS = {"E262": "sharp", "E260": "flat", "E261": "natural", "E263": "double-sharp", "E264": "double-flat"}
+CLEF_GLYPHS = {"E050": "treble", "E062": "bass"}
+# Flags per SMuFL code point (up and down stems): how many a stem carries.
+FLAG_COUNT = {"E240": 1, "E241": 1, "E242": 2, "E243": 2, "E244": 3, "E245": 3}
+
+
+@dataclass(frozen=True)
+class SvgEvent:
+    """A note or rest group of the SVG, in document (left to right) order."""
+
+    id: str
+    kind: str  # "note" | "rest" | an unexpected group class such as "mRest"
+    glyph: str  # SMuFL code point of the notehead or rest
+    box: Rect  # notehead glyph box, or the rest's box
+    centre: tuple[float, float]  # notehead: box middle, on its staff position's line; rest: box middle
+    dots: tuple[Rect, ...] = ()
+    flags: tuple[tuple[str, Rect], ...] = ()
+    accidental_id: str | None = None  # the accid child verovio gives a note with an alteration (printed or not)
+    accidental: str | None = None  # the printed glyph's code point, None where nothing is printed
+    accidental_box: Rect | None = None
+
+
+@dataclass(frozen=True)
+class SvgStaff:
+    """Everything read from the SVG of one staff; `staff_lines` top first, `ties` as (id, box)."""
+
+    width: float
+    height: float
+    staff_lines: tuple[float, ...]
+    staff_x: tuple[float, float]
+    events: tuple[SvgEvent, ...]
+    clefs: tuple[tuple[str, Rect], ...]
+    key_signature: tuple[tuple[str, Rect], ...]
+    key_signature_id: str | None
+    time_signatures: tuple[tuple[str, Rect], ...]  # (verovio id, box)
+    barlines: tuple[Rect, ...]
+    beams: tuple[Rect, ...]
+    ties: tuple[tuple[str, Rect], ...]
+
+
+@lru_cache(maxsize=None)
+def font_glyph_boxes(font: str) -> dict[str, tuple[float, float, float, float]]:
+    """SMuFL code point -> (x, y, w, h) in font units (y up), from verovio's data/<font>.xml."""
+    import verovio
+
+    path = Path(verovio.__file__).parent / "data" / f"{font}.xml"
+    root = ElementTree.parse(path).getroot()
+    return {g.get("c"): tuple(float(g.get(k)) for k in ("x", "y", "w", "h")) for g in root.iter("g")}
+
+
+def read_svg_staff(svg: str, font: str) -> SvgStaff:
+    """Parse verovio's SVG of one staff (rendered with svgBoundingBoxes) into events and glyph boxes."""
+    root = ElementTree.fromstring(svg)
+    inner = root.find(f"{SVG}svg")
+    view_box = [float(v) for v in inner.get("viewBox").split()]
+    width, height = _pixels(root.get("width")), _pixels(root.get("height"))
+    scale = width / view_box[2]
+    margin = next(g for g in inner.iter(f"{SVG}g") if _has_class(g, "page-margin"))
+    dx, dy = (float(v) for v in _TRANSLATE.search(margin.get("transform")).groups())
+    frame = _Frame(dx, dy, scale, font_glyph_boxes(font))
+    found: dict[str, list] = {name: [] for name in
+                              ("events", "clefs", "key", "time", "barlines", "beams", "ties")}
+    lines: dict[float, list[float]] = {}
+    key_id = None
+    for group in margin.iter(f"{SVG}g"):
+        if _has_class(group, "bounding-box"):
+            continue
+        classes = (group.get("class") or "").split()
+        name = classes[0] if classes else ""
+        if name == "staff":
+            for path in group.findall(f"{SVG}path"):
+                x0, y0, x1, y1 = (float(v) for v in _LINE.search(path.get("d")).groups())
+                if y0 == y1:
+                    lines.setdefault(frame.point(0, y0)[1], []).extend([frame.point(x0, 0)[0], frame.point(x1, 0)[0]])
+        elif name == "note":
+            found["events"].append(_note(group, frame))
+        elif name in ("rest", "mRest", "chord", "space", "mSpace"):
+            found["events"].append(_rest(group, name, frame))
+        elif name == "clef" and group.get("visibility") != "hidden":
+            found["clefs"].append((_glyph_code(group.find(f"{SVG}use")), frame.rect(_bounding_rect(group))))
+        elif name == "keySig":
+            key_id = group.get("id")
+        elif name == "keyAccid":
+            use = group.find(f"{SVG}use")
+            found["key"].append((_glyph_code(use), frame.glyph_box(use)))
+        elif name == "meterSig":
+            found["time"].append((group.get("id"), frame.rect(_bounding_rect(group))))
+        elif name == "barLine":
+            found["barlines"].append(frame.rect(_bounding_rect(group)))
+        elif name == "beam":
+            found["beams"].append(frame.rect(_bounding_rect(group)))
+        elif name == "tie":
+            found["ties"].append((group.get("id"), frame.rect(_bounding_rect(group))))
+    if len(lines) != 5:
+        raise ValueError(f"expected one staff of five lines in verovio's SVG, found {len(lines)} lines")
+    xs = [x for spans in lines.values() for x in spans]
+    return SvgStaff(
+        width=width, height=height, staff_lines=tuple(sorted(lines)), staff_x=(min(xs), max(xs)),
+        events=tuple(found["events"]), clefs=tuple(found["clefs"]), key_signature=tuple(found["key"]),
+        key_signature_id=key_id, time_signatures=tuple(found["time"]), barlines=tuple(found["barlines"]),
+        beams=tuple(found["beams"]), ties=tuple(found["ties"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """SVG units -> SVG pixels (the page margin's translation, then the page scale), and font glyph boxes."""
+
+    dx: float
+    dy: float
+    scale: float
+    glyphs: dict
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return (x + self.dx) * self.scale, (y + self.dy) * self.scale
+
+    def rect(self, element) -> Rect:
+        x, y = self.point(float(element.get("x")), float(element.get("y")))
+        return x, y, x + float(element.get("width")) * self.scale, y + float(element.get("height")) * self.scale
+
+    def glyph_box(self, use) -> Rect:
+        transform = use.get("transform")
+        tx, ty = (float(v) for v in _TRANSLATE.search(transform).groups())
+        sx, sy = (float(v) for v in _SCALE.search(transform).groups())
+        gx, gy, gw, gh = self.glyphs[_glyph_code(use)]
+        (x0, y0), (x1, y1) = self.point(tx + gx * sx, ty - (gy + gh) * sy), self.point(tx + (gx + gw) * sx, ty - gy * sy)
+        return x0, y0, x1, y1
+
+    def origin(self, use) -> tuple[float, float]:
+        return self.point(*(float(v) for v in _TRANSLATE.search(use.get("transform")).groups()))
+
+
+def _children(group, name: str):
+    return [g for g in group.iter(f"{SVG}g") if _has_class(g, name) and not _has_class(g, "bounding-box")]
+
+
+def _dots(group, frame: _Frame) -> tuple[Rect, ...]:
+    boxes = []
+    for dots in _children(group, "dots"):
+        for ellipse in dots.findall(f"{SVG}ellipse"):
+            cx, cy, rx, ry = (float(ellipse.get(k)) for k in ("cx", "cy", "rx", "ry"))
+            (x0, y0), (x1, y1) = frame.point(cx - rx, cy - ry), frame.point(cx + rx, cy + ry)
+            boxes.append((x0, y0, x1, y1))
+    return tuple(boxes)
+
+
+def _note(group, frame: _Frame) -> SvgEvent:
+    head = next(iter(_children(group, "notehead"))).find(f"{SVG}use")
+    box = frame.glyph_box(head)
+    # A notehead glyph's origin sits on its staff position's line: y is exact; x is the glyph box's middle.
+    centre = ((box[0] + box[2]) / 2, frame.origin(head)[1])
+    flags = tuple((_glyph_code(flag.find(f"{SVG}use")), frame.rect(_bounding_rect(flag)))
+                  for flag in _children(group, "flag"))
+    accid_id = accidental = accidental_box = None
+    for accid in _children(group, "accid"):
+        accid_id = accid.get("id")
+        glyph = accid.find(f"{SVG}use")
+        if glyph is not None:  # an accid without a glyph is gestural only (implied by the key or the measure)
+            accidental, accidental_box = _glyph_code(glyph), frame.glyph_box(glyph)
+    return SvgEvent(id=group.get("id"), kind="note", glyph=_glyph_code(head), box=box, centre=centre,
+                    dots=_dots(group, frame), flags=flags, accidental_id=accid_id, accidental=accidental,
+                    accidental_box=accidental_box)
+
+
+def _rest(group, kind: str, frame: _Frame) -> SvgEvent:
+    use = group.find(f"{SVG}use")
+    box = frame.glyph_box(use) if use is not None else frame.rect(_bounding_rect(group))
+    return SvgEvent(id=group.get("id"), kind=kind, glyph=_glyph_code(use) if use is not None else "",
+                    box=box, centre=((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), dots=_dots(group, frame))

@@ -1,0 +1,37 @@
+"""DVC stage `engraved_real`: real verovio engravings of music21's folk tunes as written (params.yaml `engraved_real`)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from omr.config import ConfigError, build_config, load_params, section
+from omr.engrave.real_dataset import EngravedRealConfig, write_engraved_real_dataset
+
+OUT_DIR = Path("data/datasets/engraved_real")
+
+
+def main() -> int:
+    started = time.perf_counter()
+    try:
+        params = dict(section(load_params(), "engraved_real"))
+        # Workers change only the speed, never the dataset, so they stay out of the config (and meta.json).
+        workers = params.pop("workers", 2)
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+            raise ConfigError(f"params.yaml: engraved_real.workers: expected an integer >= 0, got {workers!r}")
+        config = build_config(EngravedRealConfig, params, "engraved_real")
+        meta = write_engraved_real_dataset(OUT_DIR, config, workers=workers)
+    except (ConfigError, ValueError, OSError) as error:
+        print(f"stage engraved_real: error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{OUT_DIR}: {meta['windows']} windows, {meta['note_count']} notes, {meta['rest_count']} rests, "
+        f"clefs {meta['clefs']}; dropped by verification {sum(meta['verification_drops'].values())}, "
+        f"by selection {meta['selection_drops']}; {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

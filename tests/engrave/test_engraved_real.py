@@ -1,0 +1,165 @@
+"""engraved_real windows: whole measures as written, labels read from verovio's SVG and checked against the source
+and against verovio's own attributes."""
+
+import numpy as np
+import pytest
+
+from omr.engrave.corpus import TuneRef, WindowRejected
+from omr.engrave.measures import MeasureWindow, SourceEvent, cut_measure_window
+from omr.engrave.real_sample import RealStyle, engrave_measure_window
+from omr.engrave.svg_events import read_svg_staff
+from omr.engrave.verovio_svg import make_toolkit
+from omr.music import staff_position
+
+TUNE = TuneRef("test.abc", 1)
+VEROVIO_DUR = {"whole": "1", "half": "2", "quarter": "4", "eighth": "8", "16th": "16", "32nd": "32"}
+
+
+@pytest.fixture(scope="module")
+def toolkit():
+    return make_toolkit()
+
+
+def _note(measure, step, octave, duration, dots=0, alter=0, tie=None):
+    return SourceEvent("note", duration, dots, measure, step=step, octave=octave, alter=alter, tie=tie)
+
+
+def _rest(measure, duration, dots=0):
+    return SourceEvent("rest", duration, dots, measure)
+
+
+def _window(events, measures, time="3/4", key_fifths=0, clef="treble"):
+    return MeasureWindow(tune=TUNE, title="", events=tuple(events), measures=measures, key_fifths=key_fifths,
+                         time=time, clef=clef)
+
+
+# 3/4 in G major: a dotted quarter, an eighth rest, two 16ths (the second an F natural), an eighth tied over the
+# barline to a quarter, a half rest, then a dotted-half rest.
+RESTS_DOTS_TIE = [
+    _note(0, "G", 4, "quarter", dots=1), _rest(0, "eighth"), _note(0, "A", 4, "16th"), _note(0, "F", 4, "16th"),
+    _note(0, "B", 4, "eighth", tie="start"), _note(1, "B", 4, "quarter", tie="stop"), _rest(1, "half"),
+    _rest(2, "half", dots=1),
+]
+
+
+def test_window_with_rests_dots_and_a_tie_comes_out_with_those_events(toolkit):
+    window = _window(RESTS_DOTS_TIE, measures=3, key_fifths=1)
+    sample = engrave_measure_window(toolkit, window, "Leipzig", RealStyle())
+    described = [(e.kind, e.duration, e.dots, getattr(e, "tie", None)) for e in sample.events]
+    assert described == [(s.kind, s.duration, s.dots, s.tie) for s in window.events]
+    notes = [e for e in sample.events if e.kind == "note"]
+    assert [(n.step, n.octave, n.alter, n.accidental) for n in notes] == [
+        ("G", 4, 0, None), ("A", 4, 0, None), ("F", 4, 0, "natural"), ("B", 4, 0, None), ("B", 4, 0, None)]
+    assert (sample.clef, sample.key_fifths, sample.time, len(sample.barlines)) == ("treble", 1, "3/4", 3)
+    labels = [box.label for box in sample.boxes]
+    assert labels.count("dot") == 2 and labels.count("tie") == 1 and labels.count("key_sharp") == 1
+    assert {"rest_eighth", "rest_half", "notehead_filled", "natural", "beam", "clef_treble"} <= set(labels)
+    # Verovio's own reading of the document it engraved agrees with every label.
+    drawn = read_svg_staff(toolkit.renderToSVG(1), "Leipzig").events
+    for event, svg_event in zip(sample.events, drawn):
+        attributes = toolkit.getElementAttr(svg_event.id)
+        assert (attributes["dur"], int(attributes.get("dots", 0))) == (VEROVIO_DUR[event.duration], event.dots)
+        if event.kind == "note":
+            assert (attributes["pname"].upper(), int(attributes["oct"])) == (event.step, event.octave)
+
+
+def test_labels_sit_on_the_glyphs_they_name(toolkit):
+    window = _window(RESTS_DOTS_TIE, measures=3, key_fifths=1)
+    sample = engrave_measure_window(toolkit, window, "Bravura", RealStyle())
+    for event in sample.events:
+        x, y = int(round(event.x)), int(round(event.y))
+        assert sample.image[y - 2 : y + 3, x - 3 : x + 4].min() < 128, event
+    for box in sample.boxes:
+        x0, y0, x1, y1 = (int(round(v)) for v in box.xyxy)
+        if box.label != "staff":
+            assert sample.image[y0 : y1 + 1, x0 : x1 + 1].min() < 128, box
+
+
+def test_bass_clef_window_reads_its_notes_on_the_bass_staff(toolkit):
+    events = [_note(0, "G", 2, "quarter"), _note(0, "B", 2, "quarter", alter=-1), _note(0, "A", 3, "half")]
+    sample = engrave_measure_window(toolkit, _window(events, 1, time="4/4", clef="bass", key_fifths=-1),
+                                    "Leipzig", RealStyle())
+    bottom_line = sample.staff_lines[-1]
+    assert sample.clef == "bass" and [b.label for b in sample.boxes].count("clef_bass") == 1
+    assert [(n.step, n.octave, n.alter) for n in sample.events] == [("G", 2, 0), ("B", 2, -1), ("A", 3, 0)]
+    assert sample.events[0].y == pytest.approx(bottom_line)  # G2 sits on the bass staff's bottom line
+    assert sample.events[2].y == pytest.approx(bottom_line - 8 * 8.0 / 2)  # A3 on the top line
+
+
+def test_corpus_window_moved_into_bass_clef_keeps_its_spelling_within_two_ledger_lines():
+    from music21 import key, meter, note, stream
+
+    measure = stream.Measure([meter.TimeSignature("2/4"), key.KeySignature(-1)]
+                             + [note.Note(p, quarterLength=0.5) for p in ("B-5", "A5", "G5", "E-5")])
+    window = cut_measure_window(stream.Score([stream.Part([measure])]), TUNE, np.random.default_rng(0), (1, 1),
+                                1.0, (-4, 12))
+    assert window.clef == "bass" and window.octave_shift in (1, 2)
+    assert [(n.step, n.alter) for n in window.notes] == [("B", -1), ("A", 0), ("G", 0), ("E", -1)]
+    assert all(-4 <= staff_position(n.step, n.octave, "bass") <= 12 for n in window.notes)
+
+
+def _one_measure_score(*elements, time="4/4"):
+    from music21 import meter, stream
+
+    return stream.Score([stream.Part([stream.Measure([meter.TimeSignature(time), *elements])])])
+
+
+def _refusal(score) -> str:
+    with pytest.raises(WindowRejected) as refused:
+        cut_measure_window(score, TUNE, np.random.default_rng(0), (1, 1), 0.0, (-4, 12))
+    return refused.value.reason
+
+
+def test_tuplet_grace_note_and_chord_windows_are_refused_with_their_reason():
+    from music21 import chord, duration, note
+
+    triplet = [note.Note("C5", quarterLength=1 / 3) for _ in range(3)]
+    assert _refusal(_one_measure_score(*triplet, note.Note("D5", quarterLength=3))) == "tuplet"
+    grace = note.Note("E5").getGrace()
+    assert _refusal(_one_measure_score(grace, note.Note("D5", type="whole"))) == "grace_note"
+    assert _refusal(_one_measure_score(chord.Chord(["C5", "E5"], type="whole"))) == "chord"
+    assert _refusal(_one_measure_score(note.Note("F##5", type="whole"))) == "double_or_microtonal_accidental"
+    assert _refusal(_one_measure_score(note.Note("C5", type="whole"), time="5/4")) == "too_short"  # not full
+    five = _one_measure_score(note.Note("C5", duration=duration.Duration(5)), time="5/4")
+    assert _refusal(five) in ("time_signature_unsupported", "duration_unsupported")
+
+
+def test_tie_out_of_the_window_is_dropped_with_its_partner_outside():
+    from music21 import note, tie
+
+    last = note.Note("C5", type="half")
+    last.tie = tie.Tie("start")  # continues into a measure the window does not hold
+    window = cut_measure_window(_one_measure_score(note.Note("E5", type="half"), last), TUNE,
+                                np.random.default_rng(0), (1, 1), 0.0, (-4, 12))
+    assert [n.tie for n in window.notes] == [None, None]
+
+
+@pytest.mark.parametrize(
+    "corrupt, reason",
+    [(lambda e: _note(e.measure, "C", 5, e.duration, e.dots, tie=e.tie), "pitch_mismatch"),
+     (lambda e: _note(e.measure, e.step, e.octave, e.duration, 0, tie=e.tie), "dots_mismatch")],
+    ids=["pitch", "dots"],
+)
+def test_window_whose_engraving_differs_from_its_source_is_dropped(toolkit, monkeypatch, corrupt, reason):
+    from omr.engrave import real_sample
+
+    truth = _window(RESTS_DOTS_TIE, measures=3, key_fifths=1)
+    wrong = _window([corrupt(RESTS_DOTS_TIE[0])] + RESTS_DOTS_TIE[1:], measures=3, key_fifths=1)
+    real = real_sample.measure_window_musicxml
+    # Verovio engraves the true window; the labels are checked against a source with one note corrupted.
+    monkeypatch.setattr(real_sample, "measure_window_musicxml", lambda window: real(truth))
+    with pytest.raises(WindowRejected) as refused:
+        engrave_measure_window(toolkit, wrong, "Leipzig", RealStyle())
+    assert refused.value.reason == reason
+
+
+def test_labels_survive_events_to_musicxml_and_back(toolkit):
+    from omr import musicxml
+
+    if not hasattr(musicxml, "events_round_trip_mismatch"):
+        pytest.skip("omr.musicxml.events_round_trip_mismatch is not there yet")
+    sample = engrave_measure_window(toolkit, _window(RESTS_DOTS_TIE, measures=3, key_fifths=1), "Leipzig",
+                                    RealStyle())
+    assert sample.round_trip_checked
+    measures = [e.measure + 1 for e in RESTS_DOTS_TIE]
+    assert musicxml.events_round_trip_mismatch(sample.events, "treble", 1, "3/4", measure_numbers=measures) is None

@@ -1,0 +1,50 @@
+"""The engraved_real dataset on disk: shared format, drops counted, same params -> identical files."""
+
+import pytest
+
+from omr.config import ConfigError, build_config
+from omr.engrave.real_dataset import EngravedRealConfig, write_engraved_real_dataset
+from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
+from omr.samples import iter_split, read_meta
+
+TINY = {"seed": 3, "windows": 3, "measures": [1, 2], "bass_probability": 0.5}
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_same_params_give_identical_engraved_real_for_any_worker_count(tmp_path):
+    config = build_config(EngravedRealConfig, TINY, "engraved_real")
+    write_engraved_real_dataset(tmp_path / "a", config, workers=0)
+    write_engraved_real_dataset(tmp_path / "b", config, workers=2)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_engraved_real_is_a_test_split_of_whole_measures_with_drops_counted(tmp_path):
+    config = build_config(EngravedRealConfig, TINY, "engraved_real")
+    write_engraved_real_dataset(tmp_path / "engraved_real", config)
+    meta = read_meta(tmp_path / "engraved_real")
+    assert meta["splits"] == {"test": 3} and meta["windows"] == 3
+    assert list(meta["verification_drops"]) == list(REAL_VERIFICATION_FAILURES)  # every reason, zeros included
+    refused = sum(meta["verification_drops"].values()) + sum(meta["selection_drops"].values())
+    assert meta["tunes_tried"] == 3 + refused
+    assert meta["event_count"] == sum(meta["events"].values()) == meta["note_count"] + meta["rest_count"]
+    samples = list(iter_split(tmp_path / "engraved_real", "test"))
+    for split_dir, label in samples:
+        assert label.mask is None and (split_dir / label.image).is_file() and label.height == 128
+        assert label.clef in ("treble", "bass") and label.time is not None and 1 <= len(label.barlines) <= 2
+        assert sum(b.label.startswith("notehead") for b in label.boxes) == len(label.notes)
+        assert sum(b.label.startswith("rest_") for b in label.boxes) == len(label.events) - len(label.notes)
+        assert (label.clef == "bass") == (label.extra["octave_shift"] > 0)
+    assert sum(meta["clefs"].values()) == 3 and meta["params"]["measures"] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "params, key",
+    [({"fonts": ["Comic Sans"]}, "engraved_real"), ({"measures": [3, 2]}, "engraved_real"),
+     ({"bass_probability": 1.5}, "engraved_real"), ({"style": {"height": 64}}, "engraved_real.style")],
+)
+def test_bad_engraved_real_params_name_the_key(params, key):
+    with pytest.raises(ConfigError, match=key):
+        build_config(EngravedRealConfig, params, "engraved_real")
