@@ -21,7 +21,7 @@ __all__ = ["Element", "Layout", "RenderStyle", "layout"]
 # Room after each event, as a factor of note_gap: longer values get a little more, as engravers space them
 # (quarter and half keep the seed's spacing, so its datasets draw the same).
 DURATION_SPACE = {"whole": 1.5, "half": 1.0, "quarter": 1.0, "eighth": 0.85, "16th": 0.75, "32nd": 0.7}
-UP_FLAG_ROOM = 0.3  # spaces more after an unbeamed note whose flag hangs right of an up stem
+UP_FLAG_ROOM = 0.6  # spaces more after an unbeamed note whose flag hangs right of an up stem (clears a barline)
 FINAL_BARLINE_ROOM = 1.0  # spaces between the last event and a final double bar
 FINAL_THICK, FINAL_GAP = 0.5, 0.4  # spaces: the double bar's thick line and the white between its two lines
 
