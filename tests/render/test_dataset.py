@@ -7,7 +7,8 @@ import pytest
 from PIL import Image
 
 from omr.render.dataset import DatasetConfig, write_dataset
-from omr.samples import MASK_CLASSES, iter_split, read_meta
+from omr.render.notation import NotationConfig
+from omr.samples import BOX_CLASSES, MASK_CLASSES, NOTATION_BOX_CLASSES, NOTATION_MASK_CLASSES, iter_split, read_meta
 
 TINY = DatasetConfig(seed=7, train=6, val=2, test=3, min_notes=1, max_notes=6, accidental_probability=0.5,
                      stem_directions=("up", "down"))
@@ -88,3 +89,54 @@ def test_generate_stage_exits_1_with_a_one_line_error_for_bad_params(tmp_path, c
 def test_generate_stage_writes_the_dataset(tmp_path, capsys):
     code, captured = run_stage(tmp_path, capsys, "datasets:\n  v02:\n    seed: 1\n    test: 3\n")
     assert code == 0 and read_meta(tmp_path / "out" / "v02")["splits"] == {"test": 3}
+
+
+V03_TINY = DatasetConfig(seed=11, train=5, val=2, test=2, notation=NotationConfig(max_measures=2))
+
+
+def test_same_seed_gives_byte_identical_v03_files_with_0_and_2_workers(tmp_path):
+    write_dataset(tmp_path / "a" / "v03", V03_TINY, workers=0)
+    write_dataset(tmp_path / "b" / "v03", V03_TINY, workers=2)
+    first, second = tree_bytes(tmp_path / "a" / "v03"), tree_bytes(tmp_path / "b" / "v03")
+    assert len(first) == 1 + 3 + 2 * (5 + 2 + 2)
+    assert first == second
+
+
+def test_v03_labels_hold_events_clef_key_time_and_barlines_and_meta_the_notation_classes(tmp_path):
+    write_dataset(tmp_path / "v03", V03_TINY)
+    meta = read_meta(tmp_path / "v03")
+    assert meta["mask_classes"] == list(NOTATION_MASK_CLASSES) and meta["box_classes"] == list(NOTATION_BOX_CLASSES)
+    labels = [label for _, label in iter_split(tmp_path / "v03", "train")]
+    assert all(label.clef in ("treble", "bass") and label.barlines for label in labels)
+    statistics = meta["statistics"]["train"]
+    events = [event for label in labels for event in label.events]
+    assert statistics["events"] == {kind: sum(e.kind == kind for e in events) for kind in statistics["events"]}
+    assert sum(statistics["events"].values()) == len(events) == sum(statistics["events_by_clef"].values())
+    assert statistics["rests"] == sum(e.kind == "rest" for e in events)
+    assert sum(statistics["accidentals_printed"].values()) == sum(
+        e.kind == "note" and e.accidental is not None for e in events)
+    assert sum(statistics["time_signatures"].values()) == len(labels) == sum(statistics["clefs"].values())
+    for split_dir, label in iter_split(tmp_path / "v03", "test"):
+        mask = np.asarray(Image.open(split_dir / label.mask))
+        assert mask.max() < len(NOTATION_MASK_CLASSES)
+
+
+def test_old_datasets_keep_the_seed_class_lists_and_write_no_statistics(tmp_path):
+    write_dataset(tmp_path / "tiny", TINY)
+    meta = read_meta(tmp_path / "tiny")
+    assert meta["box_classes"] == list(BOX_CLASSES) and "statistics" not in meta
+
+
+def test_v02_labels_give_an_f_without_accidental_under_one_sharp_the_alter_1(tmp_path):
+    config = DatasetConfig(seed=3, test=12, clef_probability=1.0, key_signature_max=1, accidental_probability=0.3,
+                           accidentals=("flat",))
+    write_dataset(tmp_path / "keys", config)
+    checked = 0
+    for _, label in iter_split(tmp_path / "keys", "test"):
+        for note in label.notes:
+            if label.key_fifths == 1 and note.step == "F" and note.accidental is None:
+                assert note.alter == 1
+                checked += 1
+            elif note.accidental == "flat":
+                assert note.alter == -1
+    assert checked > 0

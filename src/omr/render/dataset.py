@@ -11,6 +11,7 @@ import json
 import os
 import struct
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
@@ -23,7 +24,7 @@ from omr.config import ConfigError
 from omr.io import atomic_directory, atomic_write_text
 from omr.render import RenderedSample, render_staff
 from omr.render.random_config import RandomConfig
-from omr.samples import BOX_CLASSES, MASK_CLASSES, SampleLabel
+from omr.samples import BOX_CLASSES, MASK_CLASSES, NOTATION_BOX_CLASSES, NOTATION_MASK_CLASSES, SampleLabel
 
 SPLITS = ("train", "val", "test")
 _SPLIT_CODES = {name: zlib.crc32(name.encode()) for name in SPLITS}
@@ -49,6 +50,15 @@ class DatasetConfig(RandomConfig):
     @property
     def splits(self) -> dict[str, int]:
         return {split: getattr(self, split) for split in SPLITS if getattr(self, split) > 0}
+
+    @property
+    def mask_classes(self) -> tuple[str, ...]:
+        """The class list of the masks: the notation one where the staves are real notation (`notation` set)."""
+        return NOTATION_MASK_CLASSES if self.notation is not None else MASK_CLASSES
+
+    @property
+    def box_classes(self) -> tuple[str, ...]:
+        return NOTATION_BOX_CLASSES if self.notation is not None else BOX_CLASSES
 
 
 def sample_rng(seed: int, split: str, index: int) -> np.random.Generator:
@@ -86,7 +96,8 @@ def write_sample(split_dir: Path, config: RandomConfig, seed: int, split: str, i
     _write_file(split_dir / image_path, encode_png(sample.image))
     _write_file(split_dir / mask_path, encode_png(sample.mask))
     label = SampleLabel(sample_id, image_path, sample.width, sample.height, sample.staff_space, sample.staff_lines,
-                        sample.notes, sample.boxes, mask_path)
+                        sample.events, sample.boxes, mask_path, clef=sample.clef, key_fifths=sample.key_fifths,
+                        time=sample.time, barlines=sample.barlines)
     return json.dumps(label.to_json(), separators=(",", ":")) + "\n"
 
 
@@ -113,11 +124,13 @@ def write_dataset(out_dir: Path, config: DatasetConfig, workers: int = 0, progre
     out_dir = Path(out_dir)
     meta = {
         "name": out_dir.name,
-        "mask_classes": list(MASK_CLASSES),
-        "box_classes": list(BOX_CLASSES),
+        "mask_classes": list(config.mask_classes),
+        "box_classes": list(config.box_classes),
         "splits": config.splits,
         "params": dataclasses.asdict(config),
     }
+    if config.notation is not None:
+        meta["statistics"] = {}
     total = sum(config.splits.values())
     bar = _progress_bar(total, out_dir.name) if progress else None
     pool = get_context("fork").Pool(workers) if workers > 1 else None
@@ -136,6 +149,8 @@ def write_dataset(out_dir: Path, config: DatasetConfig, workers: int = 0, progre
                     if bar is not None:
                         bar.update(len(chunk_lines))
                 atomic_write_text(split_dir / "labels.jsonl", "".join(lines))
+                if config.notation is not None:
+                    meta["statistics"][split] = label_statistics(json.loads(line) for line in lines)
             atomic_write_text(tmp / "meta.json", json.dumps(meta, indent=2) + "\n")
     finally:
         if pool is not None:
@@ -144,6 +159,35 @@ def write_dataset(out_dir: Path, config: DatasetConfig, workers: int = 0, progre
         if bar is not None:
             bar.close()
     return meta
+
+
+def label_statistics(labels) -> dict:
+    """What a split holds (label JSON objects in): events by kind and duration, dots, tie starts, printed
+    accidentals, samples per clef, key and time signature ('none' where no signature is shown), events per clef
+    and per time signature."""
+    kinds, durations, dots, accidentals = Counter(), Counter(), Counter(), Counter()
+    clefs, keys, times, ties = Counter(), Counter(), Counter(), 0
+    events_by_clef, events_by_time = Counter(), Counter()
+    for label in labels:
+        clef, time = str(label.get("clef")), label.get("time") or "none"
+        clefs[clef] += 1
+        keys[str(label.get("key_fifths", 0))] += 1
+        times[time] += 1
+        events_by_clef[clef] += len(label["events"])
+        events_by_time[time] += len(label["events"])
+        for event in label["events"]:
+            kind = event.get("kind", "note")
+            kinds[kind] += 1
+            durations[f"{kind} {event['duration']}"] += 1
+            dots[str(event.get("dots", 0))] += 1
+            ties += event.get("tie") in ("start", "continue")
+            if event.get("accidental"):
+                accidentals[event["accidental"]] += 1
+    return {"events": dict(kinds), "durations": dict(sorted(durations.items())), "dots": dict(sorted(dots.items())),
+            "ties": ties, "rests": kinds["rest"], "accidentals_printed": dict(sorted(accidentals.items())),
+            "clefs": dict(sorted(clefs.items())), "key_fifths": dict(sorted(keys.items(), key=lambda kv: int(kv[0]))),
+            "time_signatures": dict(sorted(times.items())), "events_by_clef": dict(sorted(events_by_clef.items())),
+            "events_by_time_signature": dict(sorted(events_by_time.items()))}
 
 
 def _progress_bar(total: int, name: str):
