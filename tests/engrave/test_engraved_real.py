@@ -154,12 +154,24 @@ def test_window_whose_engraving_differs_from_its_source_is_dropped(toolkit, monk
 
 
 def test_labels_survive_events_to_musicxml_and_back(toolkit):
-    from omr import musicxml
+    from omr.musicxml import events_from_musicxml, events_to_musicxml
 
-    if not hasattr(musicxml, "events_round_trip_mismatch"):
-        pytest.skip("omr.musicxml.events_round_trip_mismatch is not there yet")
     sample = engrave_measure_window(toolkit, _window(RESTS_DOTS_TIE, measures=3, key_fifths=1), "Leipzig",
                                     RealStyle())
-    assert sample.round_trip_checked
     measures = [e.measure + 1 for e in RESTS_DOTS_TIE]
-    assert musicxml.events_round_trip_mismatch(sample.events, "treble", 1, "3/4", measure_numbers=measures) is None
+    text = events_to_musicxml(sample.events, "treble", 1, "3/4", measure_numbers=measures)
+    back, clef, key_fifths, time = events_from_musicxml(text)
+    assert (clef, key_fifths, time) == ("treble", 1, "3/4")
+    assert [e.to_json() | {"x": 0, "y": 0} for e in back] == [e.to_json() | {"x": 0, "y": 0} for e in sample.events]
+
+
+def test_label_that_does_not_survive_the_round_trip_is_refused(toolkit, monkeypatch):
+    from omr import musicxml
+
+    window = _window(RESTS_DOTS_TIE, measures=3, key_fifths=1)
+    real = musicxml.events_from_musicxml
+    # A reader that loses the last rest stands for any label the MusicXML cannot carry back.
+    monkeypatch.setattr(musicxml, "events_from_musicxml", lambda text: (real(text)[0][:-1], *real(text)[1:]))
+    with pytest.raises(WindowRejected) as refused:
+        engrave_measure_window(toolkit, window, "Leipzig", RealStyle())
+    assert refused.value.reason == "round_trip_mismatch"

@@ -66,7 +66,6 @@ class RealResult:
     png: bytes | None = None
     sample: RealSample | None = None
     reason: str | None = None
-    round_trip_checked: bool = False
 
 
 _toolkit = None  # one verovio toolkit per worker process
@@ -89,8 +88,7 @@ def engrave_real_candidate(job: tuple[EngravedRealConfig, TuneRef, int]) -> Real
     buffer = io.BytesIO()
     Image.fromarray(sample.image).save(buffer, format="PNG")
     return RealResult(tune=tune, font=font, title=window.title, first_measure=window.first_measure,
-                      octave_shift=window.octave_shift, png=buffer.getvalue(), sample=sample,
-                      round_trip_checked=sample.round_trip_checked)
+                      octave_shift=window.octave_shift, png=buffer.getvalue(), sample=sample)
 
 
 def engraved_real_results(config: EngravedRealConfig, workers: int = 0) -> Iterator[RealResult]:
@@ -152,7 +150,6 @@ def dataset_meta(labels: list[SampleLabel], results: list[RealResult], drops: Co
         "verification_drops": {reason: drops[reason] for reason in REAL_VERIFICATION_FAILURES},
         # Tunes or windows refused before engraving (what CONTRACT's events cannot say, range, clef, parse errors).
         "selection_drops": {r: n for r, n in sorted(drops.items()) if r not in REAL_VERIFICATION_FAILURES},
-        "round_trip_checked": sum(result.round_trip_checked for result in results),
         "params": _plain(asdict(config)),
     }
 

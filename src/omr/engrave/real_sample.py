@@ -63,7 +63,6 @@ class RealSample:
     key_fifths: int
     time: str
     barlines: tuple[float, ...]
-    round_trip_checked: bool = False  # whether events -> MusicXML -> events was checked (see check_round_trip)
 
 
 def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: RealStyle) -> RealSample:
@@ -95,7 +94,7 @@ def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: Rea
     check_alters_readable(window, printed)
     check_ties(toolkit, staff, pairs)
     check_signatures(toolkit, staff, window)
-    round_trip_checked = check_round_trip(events, window)
+    check_round_trip(events, window)
     image = rasterise_svg(svg, zoom, left, top, right - left, style.height)
     boxes = _boxes(staff, to_image)
     _check_inside(boxes, image.shape)
@@ -103,7 +102,7 @@ def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: Rea
     barlines = tuple(sorted(to_image((b[0] + b[2]) / 2, 0)[0] for b in staff.barlines))
     return RealSample(image=image, events=tuple(events), boxes=boxes, staff_lines=staff_lines,
                       staff_space=style.staff_space, clef=window.clef, key_fifths=window.key_fifths,
-                      time=window.time, barlines=barlines, round_trip_checked=round_trip_checked)
+                      time=window.time, barlines=barlines)
 
 
 def _boxes(staff: SvgStaff, to_image: Callable) -> tuple[Box, ...]:

@@ -151,19 +151,11 @@ def check_signatures(toolkit, staff: SvgStaff, window: MeasureWindow) -> None:
         raise WindowRejected("barline_count_mismatch", f"{len(staff.barlines)} for {window.measures} measures")
 
 
-def check_round_trip(events, window: MeasureWindow) -> bool:
-    """Events -> MusicXML (music21) -> events gives the labels back unchanged; False where the check is not available.
+def check_round_trip(events, window: MeasureWindow) -> None:
+    """Events -> MusicXML (music21) -> events gives the labels back unchanged, in the window's measures."""
+    from omr.musicxml import events_round_trip_mismatch
 
-    The round trip is omr.musicxml.events_round_trip_mismatch; looked up at call time so that this module works
-    before (and independently of) it.
-    """
-    from omr import musicxml
-
-    mismatch = getattr(musicxml, "events_round_trip_mismatch", None)
-    if mismatch is None:
-        return False
     measures = [source.measure + 1 for source in window.events]
-    found = mismatch(events, window.clef, window.key_fifths, window.time, measure_numbers=measures)
+    found = events_round_trip_mismatch(events, window.clef, window.key_fifths, window.time, measure_numbers=measures)
     if found is not None:
         raise WindowRejected("round_trip_mismatch", found)
-    return True
