@@ -40,13 +40,17 @@ def tie_element(x0: float, y0: float, x1: float, y1: float, below: bool, s: floa
 
 
 def slur_element(heads: Sequence[tuple[float, float]], s: float) -> Element:
-    """A slur over the heads from the first to the last: its ends a space above them, clearing every head between."""
+    """A slur over the heads from the first to the last: its ends a space above them, clearing every head between
+    by 1.4 spaces (a leap gives a slanted, flat slur, not an arch over the higher end)."""
     (xa, ya), (xb, yb) = heads[0], heads[-1]
     ya, yb = ya - 1.0 * s, yb - 1.0 * s
-    highest = min(y for _, y in heads) - 1.6 * s
-    chord_mid = (ya + yb) / 2
-    bulge = min(-0.6 * s, highest - chord_mid)  # the apex of a quadratic is half way to its control point
-    points = crescent((xa - 0.3 * s, ya), (xb + 0.3 * s, yb), bulge, SLUR_THICKNESS * s)
+    span = max(xb - xa, 1e-6)
+    bulge = -0.6 * s  # upwards; a quadratic's curve lies 4u(1-u) * bulge off its chord at parameter u
+    for x, y in heads[1:-1]:
+        u = min(0.85, max(0.15, (x - xa) / span))
+        chord_y = ya + (yb - ya) * u
+        bulge = min(bulge, (y - 1.4 * s - chord_y) / (4 * u * (1 - u)))
+    points = crescent((xa - 0.3 * s, ya), (xb + 0.3 * s, yb), max(bulge, -2.5 * s), SLUR_THICKNESS * s)
     return Element("slur", "slur", (place_polygon(points),))
 
 

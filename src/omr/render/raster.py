@@ -9,14 +9,22 @@ from omr.samples import NOTATION_MASK_CLASSES, Box
 
 # The seed's classes keep their indices: a staff drawn with them alone gives the seed's mask bytes.
 CLASS_INDEX = {name: index for index, name in enumerate(NOTATION_MASK_CLASSES)}
+# Paint order where symbols overlap (later wins): distractors and curves lie under the symbols that carry events,
+# beams and flags over their stems, heads last. The seed's classes keep their order among themselves.
+PAINT_ORDER = ("background", "staff_line", "ledger_line", "slur", "tie", "dynamics", "articulation", "stem",
+               "barline", "beam", "flag", "clef", "clef_bass", "time_signature", "sharp", "flat", "natural",
+               "rest_whole", "rest_half", "rest_quarter", "rest_eighth", "rest_16th", "rest_32nd", "augmentation_dot",
+               "notehead_filled", "notehead_hollow", "notehead_whole")
+assert sorted(PAINT_ORDER) == sorted(NOTATION_MASK_CLASSES)
+PAINT_RANK = {name: rank for rank, name in enumerate(PAINT_ORDER)}
 
 
 def rasterise(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """(image HxW uint8, 255 = white; mask HxW uint8 class indices), later NOTATION_MASK_CLASSES painted over earlier."""
+    """(image HxW uint8, 255 = white; mask HxW uint8 class indices), PAINT_ORDER's later classes over earlier."""
     height, width = layout.height, layout.width
     ink = np.zeros((height, width), dtype=np.uint8)
     mask = np.zeros((height, width), dtype=np.uint8)
-    for element in sorted(layout.elements, key=lambda e: CLASS_INDEX[e.mask_class]):
+    for element in sorted(layout.elements, key=lambda e: PAINT_RANK[e.mask_class]):
         class_index = np.uint8(CLASS_INDEX[element.mask_class])
         for sprite in element.sprites:
             h, w = sprite.coverage.shape
