@@ -113,3 +113,17 @@ def test_measure_ends_places_barlines_and_names_the_event_crossing_one():
     assert measure_ends(events[:1], "2/4") == ()
     with pytest.raises(ValueError, match="event 3 .half. crosses the barline"):
         measure_ends([Note("C", 4, "quarter"), Note("D", 4, "eighth"), Rest("half")], "2/4")
+
+
+def test_staff_from_events_keeps_rests_dots_ties_and_beams_by_the_beat():
+    from omr.music import SymbolicNote, SymbolicRest
+    from omr.render.score import staff_from_notes
+
+    events = [SymbolicNote("F", 4, 1, "eighth"), SymbolicNote("A", 4, 0, "eighth"), SymbolicRest("quarter"),
+              SymbolicNote("C", 5, 0, "quarter", dots=1, tie="start"), SymbolicNote("C", 5, 0, "eighth", tie="stop")]
+    staff = staff_from_notes(events, key_fifths=1, time="2/4")
+    assert [e.kind for e in staff.notes] == ["note", "note", "rest", "note", "note"]
+    assert staff.notes[0].accidental is None  # F sharp is the key's
+    assert (staff.notes[3].dots, staff.notes[3].tie, staff.notes[4].tie) == (1, True, False)
+    assert staff.beams == ((0, 1),) and staff.barlines_after == (2, 4)
+    assert staff_from_notes(events[:1]).notes[0].accidental == "sharp"  # no key: the alter needs its sign

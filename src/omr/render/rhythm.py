@@ -151,10 +151,18 @@ def _value_of(event) -> tuple[str, str, int]:
     return event.kind, duration, event.dots
 
 
+class BarlineCrossingError(ValueError):
+    """An event would cross a barline; `index` is its position in the events."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
 def measure_ends(events: Sequence, time: str | None) -> tuple[int, ...]:
     """Indices of the events that close a measure under `time` (none without a time signature).
 
-    Raises ValueError naming the event that would cross a barline. A last, unfilled measure gets no barline.
+    Raises BarlineCrossingError naming the event that would cross a barline. A last, unfilled measure gets no barline.
     """
     length = measure_length(time)
     if length is None:
@@ -164,7 +172,8 @@ def measure_ends(events: Sequence, time: str | None) -> tuple[int, ...]:
         _, duration, dots = _value_of(event)
         position += quarter_length(duration, dots)
         if position > length:
-            raise ValueError(f"event {index + 1} ({duration}{'.' * dots}) crosses the barline of a {time} measure")
+            raise BarlineCrossingError(f"event {index + 1} ({duration}{'.' * dots}) crosses the barline of a {time} "
+                                       "measure", index)
         if position == length:
             ends.append(index)
             position = Fraction(0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from omr.music import ALTER_SIGNS, CLEFS, DURATIONS, STEPS, SymbolicNote, measure_length, staff_position
+from omr.music import ALTER_SIGNS, CLEFS, DURATIONS, STEPS, Event, SymbolicNote, key_alters, measure_length, staff_position
+from omr.render.rhythm import beam_groups, measure_ends
 
 # Note and rest types, whole to 32nd (CONTRACT durations).
 NOTE_TYPES = DURATIONS
@@ -189,32 +190,61 @@ class NoteBuilder:
         return Note(step, octave, self._note_type, alter, accidental, self._stem)
 
 
-def staff_from_notes(notes: Sequence[SymbolicNote], clef: bool = False) -> Staff:
-    """A staff showing symbolic notes (e.g. a model's prediction): accidentals from alter, stems by the usual rule."""
-    return Staff(
-        notes=tuple(
-            Note(n.step, n.octave, n.duration, n.alter, ACCIDENTAL_OF_ALTER[n.alter], "auto") for n in notes
-        ),
-        clef=clef,
-    )
+def staff_from_notes(notes: Sequence[Event], clef: bool = False, clef_sign: str = "treble", key_fifths: int = 0,
+                     time: str | None = None) -> Staff:
+    """A staff showing symbolic events (e.g. a model's prediction): notes and rests with their dots and ties, the
+    printed accidental where given (else the sign the alter needs against the key), stems by the usual rule,
+    beams by the beat of `time` and barlines where its measures fill (none where the events do not fill them)."""
+    key = key_alters(key_fifths)
+    events: list[Note | Rest] = []
+    for event in notes:
+        if event.kind == "rest":
+            events.append(Rest(event.duration, event.dots))
+            continue
+        accidental = event.accidental
+        if accidental not in ALTER_OF_ACCIDENTAL or ALTER_OF_ACCIDENTAL[accidental] != event.alter:
+            accidental = ACCIDENTAL_OF_ALTER.get(event.alter) if event.alter != key[event.step] else None
+        events.append(Note(event.step, event.octave, event.duration, event.alter, accidental, "auto", event.dots,
+                           event.tie in ("start", "continue")))
+    try:
+        barlines = measure_ends(events, time)
+    except ValueError:
+        barlines = ()
+    return Staff(tuple(events), clef=clef, barlines_after=barlines, key_signature=key_fifths, clef_sign=clef_sign,
+                 time_signature=time, beams=beam_groups(events, time))
 
 
-_DURATION_CODES = {"q": "quarter", "quarter": "quarter", "h": "half", "half": "half"}
+# Duration codes of `omr render --notes`: the note value's denominator (1 whole .. 32 32nd), plus the seed's q/h.
+DURATION_CODES = {"1": "whole", "2": "half", "4": "quarter", "8": "eighth", "16": "16th", "32": "32nd",
+                  "q": "quarter", "quarter": "quarter", "h": "half", "half": "half"}
+_SIGNS = {"#": "sharp", "b": "flat", "n": "natural"}
+_FORMAT = "STEP[#|b|n]OCTAVE[:DURATION[.][.][~]] or r:DURATION[.][.], DURATION one of 1 2 4 8 16 32 q h"
 
 
-def note_from_text(text: str) -> Note:
-    """Parse 'F#5:q', 'Bb4:h', 'C4' (quarter by default), 'Bn4:q' (natural sign); ValueError on anything else."""
-    pitch_text, _, duration_text = text.strip().partition(":")
-    duration = _DURATION_CODES.get(duration_text or "q")
-    if duration is None:
-        raise ValueError(f"note {text!r}: duration must be q or h, got {duration_text!r}")
+def note_from_text(text: str) -> Note | Rest:
+    """Parse one event: 'F#5:8.' (dotted eighth, sharp printed), 'E4:2~' (half tied to the next), 'r:16' (rest),
+    'C4' (quarter), 'Bn4:q' (natural printed). The alter is the printed sign's (0 without one): a staff builder
+    that knows the key and the measure gives the sounding one. ValueError naming the token otherwise."""
+    token = text.strip()
+    pitch_text, _, value_text = token.partition(":")
+    tie = value_text.endswith("~")
+    value_text = value_text.rstrip("~") if value_text else "q"
+    code = value_text.rstrip(".")
+    dots = len(value_text) - len(code)
+    if code not in DURATION_CODES or dots > 2:
+        raise ValueError(f"note {token!r}: duration must be one of 1 2 4 8 16 32 (or q h) with up to two dots, "
+                         f"got {value_text!r}")
+    if pitch_text in ("r", "R"):
+        if tie:
+            raise ValueError(f"note {token!r}: a rest cannot be tied")
+        return Rest(DURATION_CODES[code], dots)
     if len(pitch_text) < 2 or pitch_text[0].upper() not in STEPS:
-        raise ValueError(f"note {text!r}: expected STEP[#|b|n]OCTAVE[:q|:h], e.g. C4:q, F#5:h, Bb4:q")
-    step, rest = pitch_text[0].upper(), pitch_text[1:]
-    signs = {"#": ("sharp", 1), "b": ("flat", -1), "n": ("natural", 0)}
-    accidental, alter = None, 0
-    if rest[0] in signs:
-        (accidental, alter), rest = signs[rest[0]], rest[1:]
-    if not rest.lstrip("-").isdigit():
-        raise ValueError(f"note {text!r}: expected an octave number after the step, e.g. C4:q")
-    return Note(step, int(rest), duration, alter, accidental)
+        raise ValueError(f"note {token!r}: expected {_FORMAT}, e.g. C4:8. F#5:2 r:4 E4:2~")
+    step, octave_text = pitch_text[0].upper(), pitch_text[1:]
+    accidental = _SIGNS.get(octave_text[0])
+    if accidental is not None:
+        octave_text = octave_text[1:]
+    if not octave_text.lstrip("-").isdigit():
+        raise ValueError(f"note {token!r}: expected an octave number after the step, e.g. C4:4")
+    alter = ALTER_OF_ACCIDENTAL[accidental] if accidental else 0
+    return Note(step, int(octave_text), DURATION_CODES[code], alter, accidental, dots=dots, tie=tie)
