@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from omr.config import ConfigError, build_config, load_params, section
-from omr.engrave.real_dataset import EngravedRealConfig, write_engraved_real_dataset
+from omr.engrave import EngravedRealConfig, write_engraved_real_dataset
 
 OUT_DIR = Path("data/datasets/engraved_real")
 

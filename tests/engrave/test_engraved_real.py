@@ -175,3 +175,17 @@ def test_label_that_does_not_survive_the_round_trip_is_refused(toolkit, monkeypa
     with pytest.raises(WindowRejected) as refused:
         engrave_measure_window(toolkit, window, "Leipzig", RealStyle())
     assert refused.value.reason == "round_trip_mismatch"
+
+
+def test_whole_note_whole_rest_and_32nds_get_their_own_glyph_boxes(toolkit):
+    events = [_note(0, "C", 5, "whole"), _rest(1, "whole"),
+              _note(2, "D", 5, "half", dots=1), _note(2, "E", 5, "32nd"), _note(2, "F", 5, "32nd", alter=1),
+              _note(2, "G", 5, "16th"), _rest(2, "eighth")]
+    sample = engrave_measure_window(toolkit, _window(events, 3, time="4/4"), "Bravura", RealStyle())
+    assert [(e.kind, e.duration, e.dots) for e in sample.events] == [(e.kind, e.duration, e.dots) for e in events]
+    labels = [box.label for box in sample.boxes]
+    assert labels.count("notehead_whole") == 1 and labels.count("rest_whole") == 1
+    assert labels.count("rest_eighth") == 1 and labels.count("notehead_hollow") == 1 and "sharp" in labels
+    whole_rest = next(box for box in sample.boxes if box.label == "rest_whole")
+    # A whole rest hangs from the fourth line (the second from the top).
+    assert whole_rest.xyxy[1] == pytest.approx(sample.staff_lines[1], abs=1.0)
