@@ -216,3 +216,14 @@ def test_long_accidentals_hold_to_the_barline():
             if index in staff.barlines_after:
                 in_force = {}
     assert held > 0
+
+
+def test_chromatic_notes_are_never_e_sharp_b_sharp_f_flat_or_c_flat_where_the_key_leaves_the_step_alone():
+    chromatic = 0
+    for staff in random_staves(NotationConfig(accidental_probability=0.5), range(100)):
+        key = key_alters(staff.key_signature)
+        for note in staff.notes:
+            if note.kind == "note" and key[note.step] == 0 and note.alter != 0:
+                chromatic += 1
+                assert (note.step, note.alter) not in {("E", 1), ("B", 1), ("F", -1), ("C", -1)}
+    assert chromatic > 100

@@ -151,8 +151,7 @@ class NotationConfig:
             if (step, octave) in altered and u_alter < KEEP_ALTERATION:
                 alter = altered[(step, octave)]
             elif u_alter < self.accidental_probability:
-                # A chromatic note: the key's sharp or flat cancelled, or a sharp/flat on an unaltered step.
-                alter = 0 if in_key else (1 if u_sign < 0.5 else -1)
+                alter = 0 if in_key else _chromatic_alter(step, key, u_sign)
             else:
                 alter = in_key
             altered[(step, octave)] = alter
@@ -199,6 +198,16 @@ def _check_choices(key: str, values: tuple[str, ...], allowed: tuple[str, ...]) 
     for value in values:
         if value not in allowed:
             raise ConfigError(f"{key}: unknown value {value!r} (allowed: {', '.join(allowed)})")
+
+
+def _chromatic_alter(step: str, key: int, uniform: float) -> int:
+    """A sharp or flat on a step the key leaves alone: mostly the key's own kind of sign (sharps in sharp keys),
+    and never E#, B#, Fb or Cb, which copyists write only where the key already implies them."""
+    sharp_share = 0.5 if key == 0 else (0.75 if key > 0 else 0.25)
+    alter = 1 if uniform < sharp_share else -1
+    if (alter == 1 and step in "EB") or (alter == -1 and step in "CF"):
+        alter = -alter
+    return alter
 
 
 def _reflect(position: int, low: int, high: int) -> int:
