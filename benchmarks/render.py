@@ -1,10 +1,14 @@
 """Samples per CPU-second on one core: our renderer vs Verovio + resvg, same random staves, measured side by side.
 
-Ours: image + mask + boxes + notes, PNGs encoded and written, labels line serialised (exactly what write_dataset does
-per sample). Verovio: the same notes as hand-written MusicXML -> verovio SVG -> resvg PNG written (image only: it
-has no masks, boxes or note positions, so the comparison flatters it).
+Ours: image + mask + boxes + events, PNGs encoded and written, labels line serialised (exactly what write_dataset
+does per sample). Verovio: the same staff as MusicXML -> verovio SVG -> resvg PNG written (image only: it has no
+masks, boxes or event positions, so the comparison flatters it). v01/v02: hand-written MusicXML. v03 (real
+notation): the staff built with music21 (measures, clef, key, time, rests, dots, ties, printed signs, our beam
+groups; slurs, articulations and dynamics left out, which flatters Verovio again), engraved as
+omr.engrave.verovio_svg does (Leipzig) and rasterised by resvg at our staff space; its rate is given with and
+without the music21 step.
 
-    .venv/bin/python benchmarks/render.py [--samples 3000] [--verovio-samples 60]
+    .venv/bin/python benchmarks/render.py [--samples 3000] [--v03-samples 1000] [--verovio-samples 60]
 """
 
 from __future__ import annotations
@@ -77,9 +81,63 @@ def time_verovio(config: DatasetConfig, count: int, out_dir: Path | None) -> flo
     return count / (time.process_time() - start)
 
 
+def v03_musicxml(staff, events) -> str:
+    """The v03 staff as MusicXML through music21: our measures, preamble, events and beam groups."""
+    from music21 import stream
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    from omr.music import BEAM_COUNT
+    from omr.musicxml import _music21_event, _preamble  # the project's own event -> music21 mapping
+
+    part, measure, number = stream.Part(), None, 0
+    beam_type = {index: ("start" if index == group[0] else "stop" if index == group[-1] else "continue")
+                 for group in staff.beams for index in group}
+    for index, event in enumerate(events):
+        if measure is None:
+            number += 1
+            measure = stream.Measure(number=number)
+            if number == 1:
+                for item in _preamble(staff.clef_sign, staff.key_signature, staff.time_signature):
+                    measure.insert(0, item)
+        written = _music21_event(event)
+        if index in beam_type:
+            written.beams.fill(BEAM_COUNT[event.duration], beam_type[index])
+        measure.append(written)
+        if index in staff.barlines_after or index == len(events) - 1:
+            part.append(measure)
+            measure = None
+    exporter = GeneralObjectExporter(stream.Score([part]))
+    exporter.makeNotation = False
+    return exporter.parse().decode("utf-8")
+
+
+def time_verovio_v03(config: DatasetConfig, count: int, out_dir: Path) -> tuple[float, float]:
+    """(samples per CPU-second with the music21 step, without it) through music21 -> verovio -> resvg."""
+    import resvg_py
+
+    from omr.engrave.verovio_svg import engrave_svg, make_toolkit
+
+    toolkit = make_toolkit()
+    out_dir.mkdir(parents=True)
+    # Same staves as ours; the events (with tie start/stop) come from our layout, outside the timing.
+    staves = [(config.random(sample_rng(config.seed, "train", index)),
+               render_sample(config, config.seed, "train", index).events) for index in range(count)]
+    zoom = config.staff_space / 18.0  # engrave_svg draws at scale 100: 18 px per staff space
+    start = time.process_time()
+    documents = [v03_musicxml(staff, events) for staff, events in staves]
+    built = time.process_time()
+    for index, document in enumerate(documents):
+        svg = engrave_svg(toolkit, document, "Leipzig", 0.15)
+        png = resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=zoom, skip_system_fonts=True)
+        (out_dir / f"{index:06d}.png").write_bytes(bytes(png))
+    done = time.process_time()
+    return count / (done - start), count / (done - built)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=3000, help="samples per dataset for our renderer")
+    parser.add_argument("--v03-samples", type=int, default=1000, help="v03 samples for our renderer")
     parser.add_argument("--verovio-samples", type=int, default=60, help="samples per dataset through Verovio")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
     parser.add_argument("--dir", type=Path, default=None, help="where to write (default: /dev/shm if present)")
@@ -99,11 +157,17 @@ def main() -> None:
                 ours = time_ours(config, args.samples, folder and folder / f"ours-{name}")
                 theirs = time_verovio(config, args.verovio_samples, folder and folder / f"verovio-{name}")
                 rows.append((name, mode, ours, theirs))
+        v03 = build_config(DatasetConfig, datasets["v03"], "datasets.v03")
+        ours = time_ours(v03, args.v03_samples, Path(tmp) / "ours-v03")
+        with_music21, engraving_only = time_verovio_v03(v03, args.verovio_samples, Path(tmp) / "verovio-v03")
+        rows.append(("v03", "written", ours, with_music21))
+        rows.append(("v03", "written", ours, engraving_only))
     print(f"temp dir: {tmp} (filesystem of {base or 'the default temp dir'})")
     print(f"{'dataset':<8} {'output':<10} {'ours':>8} {'verovio+resvg':>14} {'speedup':>8}   (samples per CPU-second)")
-    for name, mode, ours, theirs in rows:
-        print(f"{name:<8} {mode:<10} {ours:>8.0f} {theirs:>14.1f} {ours / theirs:>7.0f}x")
-    print("one core; ours = image + mask PNGs (+ boxes and notes JSON when written); verovio = image PNG only")
+    for (name, mode, ours, theirs), note in zip(rows, [""] * (len(rows) - 2) + ["  music21 + verovio + resvg",
+                                                                               "  verovio + resvg (MusicXML ready)"]):
+        print(f"{name:<8} {mode:<10} {ours:>8.0f} {theirs:>14.1f} {ours / theirs:>7.1f}x{note}")
+    print("one core; ours = image + mask PNGs (+ boxes and events JSON when written); verovio = image PNG only")
 
 
 if __name__ == "__main__":
