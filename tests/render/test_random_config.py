@@ -227,3 +227,12 @@ def test_chromatic_notes_are_never_e_sharp_b_sharp_f_flat_or_c_flat_where_the_ke
                 chromatic += 1
                 assert (note.step, note.alter) not in {("E", 1), ("B", 1), ("F", -1), ("C", -1)}
     assert chromatic > 100
+
+
+def test_params_yaml_v03_is_real_notation_with_every_meter_both_clefs_and_all_keys():
+    v03 = build_config(DatasetConfig, load_params()["datasets"]["v03"], "datasets.v03")
+    assert set(v03.splits) == {"train", "val", "test"} and v03.notation is not None
+    assert set(v03.notation.time_signatures) == {"2/4", "3/4", "4/4", "6/8", "3/8", "2/2", "C"}
+    assert set(v03.notation.clefs) == {"treble", "bass"}
+    assert (v03.notation.key_fifths_min, v03.notation.key_fifths_max) == (-7, 7)
+    assert v03.staff_space == 8 and v03.height == 128
