@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
 from omr.config import ConfigError, build_config, load_params, section
 from omr.render.dataset import DatasetConfig, default_workers, write_dataset
+from omr.round_trip import round_trip_failures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"generate: error: {error}", file=sys.stderr)
         return 1
-    meta = write_dataset(args.out_root / args.name, config, workers=args.workers, progress=True)
+    out_dir = args.out_root / args.name
+    meta = write_dataset(out_dir, config, workers=args.workers, progress=True)
+    if config.notation is not None:  # real notation: every label must mean to MusicXML what it means to us
+        failures = round_trip_failures(out_dir, workers=args.workers)
+        if failures:
+            shutil.rmtree(out_dir)
+            print(f"generate: error: {len(failures)} labels of {out_dir} change through MusicXML, first: "
+                  f"{failures[0]}; the dataset was removed", file=sys.stderr)
+            return 1
+        print(f"generate: every label of {out_dir} survives events -> MusicXML -> events")
     print(f"generate: wrote {args.out_root / args.name} ({', '.join(f'{k} {v}' for k, v in meta['splits'].items())})")
     return 0
 
