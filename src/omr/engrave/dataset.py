@@ -17,7 +17,7 @@ from omr.engrave.corpus import TuneRef, WindowRejected, cut_window, list_tunes, 
 from omr.engrave.sample import VERIFICATION_FAILURES, EngravedSample, EngravingStyle, engrave_window
 from omr.engrave.verovio_svg import FONTS, make_toolkit
 from omr.io import atomic_directory, atomic_write_bytes, atomic_write_text
-from omr.samples import ACCIDENTAL_ALTER, BOX_CLASSES, MASK_CLASSES, SampleLabel, write_labels
+from omr.samples import BOX_CLASSES, MASK_CLASSES, SampleLabel, write_labels
 
 DATASET_NAME = "engraved"
 SPLIT = "test"
@@ -117,7 +117,9 @@ def write_engraved_dataset(out_dir: Path, config: EngravedConfig, workers: int =
             "box_classes": list(BOX_CLASSES),
             "splits": {SPLIT: len(labels)},
             "note_count": sum(len(label.notes) for label in labels),
-            "accidental_count": sum(1 for label in labels for box in label.boxes if box.label in ACCIDENTAL_ALTER),
+            "accidental_count": sum(1 for label in labels for note in label.notes if note.accidental is not None),
+            # The key signature's signs are boxed as `sharp`/`flat` too (as our renderer does), one box per sign.
+            "key_signature_boxes": sum(abs(label.key_fifths) for label in labels),
             "fonts": dict(sorted(fonts.items())),
             "tunes_tried": len(labels) + sum(drops.values()),
             # Windows refused by label verification (the engraved notehead's pitch differs from the source, ...).

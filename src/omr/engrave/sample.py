@@ -17,7 +17,8 @@ from PIL import Image
 
 from omr.engrave.corpus import BEATS_PER_BAR, SourceNote, Window, WindowRejected
 from omr.engrave.score import window_musicxml
-from omr.engrave.verovio_svg import Engraving, EngravedNote, engrave_svg, read_engraving
+from omr.engrave.svg_events import key_signature_glyphs
+from omr.engrave.verovio_svg import ACCIDENTAL_GLYPHS, Engraving, EngravedNote, engrave_svg, read_engraving
 from omr.music import QUARTER_LENGTH, SymbolicNote, pitch_from_staff_position, sounding_alters
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 
@@ -33,6 +34,7 @@ VERIFICATION_FAILURES = (
     "unexpected_accidental",
     "accidental_mismatch",
     "alter_unreadable",
+    "key_signature_mismatch",
     "outside_image",
 )
 
@@ -101,18 +103,29 @@ def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) ->
     (sx0, _), (sx1, _) = to_image(engraving.staff_x[0], 0), to_image(engraving.staff_x[1], 0)
     boxes.insert(0, Box("staff", (sx0, staff_lines[0], sx1, staff_lines[-1])))
     boxes.extend(box_to_image("clef", rect) for rect in engraving.clefs)
+    key_fifths = window.sharps if style.key_signature else 0
+    boxes.extend(box_to_image(label, rect) for label, rect in _key_signature(svg, font, key_fifths))
     boxes.extend(box_to_image("barline", rect) for rect in engraving.barlines)
     for box in boxes:
         x0, y0, x1, y1 = box.xyxy
         if box.label != "barline" and (x0 < 0 or y0 < 0 or x1 > image.shape[1] or y1 > image.shape[0]):
             raise WindowRejected("outside_image", box.label)
-    key_fifths = window.sharps if style.key_signature else 0
     _check_alters_readable(notes, window, key_fifths)
     barlines = tuple(sorted((box.xyxy[0] + box.xyxy[2]) / 2 for box in boxes if box.label == "barline"))
     return EngravedSample(
         image=image, notes=tuple(notes), boxes=tuple(boxes), staff_lines=staff_lines, staff_space=style.staff_space,
         key_fifths=key_fifths, time=f"{BEATS_PER_BAR}/4" if style.time_signature else None, barlines=barlines,
     )
+
+
+def _key_signature(svg: str, font: str, key_fifths: int) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The key signature's signs, each boxed as a `sharp`/`flat` as our renderer boxes them (the decoders read the
+    key from the signs that belong to no head); refused unless they are the key's kind and count."""
+    signs = [(ACCIDENTAL_GLYPHS.get(code, code), rect) for code, rect in key_signature_glyphs(svg, font)]
+    expected = ["sharp" if key_fifths > 0 else "flat"] * abs(key_fifths)
+    if [label for label, _ in signs] != expected:
+        raise WindowRejected("key_signature_mismatch", f"{[label for label, _ in signs]} for key {key_fifths}")
+    return signs
 
 
 def _check_alters_readable(notes: list[SymbolicNote], window: Window, key_fifths: int) -> None:

@@ -55,7 +55,7 @@ class SvgStaff:
     key_signature_id: str | None
     time_signatures: tuple[tuple[str, Rect], ...]  # (verovio id, box)
     barlines: tuple[Rect, ...]
-    beams: tuple[Rect, ...]
+    beams: tuple[Rect, ...]  # one per beam polygon: each level's segment
     ties: tuple[tuple[str, Rect], ...]
 
 
@@ -69,16 +69,33 @@ def font_glyph_boxes(font: str) -> dict[str, tuple[float, float, float, float]]:
     return {g.get("c"): tuple(float(g.get(k)) for k in ("x", "y", "w", "h")) for g in root.iter("g")}
 
 
-def read_svg_staff(svg: str, font: str) -> SvgStaff:
-    """Parse verovio's SVG of one staff (rendered with svgBoundingBoxes) into events and glyph boxes."""
+def key_signature_glyphs(svg: str, font: str) -> tuple[tuple[str, Rect], ...]:
+    """(SMuFL code point, glyph box) of each key-signature accidental of verovio's SVG, left to right."""
+    _, _, margin, frame = _page(svg, font)
+    return tuple(_key_accidental(group, frame) for group in margin.iter(f"{SVG}g")
+                 if _has_class(group, "keyAccid") and not _has_class(group, "bounding-box"))
+
+
+def _page(svg: str, font: str):
+    """The SVG's root, its size in pixels, the page-margin group, and the frame mapping its units to pixels."""
     root = ElementTree.fromstring(svg)
     inner = root.find(f"{SVG}svg")
     view_box = [float(v) for v in inner.get("viewBox").split()]
-    width, height = _pixels(root.get("width")), _pixels(root.get("height"))
-    scale = width / view_box[2]
+    size = _pixels(root.get("width")), _pixels(root.get("height"))
     margin = next(g for g in inner.iter(f"{SVG}g") if _has_class(g, "page-margin"))
     dx, dy = (float(v) for v in _TRANSLATE.search(margin.get("transform")).groups())
-    frame = _Frame(dx, dy, scale, font_glyph_boxes(font))
+    return root, size, margin, _Frame(dx, dy, size[0] / view_box[2], font_glyph_boxes(font))
+
+
+def _key_accidental(group, frame: _Frame) -> tuple[str, Rect]:
+    # Verovio gives a key signature's accidentals no bounding box of their own: box them from the font's glyph.
+    use = group.find(f"{SVG}use")
+    return _glyph_code(use), frame.glyph_box(use)
+
+
+def read_svg_staff(svg: str, font: str) -> SvgStaff:
+    """Parse verovio's SVG of one staff (rendered with svgBoundingBoxes) into events and glyph boxes."""
+    _, (width, height), margin, frame = _page(svg, font)
     found: dict[str, list] = {name: [] for name in
                               ("events", "clefs", "key", "time", "barlines", "beams", "ties")}
     lines: dict[float, list[float]] = {}
@@ -102,14 +119,13 @@ def read_svg_staff(svg: str, font: str) -> SvgStaff:
         elif name == "keySig":
             key_id = group.get("id")
         elif name == "keyAccid":
-            use = group.find(f"{SVG}use")
-            found["key"].append((_glyph_code(use), frame.glyph_box(use)))
+            found["key"].append(_key_accidental(group, frame))
         elif name == "meterSig":
             found["time"].append((group.get("id"), frame.rect(_bounding_rect(group))))
         elif name == "barLine":
             found["barlines"].append(frame.rect(_bounding_rect(group)))
         elif name == "beam":
-            found["beams"].append(frame.rect(_bounding_rect(group)))
+            found["beams"].extend(_beam_segments(group, frame))
         elif name == "tie":
             found["ties"].append((group.get("id"), frame.rect(_bounding_rect(group))))
     if len(lines) != 5:
@@ -149,6 +165,18 @@ class _Frame:
 
     def origin(self, use) -> tuple[float, float]:
         return self.point(*(float(v) for v in _TRANSLATE.search(use.get("transform")).groups()))
+
+
+def _beam_segments(group, frame: _Frame) -> list[Rect]:
+    """One box per beam polygon (each level's segment, a hook its own), as our renderer boxes beams; the beam
+    group's own bounding box would join every level of the group into one."""
+    boxes = []
+    for polygon in group.findall(f"{SVG}polygon"):
+        values = [float(v) for v in polygon.get("points").replace(",", " ").split()]
+        (x0, y0), (x1, y1) = frame.point(min(values[0::2]), min(values[1::2])), frame.point(max(values[0::2]),
+                                                                                              max(values[1::2]))
+        boxes.append((x0, y0, x1, y1))
+    return boxes
 
 
 def _children(group, name: str):
