@@ -10,6 +10,7 @@ from omr.engrave.real_sample import RealStyle, engrave_measure_window
 from omr.engrave.svg_events import read_svg_staff
 from omr.engrave.verovio_svg import make_toolkit
 from omr.music import staff_position
+from omr.samples import NOTATION_BOX_CLASSES
 
 TUNE = TuneRef("test.abc", 1)
 VEROVIO_DUR = {"whole": "1", "half": "2", "quarter": "4", "eighth": "8", "16th": "16", "32nd": "32"}
@@ -52,8 +53,10 @@ def test_window_with_rests_dots_and_a_tie_comes_out_with_those_events(toolkit):
         ("G", 4, 0, None), ("A", 4, 0, None), ("F", 4, 0, "natural"), ("B", 4, 0, None), ("B", 4, 0, None)]
     assert (sample.clef, sample.key_fifths, sample.time, len(sample.barlines)) == ("treble", 1, "3/4", 3)
     labels = [box.label for box in sample.boxes]
-    assert labels.count("dot") == 2 and labels.count("tie") == 1 and labels.count("key_sharp") == 1
-    assert {"rest_eighth", "rest_half", "notehead_filled", "natural", "beam", "clef_treble"} <= set(labels)
+    # Our renderer's box names: the key signature's F# is a `sharp`, dots are `augmentation_dot`, the treble clef `clef`.
+    assert labels.count("augmentation_dot") == 2 and labels.count("tie") == 1 and labels.count("sharp") == 1
+    assert {"rest_eighth", "rest_half", "notehead_filled", "natural", "beam", "clef"} <= set(labels)
+    assert set(labels) <= set(NOTATION_BOX_CLASSES)
     # Verovio's own reading of the document it engraved agrees with every label.
     drawn = read_svg_staff(toolkit.renderToSVG(1), "Leipzig").events
     for event, svg_event in zip(sample.events, drawn):
@@ -189,3 +192,17 @@ def test_whole_note_whole_rest_and_32nds_get_their_own_glyph_boxes(toolkit):
     whole_rest = next(box for box in sample.boxes if box.label == "rest_whole")
     # A whole rest hangs from the fourth line (the second from the top).
     assert whole_rest.xyxy[1] == pytest.approx(sample.staff_lines[1], abs=1.0)
+
+
+def test_beams_get_one_box_per_level_segment_as_our_renderer_draws_them(toolkit):
+    # Two 16ths and an eighth under one beam: the eighth level spans all three heads, the 16th level the first two.
+    events = [_note(0, "A", 4, "16th"), _note(0, "B", 4, "16th"), _note(0, "C", 5, "eighth"), _rest(0, "quarter"),
+              _note(0, "D", 5, "half")]
+    sample = engrave_measure_window(toolkit, _window(events, 1, time="4/4"), "Leipzig", RealStyle())
+    beams = sorted((box.xyxy for box in sample.boxes if box.label == "beam"), key=lambda xyxy: xyxy[2] - xyxy[0])
+    heads = [box.xyxy for box in sample.boxes if box.label == "notehead_filled"]
+    assert len(beams) == 2  # the beam group's own box would be one
+    sixteenth, eighth = beams
+    # Each level ends on the stem of its last note, which stands on one side of that note's head.
+    assert heads[1][0] <= sixteenth[2] <= heads[1][2] + 1 and heads[2][0] <= eighth[2] <= heads[2][2] + 1
+    assert sixteenth[0] == pytest.approx(eighth[0])

@@ -5,7 +5,7 @@ import pytest
 from omr.config import ConfigError, build_config
 from omr.engrave.real_dataset import EngravedRealConfig, write_engraved_real_dataset
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
-from omr.samples import iter_split, read_meta
+from omr.samples import NOTATION_BOX_CLASSES, iter_split, read_meta
 
 TINY = {"seed": 3, "windows": 3, "measures": [1, 2], "bass_probability": 0.5}
 
@@ -26,6 +26,7 @@ def test_engraved_real_is_a_test_split_of_whole_measures_with_drops_counted(tmp_
     write_engraved_real_dataset(tmp_path / "engraved_real", config)
     meta = read_meta(tmp_path / "engraved_real")
     assert meta["splits"] == {"test": 3} and meta["windows"] == 3
+    assert meta["box_classes"] == list(NOTATION_BOX_CLASSES)  # our renderer's vocabulary, its indices too
     assert list(meta["verification_drops"]) == list(REAL_VERIFICATION_FAILURES)  # every reason, zeros included
     refused = sum(meta["verification_drops"].values()) + sum(meta["selection_drops"].values())
     assert meta["tunes_tried"] == 3 + refused
@@ -37,6 +38,7 @@ def test_engraved_real_is_a_test_split_of_whole_measures_with_drops_counted(tmp_
         assert sum(b.label.startswith("notehead") for b in label.boxes) == len(label.notes)
         assert sum(b.label.startswith("rest_") for b in label.boxes) == len(label.events) - len(label.notes)
         assert (label.clef == "bass") == (label.extra["octave_shift"] > 0)
+        assert {b.label for b in label.boxes} <= set(meta["box_classes"])
     assert sum(meta["clefs"].values()) == 3 and meta["params"]["measures"] == [1, 2]
 
 

@@ -17,11 +17,11 @@ from omr.engrave.candidates import first_results
 from omr.engrave.corpus import TuneRef, WindowRejected, list_tunes, parse_tune
 from omr.engrave.dataset import COLLECTIONS
 from omr.engrave.measures import cut_measure_window
-from omr.engrave.real_sample import REAL_BOX_CLASSES, RealSample, RealStyle, engrave_measure_window
+from omr.engrave.real_sample import RealSample, RealStyle, engrave_measure_window
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
 from omr.engrave.verovio_svg import FONTS, make_toolkit
 from omr.io import atomic_directory, atomic_write_bytes, atomic_write_text
-from omr.samples import SampleLabel, write_labels
+from omr.samples import NOTATION_BOX_CLASSES, SampleLabel, write_labels
 
 DATASET_NAME = "engraved_real"
 SPLIT = "test"
@@ -127,7 +127,7 @@ def dataset_meta(labels: list[SampleLabel], results: list[RealResult], drops: Co
     return {
         "name": DATASET_NAME,
         "mask_classes": [],
-        "box_classes": list(REAL_BOX_CLASSES),
+        "box_classes": list(NOTATION_BOX_CLASSES),  # the renderer's vocabulary, whole and in its order
         "splits": {SPLIT: len(labels)},
         "windows": len(labels),
         "event_count": len(events),

@@ -17,18 +17,15 @@ from omr.engrave.real_verify import (check_alters_readable, check_note, check_re
 from omr.engrave.sample import rasterise_svg
 from omr.engrave.svg_events import ACCIDENTAL_GLYPHS, NOTEHEAD_GLYPHS, REST_GLYPHS, SvgStaff, read_svg_staff
 from omr.engrave.verovio_svg import Rect, engrave_svg
-from omr.music import DURATIONS, Event, SymbolicNote, SymbolicRest
-from omr.samples import Box
+from omr.music import Event, SymbolicNote, SymbolicRest
+from omr.samples import ACCIDENTAL_ALTER, Box
 
-KEY_GLYPHS = {"E262": "key_sharp", "E260": "key_flat", "E261": "key_natural"}
-# Box classes of engraved_real, written once in its meta.json.
-REAL_BOX_CLASSES = (
-    ("staff", "notehead_whole", "notehead_hollow", "notehead_filled")
-    + tuple(f"rest_{duration}" for duration in DURATIONS)
-    + tuple(ACCIDENTAL_GLYPHS.values())
-    + ("clef_treble", "clef_bass", "key_sharp", "key_flat", "key_natural", "time_signature", "barline", "dot",
-       "flag", "beam", "tie")
-)
+# engraved_real speaks our renderer's box vocabulary, so a model trained on our renderer is scored on boxes of the
+# same names: the treble clef is `clef`, a key signature's signs are `sharp`/`flat` boxes as a note's own are (the
+# decoders tell them apart by where they stand), dots are `augmentation_dot`. meta.json lists NOTATION_BOX_CLASSES
+# whole, in its order, so class indices are the renderer's too.
+CLEF_BOX_CLASSES = {"E050": "clef", "E062": "clef_bass"}
+ACCIDENTAL_BOX_CLASSES = {code: name for code, name in ACCIDENTAL_GLYPHS.items() if name in ACCIDENTAL_ALTER}
 
 
 @dataclass(frozen=True)
@@ -113,22 +110,30 @@ def _boxes(staff: SvgStaff, to_image: Callable) -> tuple[Box, ...]:
     (sx0, top), (sx1, bottom) = to_image(staff.staff_x[0], staff.staff_lines[0]), to_image(staff.staff_x[1],
                                                                                              staff.staff_lines[-1])
     boxes = [Box("staff", (sx0, top, sx1, bottom))]
-    boxes += [box(f"clef_{'treble' if code == 'E050' else 'bass'}", rect) for code, rect in staff.clefs]
-    boxes += [box(KEY_GLYPHS.get(code, code), rect) for code, rect in staff.key_signature]
+    boxes += [box(CLEF_BOX_CLASSES[code], rect) for code, rect in staff.clefs]  # check_signatures knows the code
+    boxes += [box(_accidental_class(code), rect) for code, rect in staff.key_signature]
     boxes += [box("time_signature", rect) for _, rect in staff.time_signatures]
     for event in staff.events:
         if event.kind == "note":
             if event.accidental is not None:
-                boxes.append(box(ACCIDENTAL_GLYPHS[event.accidental], event.accidental_box))
+                boxes.append(box(_accidental_class(event.accidental), event.accidental_box))
             boxes.append(box(NOTEHEAD_GLYPHS[event.glyph], event.box))
+            # One box per flag glyph: verovio draws a 16th's or 32nd's flags as one glyph (our renderer: one each).
             boxes += [box("flag", rect) for _, rect in event.flags]
         else:
             boxes.append(box(f"rest_{REST_GLYPHS[event.glyph]}", event.box))
-        boxes += [box("dot", rect) for rect in event.dots]
+        boxes += [box("augmentation_dot", rect) for rect in event.dots]
     boxes += [box("beam", rect) for rect in staff.beams]
     boxes += [box("tie", rect) for _, rect in staff.ties]
     boxes += [box("barline", rect) for rect in staff.barlines]
     return tuple(boxes)
+
+
+def _accidental_class(code: str) -> str:
+    """The box class of an accidental glyph; double sharps and flats have none (the selection refuses them)."""
+    if code not in ACCIDENTAL_BOX_CLASSES:
+        raise WindowRejected("unexpected_accidental", f"glyph {code} has no box class")
+    return ACCIDENTAL_BOX_CLASSES[code]
 
 
 def _check_inside(boxes: tuple[Box, ...], shape: tuple[int, int]) -> None:
