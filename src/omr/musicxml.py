@@ -143,6 +143,8 @@ def events_from_musicxml(source: str | Path) -> Staff:
     if len(parts) != 1:
         raise ValueError(f"MusicXML holds {len(parts)} parts; one staff was expected")
     events: list[Event] = []
+    if "<note" not in text:  # an empty staff: music21's reader fills an empty measure with a rest of its own
+        return ((), *_read_preamble(parts[0]))
     for measure in parts[0].getElementsByClass(stream.Measure):
         if measure.voices:
             raise ValueError(f"measure {measure.number}: several voices; one melody line was expected")

@@ -58,6 +58,7 @@ class Recognition:
     clef: str | None = None
     key_fifths: int = 0
     time: str | None = None
+    barlines: tuple[float, ...] = ()
 
     @property
     def notes(self) -> tuple[SymbolicNote, ...]:
@@ -95,6 +96,7 @@ def recognize_batch(predictor: Predictor, images: Sequence[np.ndarray], config: 
                 clef=decoded.clef,
                 key_fifths=decoded.key_fifths,
                 time=decoded.time,
+                barlines=decoded.barlines,
             )
         )
     return results

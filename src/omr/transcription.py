@@ -4,6 +4,7 @@ is passed in), so `omr transcribe` and benchmarks/transcribe.py share it.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from omr.locate import LocatedStaff, locate_staff
-from omr.music import SymbolicNote
-from omr.musicxml import notes_to_musicxml
+from omr.music import Event, SymbolicNote, event_text, notes_of
+from omr.musicxml import events_to_musicxml, measure_numbers_from_barlines
 from omr.recognize import Predictor, RecognizeConfig, recognize
 from omr.render import render_staff, staff_from_notes
 
@@ -23,20 +24,30 @@ OUTPUT_SUFFIXES = (".notes.json", ".musicxml", ".rendered.png")
 
 @dataclass(frozen=True)
 class Transcription:
-    """What was read from one image; note coordinates are in the located (deskewed, cropped) staff image."""
+    """What was read from one image; event coordinates are in the located (deskewed, cropped) staff image."""
 
-    notes: tuple[SymbolicNote, ...]
+    events: tuple[Event, ...]
     staff: LocatedStaff
     approach: str
     knows_accidentals: bool = True
     knows_durations: bool = True
+    clef: str | None = None
+    key_fifths: int = 0
+    time: str | None = None
+    barlines: tuple[float, ...] = ()
+
+    @property
+    def notes(self) -> tuple[SymbolicNote, ...]:
+        return notes_of(self.events)
 
     def text(self) -> str:
-        """Notes left to right, e.g. 'C4:q E4:h F#4:q' (accidentals/durations only where the approach knows them)."""
+        """Events left to right as `omr render --notes` writes them, e.g. 'C4:4 r:8 F#4:8.' (pitch alone where the
+        approach knows no durations, no sign where it knows no accidentals)."""
         words = []
-        for note in self.notes:
-            word = note.spelled if self.knows_accidentals else note.name
-            words.append(f"{word}:{note.duration[0]}" if self.knows_durations else word)
+        for event in self.events:
+            if event.kind == "note" and not self.knows_accidentals:
+                event = dataclasses.replace(event, alter=0)
+            words.append(event_text(event) if self.knows_durations else event.spelled)
         return " ".join(words)
 
     def files(self, stem: str, source: str = "") -> dict[str, bytes]:
@@ -52,13 +63,22 @@ class Transcription:
                 "staff_space": round(self.staff.staff_space, 3),
                 "staff_lines": [round(y, 2) for y in self.staff.staff_lines],
             },
-            "notes": [{**n.to_json(), "x": round(n.x, 2), "y": round(n.y, 2)} for n in self.notes],
+            "clef": self.clef,
+            "key_fifths": self.key_fifths,
+            "time": self.time,
+            "events": [{**e.to_json(), "x": round(e.x, 2), "y": round(e.y, 2)} for e in self.events],
         }
+        clef = self.clef or "treble"  # what a reader assumes of a staff whose clef was not read
         rendered = io.BytesIO()
-        Image.fromarray(render_staff(staff_from_notes(self.notes)).image).save(rendered, format="PNG")
+        staff = staff_from_notes(self.events, clef=self.clef is not None, clef_sign=clef, key_fifths=self.key_fifths,
+                                 time=self.time)
+        Image.fromarray(render_staff(staff).image).save(rendered, format="PNG")
+        measures = measure_numbers_from_barlines(self.events, self.barlines) if self.barlines else None
+        musicxml = events_to_musicxml(self.events, clef, self.key_fifths, self.time, title=stem,
+                                      measure_numbers=measures)
         return {
             f"{stem}.notes.json": (json.dumps(document, indent=2) + "\n").encode("utf-8"),
-            f"{stem}.musicxml": notes_to_musicxml(self.notes, title=stem).encode("utf-8"),
+            f"{stem}.musicxml": musicxml.encode("utf-8"),
             f"{stem}.rendered.png": rendered.getvalue(),
         }
 
@@ -87,9 +107,13 @@ def transcribe(predictor: Predictor, image: np.ndarray, config: RecognizeConfig 
     staff = locate_staff(image)
     recognition = recognize(predictor, staff.image, config)
     return Transcription(
-        notes=recognition.notes,
+        events=recognition.events,
         staff=staff,
         approach=predictor.approach,
         knows_accidentals=recognition.knows_accidentals,
         knows_durations=recognition.knows_durations,
+        clef=recognition.clef,
+        key_fifths=recognition.key_fifths,
+        time=recognition.time,
+        barlines=recognition.barlines,
     )

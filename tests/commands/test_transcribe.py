@@ -15,8 +15,8 @@ import omr.models
 from omr.cli import main
 from omr.locate import locate_staff
 from omr.models import Checkpoint, ModelConfig, build_model, save_checkpoint
-from omr.music import SymbolicNote
-from omr.musicxml import notes_from_musicxml
+from omr.music import SymbolicNote, event_text
+from omr.musicxml import events_from_musicxml
 from omr.predictions import DetectionOutput
 from omr.render import render_staff, staff_from_notes
 from omr.samples import Box
@@ -75,13 +75,15 @@ def test_transcribes_rendered_image_to_its_true_notes(tmp_path, image_path, rend
     monkeypatch.setattr(omr.models, "load_predictor", lambda path, device="auto": TruthDetector(rendered))
     out = tmp_path / "out"
     assert main(["transcribe", str(image_path), "--model", "any.pt", "--approach", "detection", "--out", str(out)]) == 0
-    expected = " ".join(f"{n.spelled}:{n.duration[0]}" for n in TRUTH)
+    expected = " ".join(event_text(n) for n in TRUTH)
     assert capsys.readouterr().out.strip() == f"melody.png: {expected}"
     assert sorted(p.name for p in out.iterdir()) == ["melody.musicxml", "melody.notes.json", "melody.rendered.png"]
     written = json.loads((out / "melody.notes.json").read_text())
-    pitches = [(n["step"], n["octave"], n["alter"], n["duration"]) for n in written["notes"]]
+    pitches = [(n["step"], n["octave"], n["alter"], n["duration"]) for n in written["events"]]
     assert pitches == [(n.step, n.octave, n.alter, n.duration) for n in TRUTH]
-    assert notes_from_musicxml(out / "melody.musicxml") == TRUTH
+    events, clef, key_fifths, time = events_from_musicxml(out / "melody.musicxml")
+    assert [(n.step, n.octave, n.alter, n.duration) for n in events] == pitches
+    assert (clef, key_fifths, time) == ("treble", 0, None)
     assert (np.asarray(Image.open(out / "melody.rendered.png")) == rendered.image).all()
 
 
@@ -90,8 +92,8 @@ def test_real_checkpoint_runs_through_the_whole_command(tmp_path, image_path, de
     code = main(["transcribe", str(image_path), "--model", str(detection_checkpoint), "--out", str(out), "--device", "cpu"])
     assert code == 0
     assert capsys.readouterr().out.startswith("melody.png: ")
-    notes = json.loads((out / "melody.notes.json").read_text())["notes"]
-    assert len(notes_from_musicxml(out / "melody.musicxml")) == len(notes)
+    events = json.loads((out / "melody.notes.json").read_text())["events"]
+    assert len(events_from_musicxml(out / "melody.musicxml")[0]) == len(events)
     assert Image.open(out / "melody.rendered.png").size[1] == 128
 
 

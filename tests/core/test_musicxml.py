@@ -171,3 +171,10 @@ def test_notes_print_the_signs_their_bar_needs():
 
 def test_empty_transcription_is_still_a_valid_score():
     assert notes_from_musicxml(notes_to_musicxml(())) == ()
+
+
+def test_a_staff_without_events_reads_back_without_events():
+    from omr.musicxml import events_from_musicxml, events_to_musicxml
+
+    events, clef, key_fifths, time = events_from_musicxml(events_to_musicxml([], "bass", -2, "3/4"))
+    assert (events, clef, key_fifths, time) == ((), "bass", -2, "3/4")
