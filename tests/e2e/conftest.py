@@ -26,6 +26,8 @@ TINY_DATASETS = {
     "datasets.v01.train": 12, "datasets.v01.val": 4, "datasets.v01.test": 4,
     "datasets.v02.train": 12, "datasets.v02.val": 4, "datasets.v02.test": 4,
     "datasets.v01_3notes.test": 4, "datasets.long.test": 2,
+    "datasets.v03.train": 8, "datasets.v03.val": 4, "datasets.v03.test": 4,
+    "engraved.windows": 3, "engraved_real.windows": 3,
 }
 
 

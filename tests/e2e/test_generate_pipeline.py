@@ -4,7 +4,7 @@ import pytest
 
 from omr.samples import read_meta
 
-DATASETS = ("v01", "v02", "v01_3notes", "long")
+DATASETS = ("v01", "v02", "v01_3notes", "long", "v03")
 
 
 def stages_run(output: str) -> set[str]:
@@ -15,7 +15,9 @@ def stages_run(output: str) -> set[str]:
 @pytest.mark.xdist_group("dvc")
 def test_generate_stages_build_all_datasets_rerun_nothing_and_follow_their_params(dvc_project):
     first = dvc_project.dvc("repro", "generate", "contact_sheet")
-    assert stages_run(first.stdout) == {f"{kind}@{name}" for kind in ("generate", "contact_sheet") for name in DATASETS}
+    assert stages_run(first.stdout) == {f"{kind}@{name}" for kind in ("generate", "contact_sheet") for name in DATASETS} | {
+        "engraved_real", "contact_sheet@engraved_real"}
+    assert read_meta(dvc_project.path / "data/datasets/v03")["splits"] == {"train": 8, "val": 4, "test": 4}
     assert read_meta(dvc_project.path / "data/datasets/v02")["splits"] == {"train": 12, "val": 4, "test": 4}
     assert (dvc_project.path / "plots/datasets/long.png").stat().st_size > 1000
 
