@@ -84,3 +84,54 @@ def test_true_engraved_boxes_and_vectors_decode_perfectly(tmp_path):
     assert truth and not from_mask  # engraved has no masks
     assert_perfect(from_boxes, truth, "engraved boxes")
     assert_vector_perfect(from_vector, truth, "engraved vector")
+
+
+@pytest.fixture(scope="module")
+def engraved_real_dir(tmp_path_factory):
+    """A small engraved_real set (the project's params, fewer windows), built once for the tests below."""
+    engrave = pytest.importorskip("omr.engrave.real_dataset")
+    params = dict(load_params(PARAMS).get("engraved_real") or pytest.skip("params.yaml has no engraved_real section"))
+    params.pop("workers", None)  # a stage knob, not part of the dataset config
+    params.update(windows=30)
+    out = tmp_path_factory.mktemp("engraved_real") / "engraved_real"
+    engrave.write_engraved_real_dataset(out, build_config(engrave.EngravedRealConfig, params, "engraved_real"))
+    return out
+
+
+def _within_box_decoder_reach(label) -> bool:
+    """What notes_from_boxes reads today: treble clef, quarter/half heads (no whole head class), heads at least
+    MIN_HEAD_SPACING staff spaces apart (closer ones it merges as one head seen twice)."""
+    from omr.decode.boxes import MIN_HEAD_SPACING
+
+    xs = [note.x for note in label.notes]
+    return (label.clef == "treble" and all(box.label != "notehead_whole" for box in label.boxes)
+            and all(b - a >= MIN_HEAD_SPACING * label.staff_space for a, b in zip(xs, xs[1:])))
+
+
+def _pitches_and_alters(notes):
+    return [(note.step, note.octave, note.alter) for note in notes]
+
+
+def test_true_engraved_real_boxes_decode_to_the_labels_pitches_alters_and_key(engraved_real_dir):
+    """Pitches and sounding alters only: today's box decoder reads every filled head as a quarter, so eighths and
+    shorter lose their durations by design. The key is read from the signature's sharp/flat boxes on every window."""
+    samples = [label for _, label in iter_split(engraved_real_dir, "test")]
+    decoded = [notes_from_boxes(label.boxes, score_threshold=0.5) for label in samples]
+    assert [d.key_fifths for d in decoded] == [label.key_fifths for label in samples]
+    within = [(label, d) for label, d in zip(samples, decoded) if _within_box_decoder_reach(label)]
+    assert len(within) >= 8, "too few windows within the box decoder's reach to test it"
+    wrong = [(label.id, _pitches_and_alters(d.notes), _pitches_and_alters(label.notes)) for label, d in within
+             if _pitches_and_alters(d.notes) != _pitches_and_alters(label.notes)]
+    assert not wrong, f"{len(wrong)} of {len(within)} engraved_real windows decode wrongly, first: {wrong[0]}"
+
+
+@pytest.mark.xfail(strict=True, reason="notes_from_boxes merges heads < MIN_HEAD_SPACING apart (Verovio's 16ths "
+                                       "and eighths), reads every staff as treble and has no whole-head class")
+def test_true_engraved_real_boxes_beyond_the_box_decoders_reach_decode_too(engraved_real_dir):
+    """Pins today's limits: when the box decoder reads close heads, bass clef and whole heads, this passes (and,
+    being strict, fails the run until the test above drops its reach filter)."""
+    beyond = [label for _, label in iter_split(engraved_real_dir, "test") if not _within_box_decoder_reach(label)]
+    assert beyond
+    for label in beyond:
+        decoded = notes_from_boxes(label.boxes, score_threshold=0.5)
+        assert _pitches_and_alters(decoded.notes) == _pitches_and_alters(label.notes), label.id
