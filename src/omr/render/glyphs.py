@@ -32,17 +32,34 @@ class Sprite:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) of BOX_THRESHOLD pixels, relative like left/top
 
 
+# bytes.translate tables: coverage byte -> 0/1 for the mask and the box thresholds
+_MASK_TABLE = bytes(int(v >= MASK_THRESHOLD) for v in range(256))
+_BOX_TABLE = bytes(int(v >= BOX_THRESHOLD) for v in range(256))
+
+
 def _sprite(coverage: np.ndarray, left: int, top: int) -> Sprite:
-    coverage.setflags(write=False)
-    mask = coverage >= MASK_THRESHOLD
-    mask.setflags(write=False)
-    hit = coverage >= BOX_THRESHOLD
-    rows, cols = np.flatnonzero(hit.any(axis=1)), np.flatnonzero(hit.any(axis=0))
-    if rows.size:
-        box = (left + int(cols[0]), top + int(rows[0]), left + int(cols[-1]) + 1, top + int(rows[-1]) + 1)
-    else:
-        box = (left, top, left, top)
-    return Sprite(coverage, mask, left, top, box)
+    height, width = coverage.shape
+    return _sprite_from_bytes(np.ascontiguousarray(coverage).tobytes(), height, width, left, top)
+
+
+def _sprite_from_bytes(pixels: bytes, height: int, width: int, left: int, top: int,
+                       box: tuple[int, int, int, int] | None = None) -> Sprite:
+    """The sprite of row-major coverage bytes (box: already known). Mask and box come from bytes.translate/find,
+    which do the per-pixel work in C: on sprites this small, each numpy call's fixed cost outweighs its arithmetic."""
+    coverage = np.frombuffer(pixels, dtype=np.uint8).reshape(height, width)  # read-only, as sprites are shared
+    mask = np.frombuffer(pixels.translate(_MASK_TABLE), dtype=np.bool_).reshape(height, width)
+    if box is not None:
+        return Sprite(coverage, mask, left, top, box)
+    hits = pixels.translate(_BOX_TABLE)
+    first, last = hits.find(1), hits.rfind(1)
+    if first < 0:
+        return Sprite(coverage, mask, left, top, (left, top, left, top))
+    x0, x1 = width, -1
+    for row in range(first // width, last // width + 1):
+        start = row * width
+        if (col := hits.find(1, start, start + width)) >= 0:
+            x0, x1 = min(x0, col - start), max(x1, hits.rfind(1, start, start + width) - start)
+    return Sprite(coverage, mask, left, top, (left + x0, top + first // width, left + x1 + 1, top + last // width + 1))
 
 
 def _coverage_1d(start: float, end: float) -> tuple[int, list[tuple[float, int]]]:
@@ -63,22 +80,6 @@ def _coverage_1d(start: float, end: float) -> tuple[int, list[tuple[float, int]]
     return first, [(head, 1), (1.0, count - 2), (tail, 1)] if count > 2 else [(head, 1), (tail, 1)]
 
 
-# bytes.translate tables: coverage byte -> mask byte (0/1) for the mask threshold
-_MASK_TABLE = bytes(int(v >= MASK_THRESHOLD) for v in range(256))
-
-
-def _hit_span(runs: list[tuple[float, int]], hit: list[bool]) -> tuple[int, int] | None:
-    """First and last pixel index covered by the runs whose `hit` is set (None: none is)."""
-    offsets, at = [], 0
-    for _, pixels in runs:
-        offsets.append(at)
-        at += pixels
-    chosen = [k for k, flag in enumerate(hit) if flag]
-    if not chosen:
-        return None
-    return offsets[chosen[0]], offsets[chosen[-1]] + runs[chosen[-1]][1] - 1
-
-
 @lru_cache(maxsize=4096)
 def rect_sprite(x0: float, y0: float, x1: float, y1: float) -> Sprite:
     """An axis-aligned rectangle (lines, stems, barlines) with exact area coverage, in absolute pixels.
@@ -92,22 +93,40 @@ def rect_sprite(x0: float, y0: float, x1: float, y1: float) -> Sprite:
     values = [[round(r * c * 255.0) for c, _ in cols] for r, _ in rows]
     pixels = b"".join(b"".join(bytes((v,)) * n for v, (_, n) in zip(line, cols)) * repeat
                       for line, (_, repeat) in zip(values, rows))
-    height, width = sum(n for _, n in rows), sum(n for _, n in cols)
-    coverage = np.frombuffer(pixels, dtype=np.uint8).reshape(height, width)
-    mask = np.frombuffer(pixels.translate(_MASK_TABLE), dtype=np.bool_).reshape(height, width)
-    row_span = _hit_span(rows, [any(v >= BOX_THRESHOLD for v in line) for line in values])
-    col_span = _hit_span(cols, [any(line[k] >= BOX_THRESHOLD for line in values) for k in range(len(cols))])
-    if row_span is None or col_span is None:
-        box = (left, top, left, top)
-    else:
-        box = (left + col_span[0], top + row_span[0], left + col_span[1] + 1, top + row_span[1] + 1)
-    return Sprite(coverage, mask, left, top, box)
+    # The box from the runs: a run of rows (columns) is in it when one of its values reaches the threshold.
+    row_span = _run_span(rows, [max(line) >= BOX_THRESHOLD for line in values])
+    col_span = _run_span(cols, [max(column) >= BOX_THRESHOLD for column in zip(*values)])
+    box = (left, top, left, top) if row_span is None or col_span is None else \
+        (left + col_span[0], top + row_span[0], left + col_span[1], top + row_span[1])
+    return _sprite_from_bytes(pixels, sum(n for _, n in rows), sum(n for _, n in cols), left, top, box)
+
+
+def _run_span(runs: list[tuple[float, int]], hit: list[bool]) -> tuple[int, int] | None:
+    """[start, end) of the pixels of the runs whose `hit` is set, from the first such run to the last (None: none)."""
+    start = end = None
+    at = 0
+    for (_, pixels), flag in zip(runs, hit):
+        if flag:
+            start = at if start is None else start
+            end = at + pixels
+        at += pixels
+    return None if start is None else (start, end)
 
 
 def place_rect(x0: float, y0: float, x1: float, y1: float) -> Sprite:
-    """rect_sprite on a 1/64 px grid so the cache is hit for repeated geometry."""
+    """rect_sprite on a 1/64 px grid, cached by the rectangle's shape and sub-pixel phase: drawn relative to the
+    whole pixel of its top-left corner and moved there, so a stem of the same length and phase hits the cache
+    wherever it stands (on a 1/64 grid these subtractions are exact: the same coverage to the bit)."""
     q = 64.0
-    return rect_sprite(round(x0 * q) / q, round(y0 * q) / q, round(x1 * q) / q, round(y1 * q) / q)
+    x0, y0, x1, y1 = round(x0 * q) / q, round(y0 * q) / q, round(x1 * q) / q, round(y1 * q) / q
+    base_x, base_y = math.floor(x0), math.floor(y0)
+    return _moved(rect_sprite(x0 - base_x, y0 - base_y, x1 - base_x, y1 - base_y), base_x, base_y)
+
+
+def _moved(sprite: Sprite, dx: int, dy: int) -> Sprite:
+    """The same pixels dx, dy whole pixels further (right, down)."""
+    x0, y0, x1, y1 = sprite.box
+    return Sprite(sprite.coverage, sprite.mask, sprite.left + dx, sprite.top + dy, (x0 + dx, y0 + dy, x1 + dx, y1 + dy))
 
 
 # ---- glyph outlines, in staff spaces around the anchor, y down ------------------------------------------------------
@@ -268,9 +287,7 @@ def place_glyph(name: str, x: float, y: float, staff_space: float) -> Sprite:
     phase_y = round((y - base_y) * PHASES)
     base_x, phase_x = base_x + phase_x // PHASES, phase_x % PHASES
     base_y, phase_y = base_y + phase_y // PHASES, phase_y % PHASES
-    sprite = _glyph_sprite(name, float(staff_space), phase_x, phase_y)
-    return Sprite(sprite.coverage, sprite.mask, sprite.left + base_x, sprite.top + base_y,
-                  (sprite.box[0] + base_x, sprite.box[1] + base_y, sprite.box[2] + base_x, sprite.box[3] + base_y))
+    return _moved(_glyph_sprite(name, float(staff_space), phase_x, phase_y), base_x, base_y)
 
 
 def place_polygon(points: list[tuple[float, float]]) -> Sprite:
@@ -283,8 +300,7 @@ def place_polygon(points: list[tuple[float, float]]) -> Sprite:
                                    fill=255)
     # The canvas holds only 0 and 255, so a block's mean is 255 * k / 16 for k inked subpixels; Pillow's reduce
     # rounds every such value as np.rint(float32 mean) does (checked for all 17 k), at a fraction of the cost.
-    coverage = np.frombuffer(canvas.reduce(SUPERSAMPLING).tobytes(), dtype=np.uint8).reshape(height, width)
-    return _sprite(coverage, left, top)
+    return _sprite_from_bytes(canvas.reduce(SUPERSAMPLING).tobytes(), height, width, left, top)
 
 
 # The real-notation outlines use the helpers above, so they are merged in last.
