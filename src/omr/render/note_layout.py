@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from omr.music import BEAM_COUNT, staff_position_y
 from omr.render.glyphs import NOTEHEAD_HALF_WIDTH, Sprite, place_glyph, place_rect
@@ -19,9 +19,9 @@ REST_HALF_WIDTH = {"whole": 0.6, "half": 0.6, "quarter": 0.45, "eighth": 0.5, "1
 REST_DOT_POSITION = 5  # the space above the middle line
 
 
-@dataclass(frozen=True)
-class Element:
-    """One drawn thing: its mask class, its box class (None: no box), and its placed sprites."""
+class Element(NamedTuple):
+    """One drawn thing: its mask class, its box class (None: no box), and its placed sprites (a NamedTuple, as
+    Sprite is: cheap to make, and a staff makes dozens)."""
 
     mask_class: str
     box_class: str | None

@@ -46,34 +46,23 @@ def rasterise(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     numpy calls per sprite, whose fixed cost dominated on these small sprites.
     """
     height, width = layout.height, layout.width
-    rows, cols, coverage, masks, tops, lefts, codes, sizes = [], [], [], [], [], [], [], []
-    clipped = False
-    for element in layout.elements:
-        code = PAINT_CODE[element.mask_class]
-        for sprite in element.sprites:
-            h, w = sprite.coverage.shape
-            top, left = sprite.top, sprite.left
-            grid_rows, grid_cols = _pixel_grid(h, w)
-            rows.append(grid_rows)
-            cols.append(grid_cols)
-            coverage.append(sprite.coverage.ravel())
-            masks.append(sprite.mask.ravel())
-            tops.append(top)
-            lefts.append(left)
-            codes.append(code)
-            sizes.append(h * w)
-            clipped = clipped or top < 0 or left < 0 or top + h > height or left + w > width
+    placed = [(sprite, PAINT_CODE[element.mask_class]) for element in layout.elements for sprite in element.sprites]
+    shapes = [sprite.coverage.shape for sprite, _ in placed]
+    grids = [_pixel_grid(h, w) for h, w in shapes]
+    sizes = [h * w for h, w in shapes]
+    clipped = any(sprite.top < 0 or sprite.left < 0 or sprite.top + h > height or sprite.left + w > width
+                  for (sprite, _), (h, w) in zip(placed, shapes))
     ink = np.zeros(height * width, dtype=np.uint8)
     painted = np.zeros(height * width, dtype=np.uint16)
     if sizes:
-        values = np.concatenate(coverage)
-        mask_codes = np.repeat(np.array(codes, dtype=np.uint16), sizes)
-        mask_codes *= np.concatenate(masks)  # 0 where the sprite's mask is off: a no-op under maximum
+        values = np.concatenate([sprite.coverage.ravel() for sprite, _ in placed])
+        mask_codes = np.repeat(np.array([code for _, code in placed], dtype=np.uint16), sizes)
+        mask_codes *= np.concatenate([sprite.mask.ravel() for sprite, _ in placed])  # 0 where the mask is off: no-op
         # In place, to keep these temporaries few: arrays past malloc's mmap threshold cost page faults every time.
-        y = np.concatenate(rows)
-        y += np.repeat(np.array(tops, dtype=INDEX), sizes)
-        x = np.concatenate(cols)
-        x += np.repeat(np.array(lefts, dtype=INDEX), sizes)
+        y = np.concatenate([rows for rows, _ in grids])
+        y += np.repeat(np.array([sprite.top for sprite, _ in placed], dtype=INDEX), sizes)
+        x = np.concatenate([cols for _, cols in grids])
+        x += np.repeat(np.array([sprite.left for sprite, _ in placed], dtype=INDEX), sizes)
         if clipped:  # pixels outside the image are dropped, not wrapped onto another row
             inside = (y >= 0) & (y < height) & (x >= 0) & (x < width)
             y, x, values, mask_codes = y[inside], x[inside], values[inside], mask_codes[inside]
