@@ -80,11 +80,12 @@ def boxes(layout: Layout) -> tuple[Box, ...]:
     for element in layout.elements:
         if element.box_class is None:
             continue
-        if len(element.sprites) == 1:
-            x0, y0, x1, y1 = element.sprites[0].box
+        sprites = element.sprites
+        if len(sprites) == 1:
+            x0, y0, x1, y1 = sprites[0].box
         else:
-            x0, y0, x1, y1 = (min(s.box[0] for s in element.sprites), min(s.box[1] for s in element.sprites),
-                              max(s.box[2] for s in element.sprites), max(s.box[3] for s in element.sprites))
+            left, top, right, bottom = zip(*(sprite.box for sprite in sprites))
+            x0, y0, x1, y1 = min(left), min(top), max(right), max(bottom)
         x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, layout.width), min(y1, layout.height)
         if x1 > x0 and y1 > y0:
             result.append(Box(element.box_class, (float(x0), float(y0), float(x1), float(y1))))
