@@ -107,3 +107,9 @@ def test_rasterise_paints_later_classes_over_earlier_whatever_the_element_order(
     expected_image, expected_mask = painted_one_by_one(layout)
     assert np.array_equal(image, expected_image) and np.array_equal(mask, expected_mask)
     assert (mask == CLASS_INDEX["notehead_filled"]).any() and (mask == CLASS_INDEX["slur"]).any()
+
+
+def test_rasterise_draws_nothing_for_sprites_without_pixels():
+    empty = Element("stem", None, (place_rect(5.0, 5.0, 5.0, 5.0),))  # zero width and height: no pixel at all
+    image, mask = rasterise(Layout(8, 8, 8.0, (), (empty,), ()))
+    assert empty.sprites[0].coverage.size == 0 and (image == 255).all() and (mask == 0).all()

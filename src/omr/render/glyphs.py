@@ -32,6 +32,26 @@ class Sprite(NamedTuple):
     left: int
     top: int
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) of BOX_THRESHOLD pixels, relative like left/top
+    pixels: SpritePixels
+
+
+class SpritePixels(NamedTuple):
+    """A sprite's pixels flattened row-major, made once per drawn shape, so that rasterise can scatter every
+    sprite of a staff at once without reshaping each."""
+
+    rows: np.ndarray  # row of each pixel within the sprite
+    cols: np.ndarray
+    coverage: np.ndarray
+    mask: np.ndarray
+    size: int
+
+
+@lru_cache(maxsize=1024)
+def _pixel_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of every pixel of a height x width sprite, flattened row-major. int32: half the bytes of
+    intp, which keeps rasterise's concatenated arrays under malloc's mmap threshold (no page faults each time)."""
+    rows, cols = np.indices((height, width), dtype=np.int32)
+    return rows.ravel(), cols.ravel()
 
 
 # bytes.translate tables: coverage byte -> 0/1 for the mask and the box thresholds
@@ -48,20 +68,23 @@ def _sprite_from_bytes(pixels: bytes, height: int, width: int, left: int, top: i
                        box: tuple[int, int, int, int] | None = None) -> Sprite:
     """The sprite of row-major coverage bytes (box: already known). Mask and box come from bytes.translate/find,
     which do the per-pixel work in C: on sprites this small, each numpy call's fixed cost outweighs its arithmetic."""
-    coverage = np.frombuffer(pixels, dtype=np.uint8).reshape(height, width)  # read-only, as sprites are shared
-    mask = np.frombuffer(pixels.translate(_MASK_TABLE), dtype=np.bool_).reshape(height, width)
+    flat_coverage = np.frombuffer(pixels, dtype=np.uint8)  # read-only, as sprites are shared
+    flat_mask = np.frombuffer(pixels.translate(_MASK_TABLE), dtype=np.bool_)
+    flat = SpritePixels(*_pixel_grid(height, width), flat_coverage, flat_mask, height * width)
+    coverage, mask = flat_coverage.reshape(height, width), flat_mask.reshape(height, width)
     if box is not None:
-        return Sprite(coverage, mask, left, top, box)
+        return Sprite(coverage, mask, left, top, box, flat)
     hits = pixels.translate(_BOX_TABLE)
     first, last = hits.find(1), hits.rfind(1)
     if first < 0:
-        return Sprite(coverage, mask, left, top, (left, top, left, top))
+        return Sprite(coverage, mask, left, top, (left, top, left, top), flat)
     x0, x1 = width, -1
     for row in range(first // width, last // width + 1):
         start = row * width
         if (col := hits.find(1, start, start + width)) >= 0:
             x0, x1 = min(x0, col - start), max(x1, hits.rfind(1, start, start + width) - start)
-    return Sprite(coverage, mask, left, top, (left + x0, top + first // width, left + x1 + 1, top + last // width + 1))
+    return Sprite(coverage, mask, left, top, (left + x0, top + first // width, left + x1 + 1, top + last // width + 1),
+                  flat)
 
 
 def _coverage_1d(start: float, end: float) -> tuple[int, list[tuple[float, int]]]:
@@ -128,7 +151,8 @@ def place_rect(x0: float, y0: float, x1: float, y1: float) -> Sprite:
 def _moved(sprite: Sprite, dx: int, dy: int) -> Sprite:
     """The same pixels dx, dy whole pixels further (right, down)."""
     x0, y0, x1, y1 = sprite.box
-    return Sprite(sprite.coverage, sprite.mask, sprite.left + dx, sprite.top + dy, (x0 + dx, y0 + dy, x1 + dx, y1 + dy))
+    return Sprite(sprite.coverage, sprite.mask, sprite.left + dx, sprite.top + dy, (x0 + dx, y0 + dy, x1 + dx, y1 + dy),
+                  sprite.pixels)
 
 
 # ---- glyph outlines, in staff spaces around the anchor, y down ------------------------------------------------------

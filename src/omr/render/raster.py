@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from omr.render.layout import Layout
@@ -27,16 +25,6 @@ PAINT_CODE = {name: rank * 256 + CLASS_INDEX[name] for rank, name in enumerate(P
 assert PAINT_ORDER[0] == "background" and CLASS_INDEX["background"] == 0
 
 
-INDEX = np.int32  # half the bytes of intp: fewer page faults on the concatenated pixel arrays, faster overall
-
-
-@lru_cache(maxsize=1024)
-def _pixel_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column of every pixel of a height x width sprite, flattened row-major (its coverage's order)."""
-    rows, cols = np.indices((height, width), dtype=INDEX)
-    return rows.ravel(), cols.ravel()
-
-
 def rasterise(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     """(image HxW uint8, 255 = white; mask HxW uint8 class indices), PAINT_ORDER's later classes over earlier.
 
@@ -47,24 +35,20 @@ def rasterise(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     """
     height, width = layout.height, layout.width
     placed = [(sprite, PAINT_CODE[element.mask_class]) for element in layout.elements for sprite in element.sprites]
-    shapes = [sprite.coverage.shape for sprite, _ in placed]
-    grids = [_pixel_grid(h, w) for h, w in shapes]
-    sizes = [h * w for h, w in shapes]
-    clipped = any(sprite.top < 0 or sprite.left < 0 or sprite.top + h > height or sprite.left + w > width
-                  for (sprite, _), (h, w) in zip(placed, shapes))
     ink = np.zeros(height * width, dtype=np.uint8)
     painted = np.zeros(height * width, dtype=np.uint16)
-    if sizes:
-        values = np.concatenate([sprite.coverage.ravel() for sprite, _ in placed])
+    if placed:
+        sizes = [sprite.pixels.size for sprite, _ in placed]
+        values = np.concatenate([sprite.pixels.coverage for sprite, _ in placed])
         mask_codes = np.repeat(np.array([code for _, code in placed], dtype=np.uint16), sizes)
-        mask_codes *= np.concatenate([sprite.mask.ravel() for sprite, _ in placed])  # 0 where the mask is off: no-op
+        mask_codes *= np.concatenate([sprite.pixels.mask for sprite, _ in placed])  # 0 where the mask is off: no-op
         # In place, to keep these temporaries few: arrays past malloc's mmap threshold cost page faults every time.
-        y = np.concatenate([rows for rows, _ in grids])
-        y += np.repeat(np.array([sprite.top for sprite, _ in placed], dtype=INDEX), sizes)
-        x = np.concatenate([cols for _, cols in grids])
-        x += np.repeat(np.array([sprite.left for sprite, _ in placed], dtype=INDEX), sizes)
-        if clipped:  # pixels outside the image are dropped, not wrapped onto another row
-            inside = (y >= 0) & (y < height) & (x >= 0) & (x < width)
+        y = np.concatenate([sprite.pixels.rows for sprite, _ in placed])
+        y += np.repeat(np.array([sprite.top for sprite, _ in placed], dtype=np.int32), sizes)
+        x = np.concatenate([sprite.pixels.cols for sprite, _ in placed])
+        x += np.repeat(np.array([sprite.left for sprite, _ in placed], dtype=np.int32), sizes)
+        if y.size and (y.min() < 0 or x.min() < 0 or y.max() >= height or x.max() >= width):
+            inside = (y >= 0) & (y < height) & (x >= 0) & (x < width)  # outside pixels are dropped, not wrapped
             y, x, values, mask_codes = y[inside], x[inside], values[inside], mask_codes[inside]
         y *= width
         y += x
