@@ -5,8 +5,8 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
-from omr.render import glyphs
-from omr.render.glyphs import BOX_THRESHOLD, MASK_THRESHOLD, place_polygon, place_rect, rect_sprite
+from omr.render import sprites
+from omr.render.sprites import BOX_THRESHOLD, MASK_THRESHOLD, place_polygon, place_rect, rect_sprite
 from omr.render.layout import Layout
 from omr.render.note_layout import Element
 from omr.render.raster import CLASS_INDEX, PAINT_RANK, rasterise
@@ -71,7 +71,7 @@ def test_polygon_coverage_matches_pillows_public_api_and_the_float_mean():
         sprite = place_polygon(points)
         height, width = sprite.coverage.shape
         xy = [((x - sprite.left) * 4, (y - sprite.top) * 4) for x, y in points]
-        assert sprite.coverage.tobytes() == glyphs._polygon_coverage_public(xy, width, height)
+        assert sprite.coverage.tobytes() == sprites._polygon_coverage_public(xy, width, height)
         canvas = Image.new("L", (width * 4, height * 4), 0)
         ImageDraw.Draw(canvas).polygon(xy, fill=255)
         mean = np.asarray(canvas, dtype=np.float32).reshape(height, 4, width, 4).mean(axis=(1, 3))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from omr.music import SymbolicNote, SymbolicRest, notes_of, staff_position_y
 from omr.render.beams import BeamPlan, beam_polygons, group_stem_up, plan_beam
-from omr.render.glyphs import GLYPH_WIDTH, place_glyph, place_polygon, place_rect
+from omr.render.glyphs import GLYPH_WIDTH, place_glyph
 from omr.render.marks import column_extent, dynamics_element, fermata_element, slur_element, tie_element
 from omr.render.note_layout import (DOT_ADVANCE, DOT_OFFSET, FLAG_DOT_SHIFT, REST_HALF_WIDTH, Element,
                                     default_tip, flag_count, head_half_width, note_core, note_extras, rest_elements,
@@ -15,6 +15,7 @@ from omr.render.note_layout import (DOT_ADVANCE, DOT_OFFSET, FLAG_DOT_SHIFT, RES
 from omr.render.preamble import (KEY_SIGNATURE_GAP, TIME_SIGNATURE_GAP, TIME_SIGNATURE_WIDTH, clef_element,
                                  key_signature_elements, key_signature_x, time_signature_element)
 from omr.render.score import Note, Staff
+from omr.render.sprites import place_polygon, place_rect
 
 __all__ = ["Element", "Layout", "RenderStyle", "layout"]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from omr.render.glyphs import place_glyph, place_polygon
+from omr.render.glyphs import place_glyph
+from omr.render.sprites import place_polygon
 from omr.render.note_layout import Element
 
 TIE_THICKNESS, SLUR_THICKNESS = 0.16, 0.18  # spaces at the middle; the ends taper to a twentieth of a space
