@@ -57,12 +57,13 @@ class Transcription:
             "approach": self.approach,
             "knows_accidentals": self.knows_accidentals,
             "knows_durations": self.knows_durations,
-            "staff": {
+            # CONTRACT: a list, one entry per staff read (one here; pages give several).
+            "staves": [{
                 "angle_degrees": self.staff.angle,
                 "crop_origin": list(self.staff.origin),
                 "staff_space": round(self.staff.staff_space, 3),
                 "staff_lines": [round(y, 2) for y in self.staff.staff_lines],
-            },
+            }],
             "clef": self.clef,
             "key_fifths": self.key_fifths,
             "time": self.time,

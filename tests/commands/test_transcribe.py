@@ -84,6 +84,7 @@ def test_transcribes_rendered_image_to_its_true_notes(tmp_path, image_path, rend
     events, clef, key_fifths, time = events_from_musicxml(out / "melody.musicxml")
     assert [(n.step, n.octave, n.alter, n.duration) for n in events] == pitches
     assert (clef, key_fifths, time) == ("treble", 0, None)
+    assert len(written["staves"]) == 1 and len(written["staves"][0]["staff_lines"]) == 5
     assert (np.asarray(Image.open(out / "melody.rendered.png")) == rendered.image).all()
 
 
