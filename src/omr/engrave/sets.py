@@ -1,0 +1,163 @@
+"""What the two engraved test sets (`engraved`, `engraved_real`) share: their configs' common checks, the stage's
+worker count, one verovio toolkit per worker, seeded candidates, and the writer of a test split without masks.
+
+Each set keeps what is its own (how a window is cut and engraved, its label's extras, its meta.json's counts); the
+pieces here are the same logic for both, so a fix to one reaches the other.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
+
+import numpy as np
+from PIL import Image
+
+from omr.config import ConfigError, build_config
+from omr.engrave.candidates import first_results
+from omr.engrave.corpus import list_tunes
+from omr.engrave.verovio_svg import FONTS, make_toolkit
+from omr.io import atomic_directory, atomic_write_bytes, atomic_write_text
+from omr.samples import SampleLabel, write_labels
+
+SPLIT = "test"
+C = TypeVar("C")
+R = TypeVar("R")
+
+
+def check_window_config(config, span: str, probability: str) -> None:
+    """The checks both configs make, in this order: windows, the [fewest, most] pair named `span`, the probability
+    named `probability`, positions, fonts. Raises ValueError naming the field."""
+    if config.windows < 1:
+        raise ValueError(f"windows must be >= 1, got {config.windows}")
+    pair = getattr(config, span)
+    if not 1 <= pair[0] <= pair[1]:
+        raise ValueError(f"{span} must be [fewest, most] with 1 <= fewest <= most, got {list(pair)}")
+    chance = getattr(config, probability)
+    if not 0.0 <= chance <= 1.0:
+        raise ValueError(f"{probability} must be in [0, 1], got {chance}")
+    if config.positions[0] > config.positions[1]:
+        raise ValueError(f"positions must be [lowest, highest], got {list(config.positions)}")
+    unknown = [font for font in config.fonts if font not in FONTS]
+    if not config.fonts or unknown:
+        raise ValueError(f"fonts must be a non-empty list of {list(FONTS)}, got {list(config.fonts)}")
+
+
+def stage_config(config_type: type[C], params: Mapping, key: str) -> tuple[C, int]:
+    """The config and worker count of a stage from its params.yaml section `key` (ConfigError names the key).
+
+    Workers change only the speed, never the dataset, so they stay out of the config (and meta.json)."""
+    params = dict(params)
+    workers = params.pop("workers", 2)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise ConfigError(f"params.yaml: {key}.workers: expected an integer >= 0, got {workers!r}")
+    return build_config(config_type, params, key), workers
+
+
+_toolkit = None  # one verovio toolkit per worker process
+
+
+def worker_toolkit():
+    """This process's verovio toolkit, made on first use (every engraving resets its options)."""
+    global _toolkit
+    if _toolkit is None:
+        _toolkit = make_toolkit()
+    return _toolkit
+
+
+def candidate_draws(config, candidate: int) -> tuple[np.random.Generator, str]:
+    """Candidate `candidate`'s generator, seeded by (seed, candidate) only, and the font it drew first."""
+    rng = np.random.default_rng([config.seed, candidate])
+    return rng, config.fonts[int(rng.integers(len(config.fonts)))]
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def seeded_results(run: Callable[[tuple], R], config, workers: int = 0) -> Iterator[R]:
+    """`run((config, tune, candidate))` for the tunes in seeded order, until `config.windows` results hold a sample
+    (or the corpus runs out). `run` is module-level (a pool pickles it)."""
+    tunes = list_tunes(config.collections)
+    order = np.random.default_rng(config.seed).permutation(len(tunes))
+    jobs = ((config, tunes[index], int(index)) for index in order)
+    yield from first_results(run, jobs, config.windows, lambda r: r.sample is not None, workers)
+
+
+def write_test_split(
+    out_dir: Path,
+    results: Iterable[R],
+    windows: int,
+    label: Callable[[str, R], SampleLabel],
+    meta: Callable[[list[SampleLabel], list[R], Counter], dict],
+) -> dict:
+    """Write the images, labels.jsonl and meta.json of a test-only set atomically; returns meta.json's content.
+
+    A result holds `sample` and `png`, or `reason` (counted as a drop); `meta(labels, kept results, drops)`."""
+    labels, kept, drops = [], [], Counter()
+    with atomic_directory(Path(out_dir)) as tmp:
+        split_dir = tmp / SPLIT
+        for result in results:
+            if result.sample is None:
+                drops[result.reason] += 1
+                continue
+            sample_id = f"{len(labels):05d}"
+            atomic_write_bytes(split_dir / "images" / f"{sample_id}.png", result.png)
+            labels.append(label(sample_id, result))
+            kept.append(result)
+        if len(labels) < windows:
+            raise ValueError(f"the corpus gave only {len(labels)} of the {windows} windows asked for")
+        write_labels(split_dir / "labels.jsonl", labels)
+        content = meta(labels, kept, drops)
+        atomic_write_text(tmp / "meta.json", json.dumps(content, indent=2) + "\n")
+    return content
+
+
+def refusals_and_params(labels: list, drops: Counter, verification_failures: tuple[str, ...], config) -> dict:
+    """meta.json's last keys: tunes tried, drops by label verification (every reason, zeros included) and by
+    selection (the rest, sorted), and the params."""
+    return {
+        "tunes_tried": len(labels) + sum(drops.values()),
+        "verification_drops": {reason: drops[reason] for reason in verification_failures},
+        "selection_drops": {r: n for r, n in sorted(drops.items()) if r not in verification_failures},
+        "params": _plain(asdict(config)),
+    }
+
+
+def counts(values) -> dict:
+    return dict(sorted(Counter(values).items()))
+
+
+def sample_label(sample_id: str, sample, events: tuple, extra: dict) -> SampleLabel:
+    """The shared-format label of an engraved sample (no mask); `events` are its notes or events."""
+    height, width = sample.image.shape
+    return SampleLabel(
+        id=sample_id,
+        image=f"images/{sample_id}.png",
+        mask=None,
+        width=width,
+        height=height,
+        staff_space=sample.staff_space,
+        staff_lines=sample.staff_lines,
+        events=events,
+        boxes=sample.boxes,
+        clef=sample.clef,
+        key_fifths=sample.key_fifths,
+        time=sample.time,
+        barlines=sample.barlines,
+        extra=extra,
+    )
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
