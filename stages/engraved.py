@@ -5,20 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from omr.config import ConfigError, build_config, load_params, section
+from omr.config import ConfigError, load_params, section
 from omr.engrave import EngravedConfig, write_engraved_dataset
+from omr.engrave.sets import stage_config
 
 OUT_DIR = Path("data/datasets/engraved")
 
 
 def main() -> int:
     try:
-        params = dict(section(load_params(), "engraved"))
-        # Workers change only the speed, never the dataset, so they stay out of EngravedConfig (and meta.json).
-        workers = params.pop("workers", 2)
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-            raise ConfigError(f"params.yaml: engraved.workers: expected an integer >= 0, got {workers!r}")
-        config = build_config(EngravedConfig, params, "engraved")
+        config, workers = stage_config(EngravedConfig, section(load_params(), "engraved"), "engraved")
         meta = write_engraved_dataset(OUT_DIR, config, workers=workers)
     except (ConfigError, ValueError, OSError) as error:
         print(f"stage engraved: error: {error}", file=sys.stderr)

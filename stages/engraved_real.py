@@ -6,8 +6,9 @@ import sys
 import time
 from pathlib import Path
 
-from omr.config import ConfigError, build_config, load_params, section
+from omr.config import ConfigError, load_params, section
 from omr.engrave import EngravedRealConfig, write_engraved_real_dataset
+from omr.engrave.sets import stage_config
 
 OUT_DIR = Path("data/datasets/engraved_real")
 
@@ -15,12 +16,7 @@ OUT_DIR = Path("data/datasets/engraved_real")
 def main() -> int:
     started = time.perf_counter()
     try:
-        params = dict(section(load_params(), "engraved_real"))
-        # Workers change only the speed, never the dataset, so they stay out of the config (and meta.json).
-        workers = params.pop("workers", 2)
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-            raise ConfigError(f"params.yaml: engraved_real.workers: expected an integer >= 0, got {workers!r}")
-        config = build_config(EngravedRealConfig, params, "engraved_real")
+        config, workers = stage_config(EngravedRealConfig, section(load_params(), "engraved_real"), "engraved_real")
         meta = write_engraved_real_dataset(OUT_DIR, config, workers=workers)
     except (ConfigError, ValueError, OSError) as error:
         print(f"stage engraved_real: error: {error}", file=sys.stderr)

@@ -6,6 +6,7 @@ import pytest
 
 from omr.config import ConfigError, build_config
 from omr.engrave import EngravedConfig, write_engraved_dataset
+from omr.engrave.sets import stage_config
 from omr.samples import iter_split, read_meta
 
 TINY = {"seed": 5, "windows": 4, "notes": [4, 6]}
@@ -47,3 +48,15 @@ def test_dataset_is_a_test_split_without_masks_with_drops_counted(tmp_path):
 def test_bad_engraved_params_name_the_key(params, key):
     with pytest.raises(ConfigError, match=key):
         build_config(EngravedConfig, params, "engraved")
+
+
+@pytest.mark.parametrize("workers", [True, -1, 1.5, "2"])
+def test_stage_workers_must_be_an_integer_of_at_least_zero_named_by_key(workers):
+    with pytest.raises(ConfigError, match=r"engraved\.workers"):
+        stage_config(EngravedConfig, {"windows": 4, "workers": workers}, "engraved")
+
+
+def test_stage_workers_stay_out_of_the_config_and_default_to_two():
+    config, workers = stage_config(EngravedConfig, {"windows": 4}, "engraved")
+    assert workers == 2 and config == EngravedConfig(windows=4)
+    assert stage_config(EngravedConfig, {"windows": 4, "workers": 0}, "engraved") == (config, 0)
