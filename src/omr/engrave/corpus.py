@@ -99,14 +99,9 @@ def cut_window(
     positions: tuple[int, int],
 ) -> Window:
     """A seeded window of `note_count` notes from a one-part, treble-clef tune; raises WindowRejected otherwise."""
-    from music21 import clef, key
+    from music21 import key
 
-    parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
-    if len(parts) != 1:
-        raise WindowRejected("several_parts")
-    part = parts[0]
-    if any(not isinstance(c, clef.TrebleClef) for c in part.recurse().getElementsByClass(clef.Clef)):
-        raise WindowRejected("not_treble")
+    part = single_treble_part(score)
     # Rests are dropped; everything else (notes, chords, grace notes) stays so that a window containing one is refused.
     events = [e for e in part.flatten().notesAndRests if not e.isRest]
     wanted = int(rng.integers(note_count[0], note_count[1] + 1))
@@ -119,6 +114,20 @@ def cut_window(
     signature = chosen[0].getContextByClass(key.KeySignature)
     title = score.metadata.title if score.metadata is not None and score.metadata.title else ""
     return Window(tune=tune, title=title, notes=notes, sharps=signature.sharps if signature is not None else 0)
+
+
+def single_treble_part(score):
+    """The score's one part (or the score itself where it has none); WindowRejected where there are several or any
+    clef is not treble."""
+    from music21 import clef
+
+    parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
+    if len(parts) != 1:
+        raise WindowRejected("several_parts")
+    part = parts[0]
+    if any(not isinstance(c, clef.TrebleClef) for c in part.recurse().getElementsByClass(clef.Clef)):
+        raise WindowRejected("not_treble")
+    return part
 
 
 def rewritten_durations(wants_half: np.ndarray) -> list[str]:

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from omr.engrave.corpus import TuneRef, WindowRejected
+from omr.engrave.corpus import TuneRef, WindowRejected, single_treble_part
 from omr.music import DURATIONS, TIME_SIGNATURES, quarter_length, staff_position
 
 BASS_OCTAVE_SHIFTS = (1, 2)  # octaves a bass-clef window may be moved down
@@ -91,14 +91,9 @@ def cut_measure_window(
 
 
 def _single_part(score):
-    from music21 import clef, stream
+    from music21 import stream
 
-    parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
-    if len(parts) != 1:
-        raise WindowRejected("several_parts")
-    part = parts[0]
-    if any(not isinstance(c, clef.TrebleClef) for c in part.recurse().getElementsByClass(clef.Clef)):
-        raise WindowRejected("not_treble")
+    part = single_treble_part(score)
     if not part.getElementsByClass(stream.Measure):
         raise WindowRejected("no_measures")
     return part

@@ -14,7 +14,7 @@ from omr.engrave.measures import MeasureWindow
 from omr.engrave.real_score import measure_window_musicxml
 from omr.engrave.real_verify import (check_alters_readable, check_note, check_rest, check_round_trip,
                                      check_signatures, check_ties, paired_events, written_pitch)
-from omr.engrave.sample import rasterise_svg
+from omr.engrave.sample import check_frame, rasterise_svg
 from omr.engrave.svg_events import ACCIDENTAL_GLYPHS, NOTEHEAD_GLYPHS, REST_GLYPHS, SvgStaff, read_svg_staff
 from omr.engrave.verovio_svg import Rect, engrave_svg
 from omr.music import Event, SymbolicNote, SymbolicRest
@@ -38,13 +38,7 @@ class RealStyle:
     staff_line_width: float = 0.15  # MEI units (half staff spaces); verovio's default
 
     def __post_init__(self) -> None:
-        if self.staff_space <= 0:
-            raise ValueError(f"staff_space must be > 0, got {self.staff_space}")
-        if self.height < 12 * self.staff_space:
-            raise ValueError(f"height must hold the staff with two ledger lines and stems (>= 12 staff spaces), "
-                             f"got {self.height}")
-        if self.margin < 0:
-            raise ValueError(f"margin must be >= 0, got {self.margin}")
+        check_frame(self, least_spaces=12, holds="the staff with two ledger lines and stems")
 
 
 @dataclass(frozen=True)

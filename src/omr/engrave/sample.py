@@ -51,12 +51,18 @@ class EngravingStyle:
     staff_line_width: float = 0.15  # MEI units (half staff spaces); verovio's default
 
     def __post_init__(self) -> None:
-        if self.staff_space <= 0:
-            raise ValueError(f"staff_space must be > 0, got {self.staff_space}")
-        if self.height < 6 * self.staff_space:
-            raise ValueError(f"height must hold the staff with margins (>= 6 staff spaces), got {self.height}")
-        if self.margin < 0:
-            raise ValueError(f"margin must be >= 0, got {self.margin}")
+        check_frame(self, least_spaces=6, holds="the staff with margins")
+
+
+def check_frame(style, least_spaces: int, holds: str) -> None:
+    """The frame checks both sets' styles make: staff space > 0, a height of `least_spaces` staff spaces at least
+    (enough for what `holds` says), margin >= 0."""
+    if style.staff_space <= 0:
+        raise ValueError(f"staff_space must be > 0, got {style.staff_space}")
+    if style.height < least_spaces * style.staff_space:
+        raise ValueError(f"height must hold {holds} (>= {least_spaces} staff spaces), got {style.height}")
+    if style.margin < 0:
+        raise ValueError(f"margin must be >= 0, got {style.margin}")
 
 
 @dataclass(frozen=True)
