@@ -12,15 +12,9 @@ from omr.samples import iter_split, read_meta
 TINY = {"seed": 5, "windows": 4, "notes": [4, 6]}
 
 
-def _files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_same_params_give_identical_dataset_for_any_worker_count(tmp_path):
-    config = build_config(EngravedConfig, TINY, "engraved")
-    write_engraved_dataset(tmp_path / "a", config, workers=0)
-    write_engraved_dataset(tmp_path / "b", config, workers=2)
-    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+def test_same_params_give_identical_dataset_for_any_worker_count(files_by_workers):
+    in_process, pooled = files_by_workers(write_engraved_dataset, build_config(EngravedConfig, TINY, "engraved"), (0, 2))
+    assert in_process == pooled
 
 
 def test_dataset_is_a_test_split_without_masks_with_drops_counted(tmp_path):

@@ -10,15 +10,9 @@ from omr.samples import NOTATION_BOX_CLASSES, iter_split, read_meta
 TINY = {"seed": 3, "windows": 3, "measures": [1, 2], "bass_probability": 0.5}
 
 
-def _files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_same_params_give_identical_engraved_real_for_any_worker_count(tmp_path):
-    config = build_config(EngravedRealConfig, TINY, "engraved_real")
-    write_engraved_real_dataset(tmp_path / "a", config, workers=0)
-    write_engraved_real_dataset(tmp_path / "b", config, workers=2)
-    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+def test_same_params_give_identical_engraved_real_for_any_worker_count(files_by_workers):
+    in_process, pooled = files_by_workers(write_engraved_real_dataset, build_config(EngravedRealConfig, TINY, "engraved_real"), (0, 2))
+    assert in_process == pooled
 
 
 def test_engraved_real_is_a_test_split_of_whole_measures_with_drops_counted(tmp_path):
