@@ -2,15 +2,31 @@ from omr.decode.spelling import key_from_signature, measure_numbers, sounding_no
 from omr.music import SymbolicNote
 
 
+SPACE = 8.0
+
+
 def test_key_signature_is_the_unattached_signs_left_of_the_first_head():
-    signs = [("flat", 20.0), ("flat", 28.0), ("flat", 36.0), ("sharp", 120.0)]
-    assert key_from_signature(signs, first_head_x=60.0) == -3
+    signs = [("flat", 20.0, 60.0), ("flat", 28.0, 48.0), ("flat", 36.0, 64.0), ("sharp", 120.0, 60.0)]
+    assert key_from_signature(signs, first_head_x=60.0, staff_space=SPACE) == -3
 
 
 def test_a_stray_sign_does_not_flip_the_key():
-    assert key_from_signature([("sharp", 10.0), ("sharp", 18.0), ("flat", 26.0)], first_head_x=60.0) == 2
-    assert key_from_signature([("natural", 10.0)], first_head_x=60.0) == 0
-    assert key_from_signature([], first_head_x=None) == 0
+    signs = [("sharp", 10.0, 44.0), ("sharp", 18.0, 56.0), ("flat", 26.0, 60.0)]
+    assert key_from_signature(signs, first_head_x=60.0, staff_space=SPACE) == 2
+    assert key_from_signature([("natural", 10.0, 60.0)], first_head_x=60.0, staff_space=SPACE) == 0
+    assert key_from_signature([], first_head_x=None, staff_space=SPACE) == 0
+
+
+def test_a_time_signatures_stacked_digits_read_as_sharps_are_not_a_key():
+    # One flat, then a 4/4 whose two digits a model took for sharps (one column, upper and lower half).
+    signs = [("flat", 20.0, 60.0), ("sharp", 34.0, 52.0), ("sharp", 34.5, 72.0)]
+    assert key_from_signature(signs, first_head_x=60.0, staff_space=SPACE) == -1
+    assert key_from_signature(signs[1:], first_head_x=60.0, staff_space=SPACE) == 0
+
+
+def test_the_signature_ends_at_the_first_wide_gap():
+    signs = [("sharp", 20.0, 44.0), ("sharp", 29.0, 56.0), ("sharp", 60.0, 60.0)]
+    assert key_from_signature(signs, first_head_x=80.0, staff_space=SPACE) == 2
 
 
 def test_without_barlines_an_accidental_holds_for_its_note_only():

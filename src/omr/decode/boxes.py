@@ -48,8 +48,8 @@ def notes_from_boxes(
             continue
         step, octave = pitch
         notes.append(SymbolicNote(step, octave, 0, DURATION_OF_NOTEHEAD[head.label], x, y, accidental=accidental))
-    key_fifths = key_from_signature([(a.label, _centre(a)[0]) for a in unattached],
-                                    _centre(heads[0])[0] if heads else None)
+    key_fifths = key_from_signature([(a.label, *_centre(a)) for a in unattached],
+                                    _centre(heads[0])[0] if heads else None, staff.staff_space)
     barlines = tuple(sorted(_centre(box)[0] for box in kept if box.label == "barline"))
     return Decoded(events=sounding_notes(notes, key_fifths, barlines), staff_lines=staff.lines,
                    clef="treble" if any(box.label == "clef" for box in kept) else None, key_fifths=key_fifths,

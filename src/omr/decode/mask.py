@@ -41,7 +41,7 @@ def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np
             continue
         step, octave = pitch
         notes.append(SymbolicNote(step, octave, 0, _duration(class_map, names, head), x, y, accidental=accidental))
-    key_fifths = key_from_signature(unattached, heads[0].centre[0] if heads else None)
+    key_fifths = key_from_signature(unattached, heads[0].centre[0] if heads else None, space)
     barlines = _barlines(class_map, names, staff)
     clef = "treble" if "clef" in names and _has_clef(class_map, names.index("clef"), space) else None
     return Decoded(events=sounding_notes(notes, key_fifths, barlines), staff_lines=staff.lines, clef=clef,
@@ -131,7 +131,7 @@ def _duration(class_map: np.ndarray, names: list[str], head: Component) -> str:
 def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component],
                  space: float) -> tuple[list[str | None], list[tuple[str, float]]]:
     """Printed sign per head from accidental blobs (each blob votes, by area, for the nearest head starting to its
-    right), and (kind, x) of the blobs no head is near (a key signature's, or look-alikes)."""
+    right), and (kind, x, y) of the blobs no head is near (a key signature's, or look-alikes)."""
     votes: list[dict[str, int]] = [{} for _ in heads]
     unattached = []
     for name in ACCIDENTAL_ALTER:
@@ -148,5 +148,5 @@ def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component]
                 index = min(candidates)[1]
                 votes[index][name] = votes[index].get(name, 0) + blob.area
             elif blob.area >= MIN_HEAD_AREA_SHARE * space * space:
-                unattached.append((name, ax))
+                unattached.append((name, ax, ay))
     return [max(v, key=v.get) if v else None for v in votes], unattached

@@ -16,14 +16,35 @@ from omr.music import ALTER_OF_ACCIDENTAL, SymbolicNote, sounding_alters
 KEY_KINDS = {"sharp": 1, "flat": -1}
 
 
-def key_from_signature(unattached: Sequence[tuple[str, float]], first_head_x: float | None) -> int:
-    """Key signature (-7..7) from the accidentals that belong to no head and stand left of the first head.
+# A key signature's glyphs follow each other at about one staff space (measured 1.1-1.3 in our renderer and in
+# Verovio's fonts) and never share a column; a time signature's digits do share one (stacked), and sit past a gap.
+KEY_GLYPH_GAP = 2.0  # staff spaces between two neighbouring glyphs' centres, at most, within one signature
+STACKED = 0.6  # staff spaces in x under which two signs are one column
 
-    A key signature is one kind of sign only; where a model sees both, the more frequent kind wins (a stray glyph
-    must not flip the key). Naturals are never part of one.
+
+def key_from_signature(unattached: Sequence[tuple[str, float, float]], first_head_x: float | None,
+                       staff_space: float) -> int:
+    """Key signature (-7..7) from the (kind, x, y) of accidentals that belong to no head, left of the first head.
+
+    Models trained without time signatures read a 4/4's stacked digits as sharps; two signs in one column are a
+    time signature (a key signature never stacks), so they are dropped. The signature is then the leftmost run of
+    signs each within KEY_GLYPH_GAP spaces of the last. It is one kind only: where a model sees both, the more
+    frequent kind wins (a stray glyph must not flip the key). Naturals are never part of one.
     """
-    kinds = Counter(kind for kind, x in unattached
-                    if kind in KEY_KINDS and (first_head_x is None or x < first_head_x))
+    signs = sorted((x, y, kind) for kind, x, y in unattached
+                   if kind in KEY_KINDS and (first_head_x is None or x < first_head_x))
+    stacked = {i for i, (x, y, _) in enumerate(signs) for j, (x2, y2, _) in enumerate(signs)
+               if i != j and abs(x - x2) < STACKED * staff_space and abs(y - y2) > 1.5 * staff_space}
+    run: list[str] = []
+    last_x = None
+    for index, (x, _, kind) in enumerate(signs):
+        if index in stacked:
+            continue
+        if last_x is not None and x - last_x > KEY_GLYPH_GAP * staff_space:
+            break
+        run.append(kind)
+        last_x = x
+    kinds = Counter(run)
     if not kinds:
         return 0
     kind, count = max(kinds.items(), key=lambda item: (item[1], item[0] == "sharp"))
