@@ -187,3 +187,13 @@ def test_random_staves_get_clefs_and_keys_at_the_configured_rate():
     assert 70 < clefs < 130
     assert all(staff.key_signature == 0 for staff in staves if not staff.clef)
     assert {staff.key_signature for staff in staves if staff.clef} == set(range(-4, 5))
+
+
+def test_a_staff_of_events_prints_the_natural_a_reader_needs_against_the_key():
+    from omr.music import SymbolicNote
+
+    events = (SymbolicNote("F", 4, 0), SymbolicNote("F", 4, 1), SymbolicNote("C", 5, 1))
+    staff = staff_from_notes(events, clef=True, key_fifths=1)
+    assert [note.accidental for note in staff.notes] == ["natural", None, "sharp"]
+    rendered = render_staff(staff)
+    assert [n.alter for n in rendered.events] == [0, 1, 1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from omr.music import ALTER_SIGNS, CLEFS, DURATIONS, STEPS, Event, SymbolicNote, key_alters, measure_length, staff_position
+from omr.music import ALTER_SIGNS, CLEFS, DURATIONS, STEPS, Event, SymbolicNote, measure_length, printed_accidentals, staff_position
 from omr.render.rhythm import beam_groups, measure_ends
 
 # Note and rest types, whole to 32nd (CONTRACT durations).
@@ -193,23 +193,35 @@ class NoteBuilder:
 def staff_from_notes(notes: Sequence[Event], clef: bool = False, clef_sign: str = "treble", key_fifths: int = 0,
                      time: str | None = None) -> Staff:
     """A staff showing symbolic events (e.g. a model's prediction): notes and rests with their dots and ties, the
-    printed accidental where given (else the sign the alter needs against the key), stems by the usual rule,
+    printed accidental where given (else the sign a copyist prints for the key and the measure, naturals
+    included), stems by the usual rule,
     beams by the beat of `time` and barlines where its measures fill (none where the events do not fill them)."""
-    key = key_alters(key_fifths)
+    try:
+        barlines = measure_ends(notes, time)
+    except ValueError:
+        barlines = ()
+    measure_of, measure = [], 0
+    for index in range(len(notes)):
+        measure_of.append(measure)
+        measure += index in barlines
+    # A sign as given where it agrees with the alter; elsewhere the one a copyist prints (a natural too) for the key
+    # and the measure, so the re-rendered staff reads back as the same events.
+    pitched = [(index, event) for index, event in enumerate(notes) if event.kind == "note"]
+    copyist = printed_accidentals([(e.step, e.octave, e.alter) for _, e in pitched], key_fifths,
+                                  [measure_of[i] for i, _ in pitched] if time else None,
+                                  [i > 0 and notes[i - 1].kind == "note" and notes[i - 1].tie in ("start", "continue")
+                                   for i, _ in pitched])
+    sign_of = {index: sign for (index, _), sign in zip(pitched, copyist)}
     events: list[Note | Rest] = []
-    for event in notes:
+    for index, event in enumerate(notes):
         if event.kind == "rest":
             events.append(Rest(event.duration, event.dots))
             continue
         accidental = event.accidental
         if accidental not in ALTER_OF_ACCIDENTAL or ALTER_OF_ACCIDENTAL[accidental] != event.alter:
-            accidental = ACCIDENTAL_OF_ALTER.get(event.alter) if event.alter != key[event.step] else None
+            accidental = sign_of[index] if sign_of[index] in ALTER_OF_ACCIDENTAL else None  # no double signs drawn
         events.append(Note(event.step, event.octave, event.duration, event.alter, accidental, "auto", event.dots,
                            event.tie in ("start", "continue")))
-    try:
-        barlines = measure_ends(events, time)
-    except ValueError:
-        barlines = ()
     return Staff(tuple(events), clef=clef, barlines_after=barlines, key_signature=key_fifths, clef_sign=clef_sign,
                  time_signature=time, beams=beam_groups(events, time))
 
