@@ -44,38 +44,35 @@ def _class_pixels(class_map: np.ndarray, class_names: Sequence[str], name: str) 
     return class_map == names.index(name) if name in names else np.zeros(class_map.shape, dtype=bool)
 
 
-def notehead_iou(
+def class_iou(
     predicted: Sequence[np.ndarray],
     truth: Sequence[np.ndarray],
     predicted_classes: Sequence[str],
     true_classes: Sequence[str],
+    classes: Sequence[str],
 ) -> float:
-    """Class-aware notehead IoU: pixels of the same notehead class in both, over pixels that are a head in either."""
+    """Class-aware IoU of a group of classes, summed over images: pixels of the same class in both, over pixels of
+    any class of the group in either."""
     check_counts(predicted, truth)
     intersection = union = 0
     for p, t in zip(predicted, truth):
-        p_heads = [_class_pixels(p, predicted_classes, name) for name in NOTEHEAD_CLASSES]
-        t_heads = [_class_pixels(t, true_classes, name) for name in NOTEHEAD_CLASSES]
-        intersection += sum(int((ph & th).sum()) for ph, th in zip(p_heads, t_heads))
-        union += int((np.logical_or.reduce(p_heads) | np.logical_or.reduce(t_heads)).sum())
+        p_maps = [_class_pixels(p, predicted_classes, name) for name in classes]
+        t_maps = [_class_pixels(t, true_classes, name) for name in classes]
+        intersection += sum(int((pm & tm).sum()) for pm, tm in zip(p_maps, t_maps))
+        union += int((np.logical_or.reduce(p_maps) | np.logical_or.reduce(t_maps)).sum())
     return ratio(intersection, union, 1.0)
 
 
-def staff_iou(
-    predicted: Sequence[np.ndarray],
-    truth: Sequence[np.ndarray],
-    predicted_classes: Sequence[str],
-    true_classes: Sequence[str],
-) -> float:
+def notehead_iou(predicted: Sequence[np.ndarray], truth: Sequence[np.ndarray], predicted_classes: Sequence[str],
+                 true_classes: Sequence[str]) -> float:
+    """Class-aware notehead IoU: a filled head read as hollow counts in the union, not the intersection."""
+    return class_iou(predicted, truth, predicted_classes, true_classes, NOTEHEAD_CLASSES)
+
+
+def staff_iou(predicted: Sequence[np.ndarray], truth: Sequence[np.ndarray], predicted_classes: Sequence[str],
+              true_classes: Sequence[str]) -> float:
     """IoU of the staff_line class, summed over images."""
-    check_counts(predicted, truth)
-    intersection = union = 0
-    for p, t in zip(predicted, truth):
-        p_line = _class_pixels(p, predicted_classes, "staff_line")
-        t_line = _class_pixels(t, true_classes, "staff_line")
-        intersection += int(np.sum(p_line & t_line))
-        union += int(np.sum(p_line | t_line))
-    return ratio(intersection, union, 1.0)
+    return class_iou(predicted, truth, predicted_classes, true_classes, ("staff_line",))
 
 
 def notehead_map(predicted: Sequence[Sequence[Box]], truth: Sequence[Sequence[Box]]) -> dict[str, float]:
