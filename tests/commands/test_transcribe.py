@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 import omr.models
+from omr.approaches import get_approach
 from omr.cli import main
 from omr.locate import locate_staff
 from omr.models import Checkpoint, ModelConfig, build_model, save_checkpoint
@@ -58,7 +59,7 @@ def detection_checkpoint(tmp_path_factory):
     path = tmp_path_factory.mktemp("models") / "detection-test.pt"
     config = ModelConfig()
     state = build_model("detection", config).state_dict()
-    class_names = tuple(omr.models.registry.DEFAULT_CLASS_NAMES["detection"])
+    class_names = get_approach("detection").default_class_names()
     save_checkpoint(path, Checkpoint("detection", "test", config, class_names, state, 0))
     return path
 

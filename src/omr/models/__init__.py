@@ -1,12 +1,11 @@
 """Networks by name (`build_model`), checkpoints, and the Predictor used by evaluation and `omr transcribe`."""
 
 from omr.models.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from omr.models.config import APPROACHES, DetectionModelConfig, ModelConfig, RegressionModelConfig, SegmentationModelConfig
+from omr.models.config import DetectionModelConfig, ModelConfig, RegressionModelConfig, SegmentationModelConfig
 from omr.models.predictor import Predictor, load_predictor, resolve_device
 from omr.models.registry import build_model
 
 __all__ = [
-    "APPROACHES",
     "Checkpoint",
     "DetectionModelConfig",
     "ModelConfig",

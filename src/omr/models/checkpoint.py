@@ -10,9 +10,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from omr.approaches import approach_names
 from omr.config import ConfigError, build_config
 from omr.io import atomic_write_bytes
-from omr.models.config import APPROACHES, ModelConfig
+from omr.models.config import ModelConfig
 from omr.models.registry import build_model
 
 FORMAT = "omr-checkpoint/1"
@@ -67,7 +68,7 @@ def read_checkpoint_data(path: Path) -> dict:
         raise ValueError(f"{path}: not a readable checkpoint ({type(error).__name__}: {str(error)[:120]})") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path}: not an omr checkpoint (expected format {FORMAT!r})")
-    if data.get("approach") not in APPROACHES:
+    if data.get("approach") not in approach_names():
         raise ValueError(f"{path}: unknown approach {data.get('approach')!r}")
     return data
 

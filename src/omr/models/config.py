@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-APPROACHES = ("segmentation", "regression", "detection")
-
 
 @dataclass(frozen=True)
 class SegmentationModelConfig:

@@ -8,10 +8,10 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from omr.approaches import get_approach
 from omr.data.batching import pad_image, padded_size
 from omr.models.checkpoint import Checkpoint, load_checkpoint
-from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput
-from omr.samples import Box
+from omr.predictions import ModelOutput
 
 
 def resolve_device(device: str) -> torch.device:
@@ -38,7 +38,7 @@ class Predictor:
         self.model = checkpoint.build().to(self.device)
 
     def predict(self, image: np.ndarray) -> ModelOutput:
-        """One image HxW uint8 -> SegmentationOutput | RegressionOutput | DetectionOutput in its coordinates."""
+        """One image HxW uint8 -> its approach's model output (omr.predictions) in its coordinates."""
         return self.predict_batch([image])[0]
 
     @torch.inference_mode()
@@ -77,35 +77,7 @@ def outputs_from_batch(
     with_probabilities: bool = True,
 ) -> list[ModelOutput]:
     """Run an eval-mode model on a padded batch and crop each output back to its image (Predictor and validation)."""
-    if approach == "segmentation" and not with_probabilities:  # validation: the class map is all it scores
-        class_maps = model(images).argmax(dim=1).to(torch.uint8).cpu().numpy()
-        return [SegmentationOutput(np.ascontiguousarray(m[:h, :w]), class_names) for m, (h, w) in zip(class_maps, sizes)]
-    if approach == "segmentation":
-        probabilities = torch.softmax(model(images).float(), dim=1).cpu().numpy()
-        return [
-            SegmentationOutput(
-                class_map=p[:, :h, :w].argmax(axis=0).astype(np.uint8),
-                class_names=class_names,
-                probabilities=np.ascontiguousarray(p[:, :h, :w], dtype=np.float32),
-            )
-            for p, (h, w) in zip(probabilities, sizes)
-        ]
-    if approach == "regression":
-        probabilities = torch.sigmoid(model(images, valid).float()).cpu().numpy()
-        return [RegressionOutput(probabilities=p.astype(np.float32)) for p in probabilities]
-    detections = model(images)
-    return [_boxes(d, class_names, h, w) for d, (h, w) in zip(detections, sizes)]
-
-
-def _boxes(detection: dict, class_names: tuple[str, ...], height: int, width: int) -> DetectionOutput:
-    boxes = detection["boxes"].float().cpu()
-    boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
-    boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
-    found = []
-    for xyxy, label, score in zip(boxes.tolist(), detection["labels"].tolist(), detection["scores"].tolist()):
-        if xyxy[2] - xyxy[0] > 0 and xyxy[3] - xyxy[1] > 0:
-            found.append(Box(label=class_names[label - 1], xyxy=tuple(xyxy), score=float(score)))
-    return DetectionOutput(boxes=tuple(found))
+    return get_approach(approach).outputs(model, class_names, images, valid, sizes, with_probabilities)
 
 
 def load_predictor(checkpoint_path: Path, device: str = "auto") -> Predictor:
