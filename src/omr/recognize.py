@@ -11,11 +11,12 @@ from typing import Protocol, Sequence
 import numpy as np
 from PIL import Image
 
-from omr.decode import Decoded, estimate_staff_space, notes_from_boxes, notes_from_mask, notes_from_vector
+from omr.approaches import get_approach
+from omr.decode import Decoded, estimate_staff_space
 from omr.decode.geometry import find_staff_lines, row_profile
 from omr.music import Event, SymbolicNote, notes_of
-from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput
-from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE, Box
+from omr.predictions import ModelOutput
+from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE
 
 
 class Predictor(Protocol):
@@ -80,15 +81,16 @@ def recognize_batch(predictor: Predictor, images: Sequence[np.ndarray], config: 
     offsets = [staff_offset(image) if normalize else 0 for image in resized]
     model_images = [staff_canvas(image, offset) if normalize else image for image, offset in zip(resized, offsets)]
     outputs = predictor.predict_batch(model_images)
+    approach = get_approach(predictor.approach)
     results = []
     for image, resized_image, model_image, scale, offset, output in zip(images, resized, model_images, scales, offsets, outputs):
-        decoded = shift_decoded(decode_output(output, model_image, config), offset).scaled(1.0 / scale)
+        decoded = shift_decoded(approach.decode(output, model_image, config), offset).scaled(1.0 / scale)
         if normalize:
-            output = canvas_output_to_resized(output, offset, *resized_image.shape[::-1])
+            output = output.from_canvas(offset, *resized_image.shape[::-1])
         results.append(
             Recognition(
                 events=decoded.events,
-                output=output_to_image(output, scale, image.shape),
+                output=output.to_image(scale, image.shape),
                 scale=scale,
                 staff_lines=decoded.staff_lines,
                 knows_accidentals=decoded.knows_accidentals,
@@ -140,22 +142,6 @@ def shift_decoded(decoded: Decoded, offset: float) -> Decoded:
     return replace(decoded, events=events, staff_lines=lines)
 
 
-def canvas_output_to_resized(output: ModelOutput, offset: int, width: int, height: int) -> ModelOutput:
-    """A model output made on a staff canvas expressed in the resized image's rows (mask rows outside the canvas:
-    class 0, background; boxes moved down by `offset`)."""
-    if isinstance(output, RegressionOutput) or (offset == 0 and isinstance(output, DetectionOutput)):
-        return output
-    if isinstance(output, SegmentationOutput):
-        class_map = np.zeros((height, width), dtype=np.uint8)
-        canvas_height = output.class_map.shape[0]
-        lo, hi = max(0, offset), min(height, offset + canvas_height)
-        if hi > lo:
-            class_map[lo:hi] = output.class_map[lo - offset : hi - offset]
-        return replace(output, class_map=class_map, probabilities=None)
-    boxes = tuple(Box(b.label, (b.xyxy[0], b.xyxy[1] + offset, b.xyxy[2], b.xyxy[3] + offset), b.score) for b in output.boxes)
-    return DetectionOutput(boxes=boxes)
-
-
 def rescale_image(image: np.ndarray, scale: float) -> np.ndarray:
     """Grayscale image resampled by `scale` (Lanczos: thin staff lines survive downscaling)."""
     image = np.asarray(image, dtype=np.uint8)
@@ -164,26 +150,3 @@ def rescale_image(image: np.ndarray, scale: float) -> np.ndarray:
     height, width = image.shape
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
-
-
-def decode_output(output: ModelOutput, image: np.ndarray, config: RecognizeConfig) -> Decoded:
-    """Notes from a model output by the decoder of its approach."""
-    if isinstance(output, SegmentationOutput):
-        return notes_from_mask(output.class_map, output.class_names, image=image)
-    if isinstance(output, DetectionOutput):
-        return notes_from_boxes(output.boxes, config.score_threshold, image=image)
-    if isinstance(output, RegressionOutput):
-        return notes_from_vector(output.probabilities, config.vector_threshold)
-    raise TypeError(f"no decoder for model output {type(output).__name__}")
-
-
-def output_to_image(output: ModelOutput, scale: float, shape: tuple[int, int]) -> ModelOutput:
-    """A model output made at `scale` expressed in the original image's pixels (masks: nearest neighbour)."""
-    if scale == 1.0 or isinstance(output, RegressionOutput):
-        return output
-    if isinstance(output, SegmentationOutput):
-        height, width = shape
-        class_map = np.asarray(Image.fromarray(output.class_map).resize((width, height), Image.Resampling.NEAREST))
-        return replace(output, class_map=class_map, probabilities=None)
-    boxes = tuple(Box(b.label, tuple(v / scale for v in b.xyxy), b.score) for b in output.boxes)
-    return DetectionOutput(boxes=boxes)

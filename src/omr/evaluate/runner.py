@@ -14,8 +14,8 @@ from typing import Callable, Sequence
 import numpy as np
 from PIL import Image
 
+from omr.approaches import get_approach
 from omr.evaluate import metrics
-from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
 from omr.recognize import Predictor, Recognition, RecognizeConfig, recognize_batch
 from omr.samples import SampleLabel, iter_split, read_meta
 
@@ -86,30 +86,16 @@ def recognize_all(predictor: Predictor, images: Sequence[np.ndarray], config: Re
     return results  # type: ignore[return-value]
 
 
-def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, config: RecognizeConfig) -> dict:
-    """Every CONTRACT metric of one model on one test set: predicted events (notes and rests) against the labels'."""
+def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, config: RecognizeConfig,
+                   approach: str | None = None) -> dict:
+    """Every CONTRACT metric of one model on one test set: predicted events (notes and rests) against the labels',
+    plus the approach's own figures on its raw outputs (none when `approach` is None)."""
     truth = [label.events for label in test_set.labels]
     knows_accidentals = all(r.knows_accidentals for r in recognitions)
     knows_durations = all(r.knows_durations for r in recognitions)
     result = metrics.event_metrics([r.events for r in recognitions], truth, knows_accidentals, knows_durations)
-    outputs = [r.output for r in recognitions]
-    if outputs and isinstance(outputs[0], SegmentationOutput):
-        has_masks = test_set.masks is not None
-        names = outputs[0].class_names
-        class_maps = [o.class_map for o in outputs]
-        result["notehead_iou"] = (
-            metrics.notehead_iou(class_maps, test_set.masks, names, test_set.mask_classes) if has_masks else None
-        )
-        result["staff_iou"] = (
-            metrics.staff_iou(class_maps, test_set.masks, names, test_set.mask_classes) if has_masks else None
-        )
-    elif outputs and isinstance(outputs[0], DetectionOutput):
-        result.update(metrics.notehead_map([o.boxes for o in outputs], [label.boxes for label in test_set.labels]))
-    elif outputs and isinstance(outputs[0], RegressionOutput):
-        vectors = [label.pitch_vector for label in test_set.labels]
-        result["vector_micro_f1"] = metrics.vector_micro_f1(
-            [o.probabilities for o in outputs], vectors, config.vector_threshold
-        )
+    if approach is not None:
+        result.update(get_approach(approach).output_metrics([r.output for r in recognitions], test_set, config))
     return {key: _rounded(value) for key, value in result.items()}
 
 
@@ -135,5 +121,5 @@ def evaluate_model(
         if on_dataset is not None:
             on_dataset(name, len(test_set.labels))
         recognitions = recognize_all(predictor, test_set.images, recognize_config, config.batch_size)
-        results[name] = score_test_set(recognitions, test_set, recognize_config)
+        results[name] = score_test_set(recognitions, test_set, recognize_config, predictor.approach)
     return results
