@@ -47,6 +47,7 @@ class Batch:
     boxes: list[torch.Tensor]
     labels: list[torch.Tensor]
     pitch_vectors: torch.Tensor
+    targets: list[torch.Tensor] | None = None  # the approach's per-sample targets (CachedSample.target), if any
 
     def __getstate__(self) -> dict:
         """What a DataLoader worker sends: the small tensors as numpy arrays, pickled inline, and no `valid` (it
@@ -58,6 +59,7 @@ class Batch:
             boxes=[boxes.numpy() for boxes in self.boxes],
             labels=[labels.numpy() for labels in self.labels],
             pitch_vectors=self.pitch_vectors.numpy(),
+            targets=None if self.targets is None else [target.numpy() for target in self.targets],
         )
         return state
 
@@ -67,6 +69,7 @@ class Batch:
             boxes=[torch.from_numpy(boxes) for boxes in state["boxes"]],
             labels=[torch.from_numpy(labels) for labels in state["labels"]],
             pitch_vectors=torch.from_numpy(state["pitch_vectors"]),
+            targets=None if state.get("targets") is None else [torch.from_numpy(t) for t in state["targets"]],
         )
         self.__dict__.update(state)
 
@@ -79,6 +82,7 @@ class Batch:
             boxes=[b.to(device) for b in self.boxes],
             labels=[lab.to(device) for lab in self.labels],
             pitch_vectors=self.pitch_vectors.to(device, non_blocking=True),
+            targets=None if self.targets is None else [t.to(device) for t in self.targets],
         )
 
 
@@ -96,6 +100,7 @@ def collate(items: list[dict], transform: Callable[[Batch], Batch] | None = None
         if "mask" in item:
             masks.append(pad_image(item["mask"].as_subclass(torch.Tensor).to(torch.int64), size, fill=0))
     has_masks = len(masks) == len(items)
+    has_targets = all("target" in item for item in items)
     batch = Batch(
         images=torch.stack(images),
         valid=valid_region(sizes, size),
@@ -104,6 +109,7 @@ def collate(items: list[dict], transform: Callable[[Batch], Batch] | None = None
         boxes=[item["boxes"].as_subclass(torch.Tensor).float() for item in items],
         labels=[item["labels"] for item in items],
         pitch_vectors=torch.stack([item["pitch_vector"] for item in items]),
+        targets=[item["target"] for item in items] if has_targets else None,
     )
     return batch if transform is None else transform(batch)
 

@@ -12,7 +12,7 @@ from PIL import Image
 from torch.utils.data import Dataset
 from torchvision import tv_tensors
 
-from omr.samples import MASK_CLASSES, SampleLabel, read_labels, read_meta
+from omr.samples import MASK_CLASSES, NOTATION_MASK_CLASSES, SampleLabel, read_labels, read_meta
 
 # What the detector learns: the staff box, both noteheads and the accidentals (CONTRACT/issue 3), and clefs and
 # barlines, which otherwise only teach "background" through SSD's sampled hard negatives: a 400-step v02 detector
@@ -22,7 +22,8 @@ DETECTION_CLASSES = ("staff", "notehead_filled", "notehead_hollow", "sharp", "fl
 
 @dataclass(frozen=True)
 class CachedSample:
-    """One sample in memory: 1xHxW uint8 image (255 = paper), HxW uint8 mask or None, boxes, pitch vector."""
+    """One sample in memory: 1xHxW uint8 image (255 = paper), HxW uint8 mask or None, boxes, pitch vector, and
+    the approach's own target where it has one (Approach.sample_target, filled in by the training engine)."""
 
     id: str
     image: torch.Tensor
@@ -31,15 +32,19 @@ class CachedSample:
     labels: torch.Tensor  # N int64, 1-based indices into DETECTION_CLASSES
     pitch_vector: torch.Tensor  # 52 float32
     label: SampleLabel
+    target: torch.Tensor | None = None
 
 
 def load_split(dataset_dir: Path, split: str) -> list[CachedSample]:
     """Read every image/mask of a split into memory once (decoding PNGs each step would dominate a CPU step)."""
     dataset_dir = Path(dataset_dir)
     meta = read_meta(dataset_dir)
+    # Either mask format: v01/v02 store MASK_CLASSES, v03 and engraved_real NOTATION_MASK_CLASSES. Whether an
+    # approach can learn from the masks is its own check (Approach.check_dataset).
     mask_classes = tuple(meta.get("mask_classes", MASK_CLASSES))
-    if mask_classes != MASK_CLASSES:
-        raise ValueError(f"{dataset_dir / 'meta.json'}: mask_classes {list(mask_classes)} differ from {list(MASK_CLASSES)}")
+    if mask_classes not in (MASK_CLASSES, NOTATION_MASK_CLASSES):
+        raise ValueError(f"{dataset_dir / 'meta.json'}: mask_classes {list(mask_classes)} are neither "
+                         f"MASK_CLASSES {list(MASK_CLASSES)} nor NOTATION_MASK_CLASSES")
     split_dir = dataset_dir / split
     labels_path = split_dir / "labels.jsonl"
     if not labels_path.is_file():
@@ -93,6 +98,8 @@ class SampleDataset(Dataset):
         }
         if sample.mask is not None and self.with_mask:
             item["mask"] = tv_tensors.Mask(sample.mask)
+        if sample.target is not None:  # a plain tensor: the v2 transforms pass it through untouched
+            item["target"] = sample.target
         if self.transform is not None:
             item = self.transform(item)
         return item
