@@ -11,15 +11,16 @@ import sys
 import warnings
 from pathlib import Path
 
+from omr.approaches import approach_names, get_approach
 from omr.config import ConfigError, build_config, load_params, section
 from omr.io import atomic_write_text
-from omr.models import APPROACHES, ModelConfig
+from omr.models import ModelConfig
 from omr.train import RegimeConfig, TrainConfig, TrainRun, train
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("approach", choices=APPROACHES)
+    parser.add_argument("approach", choices=approach_names())
     parser.add_argument("regime", help="a key under `regimes:` in params.yaml (v01, v01_aug, v02_aug)")
     parser.add_argument("--dataset-dir", type=Path, help="default: data/datasets/<regimes.<regime>.dataset>")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
@@ -59,7 +60,7 @@ def _run(args: argparse.Namespace, name: str) -> TrainRun:
     train_key = f"train.{args.approach}"
     train_config = build_config(TrainConfig, section(params, train_key), train_key)
     try:
-        train_config.check_loss(args.approach, train_key)
+        get_approach(args.approach).check_train_config(train_config, train_key)
         train_config.steps_for(args.regime, train_key)
     except ValueError as error:
         raise ConfigError(str(error)) from error

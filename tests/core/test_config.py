@@ -81,8 +81,9 @@ def test_step_budgets_are_one_number_or_one_per_regime():
 
 
 def test_crop_width_is_refused_for_the_regression():
+    from omr.approaches import get_approach
     from omr.train import TrainConfig
 
     config = build_config(TrainConfig, {"loss": "smoothed_bce", "crop_width": 128}, "train.regression")
     with pytest.raises(ValueError, match=r"train.regression.crop_width: must be null"):
-        config.check_loss("regression", "train.regression")
+        get_approach("regression").check_train_config(config, "train.regression")

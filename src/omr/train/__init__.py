@@ -1,7 +1,7 @@
-"""Training: one engine for the three approaches (optimizer, schedule, validation, checkpoints, dvclive)."""
+"""Training: one engine for every registered approach (optimizer, schedule, validation, checkpoints, dvclive)."""
 
-from omr.train.config import LOSSES, RegimeConfig, TrainConfig
+from omr.train.config import RegimeConfig, TrainConfig
 from omr.train.engine import TrainResult, TrainRun, train
-from omr.train.validation import PRIMARY_METRIC, validate
+from omr.train.validation import validate
 
-__all__ = ["LOSSES", "PRIMARY_METRIC", "RegimeConfig", "TrainConfig", "TrainResult", "TrainRun", "train", "validate"]
+__all__ = ["RegimeConfig", "TrainConfig", "TrainResult", "TrainRun", "train", "validate"]

@@ -5,13 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-LOSSES = {
-    "segmentation": ("jaccard_ce", "jaccard"),
-    "regression": ("smoothed_bce", "weighted_mse"),
-    "detection": ("ssd",),
-}
-
-
 @dataclass(frozen=True)
 class RegimeConfig:
     """Which dataset a regime trains on and whether augmentation is on."""
@@ -22,7 +15,7 @@ class RegimeConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """One approach's optimisation settings; `steps` is the budget (optimizer steps, not epochs): one number for
+    """One approach's optimisation settings (which losses and crops suit it: Approach.check_train_config); `steps` is the budget (optimizer steps, not epochs): one number for
     every regime, or one per regime, since a step's cost and the steps needed differ per approach and regime."""
 
     loss: str
@@ -67,11 +60,3 @@ class TrainConfig:
         if regime not in self.steps:
             raise ValueError(f"params.yaml: {key}.steps: no budget for regime {regime!r} (has {sorted(self.steps)})")
         return self.steps[regime]
-
-    def check_loss(self, approach: str, key: str) -> None:
-        """The loss (and crop_width) must suit the approach; the error names the params key."""
-        if self.loss not in LOSSES[approach]:
-            raise ValueError(f"params.yaml: {key}.loss: expected one of {list(LOSSES[approach])}, got {self.loss!r}")
-        if self.crop_width is not None and approach == "regression":
-            raise ValueError(f"params.yaml: {key}.crop_width: must be null for the regression (a window's pitch "
-                             "vector is not the image's)")

@@ -1,4 +1,4 @@
-"""The one training engine: AdamW, a schedule, a step budget, validation on `val`, best checkpoint, resume, dvclive."""
+"""The one training engine (every registered approach): AdamW, a schedule, a step budget, validation on `val`, best checkpoint, resume, dvclive."""
 
 from __future__ import annotations
 
@@ -16,14 +16,13 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from omr.data import (Batch, SampleDataset, WidthBucketSampler, build_augmentation, build_batch_augmentation, collate,
-                      load_split)
-from omr.models import Checkpoint, ModelConfig, build_model, resolve_device, save_checkpoint
+from omr.approaches import Approach, get_approach
+from omr.data import (Batch, CachedSample, SampleDataset, WidthBucketSampler, build_augmentation,
+                      build_batch_augmentation, collate, load_split)
+from omr.models import Checkpoint, ModelConfig, resolve_device, save_checkpoint
 from omr.models.checkpoint import read_checkpoint_data
-from omr.models.registry import DEFAULT_CLASS_NAMES
 from omr.train.config import RegimeConfig, TrainConfig
-from omr.train.losses import build_loss
-from omr.train.validation import PRIMARY_METRIC, is_better, validate
+from omr.train.validation import validate
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,9 @@ class TrainResult:
 
 def train(run: TrainRun) -> TrainResult:
     """Train one model to its step budget, keeping the checkpoint with the best primary validation metric."""
+    approach = get_approach(run.approach)
     config = run.train_config
-    config.check_loss(run.approach, f"train.{run.approach}")
+    approach.check_train_config(config, f"train.{run.approach}")
     config = dataclasses.replace(config, steps=config.steps_for(run.regime, f"train.{run.approach}"))
     torch.set_num_threads(config.threads)
     # torchvision's v2 transforms and the DataLoader workers draw from torch's global generator.
@@ -68,20 +68,23 @@ def train(run: TrainRun) -> TrainResult:
     val_samples = load_split(run.dataset_dir, "val")
     if len(train_samples) < config.batch_size:
         raise ValueError(f"{run.dataset_dir}/train: {len(train_samples)} samples, fewer than one batch ({config.batch_size})")
-    class_names = DEFAULT_CLASS_NAMES[run.approach]
-    model = build_model(run.approach, run.model_config, class_names).to(device).to(memory_format=torch.channels_last)
-    loss_fn = build_loss(run.approach, config)
+    class_names = approach.class_names([s.label for s in train_samples])
+    approach.check_dataset(run.dataset_dir, class_names)
+    train_samples = with_targets(approach, train_samples, class_names)
+    val_samples = with_targets(approach, val_samples, class_names)
+    model = approach.build_model(run.model_config, class_names).to(device).to(memory_format=torch.channels_last)
+    loss_fn = approach.build_loss(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scheduler = _schedule(optimizer, config)
     generator = torch.Generator().manual_seed(config.seed)
-    loader = training_loader(run.approach, train_samples, run.regime_config.augmentation, run.model_config, config,
+    loader = training_loader(approach, train_samples, run.regime_config.augmentation, run.model_config, config,
                              generator)
     fingerprint = _fingerprint(run)
     step, best, elapsed = 0, None, 0.0
     if run.resume:
         step, best, elapsed = _restore(run, fingerprint, model, optimizer, scheduler, generator)
     live = _live(run, resumed=step > 0)
-    primary = PRIMARY_METRIC[run.approach]
+    primary = approach.primary_metric
     batches = _forever(loader)
     wait = compute = 0.0
     running_loss, running_count = 0.0, 0
@@ -92,7 +95,7 @@ def train(run: TrainRun) -> TrainResult:
             tick = time.perf_counter()
             batch = next(batches).to(device)
             tock = time.perf_counter()
-            loss = _loss(run.approach, model, loss_fn, batch)
+            loss = _loss(approach, model, loss_fn, batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -108,14 +111,14 @@ def train(run: TrainRun) -> TrainResult:
                 _log(live, step, {"train/loss": running_loss / running_count, "train/lr": scheduler.get_last_lr()[0]})
                 running_loss, running_count = 0.0, 0
             if (config.val_every and step % config.val_every == 0) or step == config.steps:
-                figures = validate(run.approach, model, class_names, val_samples, device, config.val_batch_size, config.threshold)
+                figures = validate(approach, model, class_names, val_samples, device, config.val_batch_size, config.threshold)
                 _log(live, step, {f"val/{name}": value for name, value in figures.items()})
                 bar.set_postfix(loss=f"{float(loss):.4f}", **{primary: f"{figures[primary]:.4f}"})
-                if is_better(run.approach, figures, best):
+                if approach.is_better(figures, best):
                     best = {**figures, "step": step}
                     save_checkpoint(run.checkpoint_path, _checkpoint(run, model, class_names, step, best))
                 if step < config.steps:
-                    _save_state(run, fingerprint, model, optimizer, scheduler, generator, step, best,
+                    _save_state(run, fingerprint, model, class_names, optimizer, scheduler, generator, step, best,
                                 time.perf_counter() - started)
     seconds = time.perf_counter() - started
     share = wait / max(wait + compute, 1e-9)
@@ -127,13 +130,13 @@ def train(run: TrainRun) -> TrainResult:
     return TrainResult(best=best or {}, seconds=seconds, data_wait_share=share)
 
 
-def training_loader(approach: str, samples: list, augmentation: str, model_config: ModelConfig,
+def training_loader(approach: Approach, samples: list, augmentation: str, model_config: ModelConfig,
                     config: TrainConfig, generator: torch.Generator) -> DataLoader:
     """The training DataLoader: augmented batches of similar widths carrying what the approach learns from."""
-    transform = build_augmentation(augmentation, model_config.staff_normalized(approach), config.crop_width,
-                                   sanitize_boxes=approach == "detection")
+    transform = build_augmentation(augmentation, model_config.staff_normalized(approach.name), config.crop_width,
+                                   sanitize_boxes=approach.uses_boxes)
     return DataLoader(
-        SampleDataset(samples, transform, with_mask=approach == "segmentation"),
+        SampleDataset(samples, transform, with_mask=approach.uses_masks),
         batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in samples], config.batch_size, generator),
         collate_fn=functools.partial(collate, transform=build_batch_augmentation(augmentation)),
         num_workers=config.workers,
@@ -141,14 +144,17 @@ def training_loader(approach: str, samples: list, augmentation: str, model_confi
     )
 
 
-def _loss(approach: str, model: torch.nn.Module, loss_fn, batch: Batch) -> torch.Tensor:
-    if approach == "segmentation":
-        return loss_fn(model(batch.images), batch.masks, batch.valid)
-    if approach == "regression":
-        return loss_fn(model(batch.images, batch.valid), batch.pitch_vectors)
-    targets = [{"boxes": boxes, "labels": labels} for boxes, labels in zip(batch.boxes, batch.labels)]
-    losses = model(batch.images, targets)
-    return sum(losses.values())
+def with_targets(approach: Approach, samples: list[CachedSample], class_names: tuple[str, ...]) -> list[CachedSample]:
+    """The samples with the approach's per-sample targets, computed once here rather than in every step."""
+    targets = [approach.sample_target(s.label, class_names) for s in samples]
+    if all(target is None for target in targets):
+        return samples
+    return [dataclasses.replace(s, target=target) for s, target in zip(samples, targets)]
+
+
+def _loss(approach: Approach, model: torch.nn.Module, loss_fn, batch: Batch) -> torch.Tensor:
+    # One step's loss; a function of its own so tests can count the steps a run trains.
+    return approach.loss(model, loss_fn, batch)
 
 
 def _schedule(optimizer: torch.optim.Optimizer, config: TrainConfig) -> torch.optim.lr_scheduler.LRScheduler:
@@ -189,8 +195,8 @@ def _fingerprint(run: TrainRun) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _save_state(run, fingerprint, model, optimizer, scheduler, generator, step, best, elapsed) -> None:
-    checkpoint = _checkpoint(run, model, DEFAULT_CLASS_NAMES[run.approach], step, best or {})
+def _save_state(run, fingerprint, model, class_names, optimizer, scheduler, generator, step, best, elapsed) -> None:
+    checkpoint = _checkpoint(run, model, class_names, step, best or {})
     extra = {
         "fingerprint": fingerprint,
         "optimizer": optimizer.state_dict(),

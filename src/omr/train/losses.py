@@ -1,4 +1,4 @@
-"""Losses per approach. Segmentation pairs Jaccard with cross-entropy (PITFALLS: Jaccard alone ignores absent
+"""Loss modules (each approach picks its own: Approach.build_loss). Segmentation pairs Jaccard with cross-entropy (PITFALLS: Jaccard alone ignores absent
 classes); regression offers the seed's weighted MSE and a BCE whose target knows neighbouring pitches are close."""
 
 from __future__ import annotations
@@ -6,8 +6,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 from torch.nn import functional as F
-
-from omr.train.config import TrainConfig
 
 
 class SegmentationLoss(nn.Module):
@@ -64,14 +62,3 @@ class WeightedMSELoss(nn.Module):
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         weights = 1.0 + (self.positive_weight - 1.0) * target
         return (weights * (torch.sigmoid(logits) - target) ** 2).mean()
-
-
-def build_loss(approach: str, config: TrainConfig) -> nn.Module | None:
-    """The loss module an approach trains with (detection: None, SSD computes its own)."""
-    if approach == "segmentation":
-        return SegmentationLoss(with_cross_entropy=config.loss == "jaccard_ce")
-    if approach == "regression":
-        if config.loss == "weighted_mse":
-            return WeightedMSELoss(config.positive_weight)
-        return SmoothedBCELoss(config.smoothing_sigma, config.count_weight)
-    return None
