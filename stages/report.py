@@ -7,12 +7,12 @@ import sys
 import warnings
 from pathlib import Path
 
+from omr.approaches import approach_names
 from omr.config import ConfigError, build_config, load_params, section
 from omr.evaluate.runner import EvaluateConfig
 from omr.io import atomic_directory
 from omr.recognize import RecognizeConfig
 from omr.report.build import ReportConfig, grid_rows, read_results, write_report
-from omr.report.document import APPROACHES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +49,7 @@ def sample_grids(args, config: ReportConfig, evaluate: EvaluateConfig, recognize
     from omr.models import load_predictor  # torch only when there are grids to draw
 
     grids = {}
-    for approach in APPROACHES:
+    for approach in approach_names():
         checkpoint = args.models / f"{approach}-{config.regime}.pt"
         if not checkpoint.is_file():
             warnings.warn(f"{checkpoint}: missing, no sample grids for {approach}", stacklevel=2)

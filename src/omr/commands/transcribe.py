@@ -7,18 +7,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from omr.approaches import approach_names
 from omr.io import atomic_write_bytes
 from omr.locate import NoStaffFound
 from omr.recognize import RecognizeConfig
 from omr.transcription import read_image, transcribe
 
-APPROACHES = ("segmentation", "regression", "detection")
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="PNG/JPEG images, one staff each")
     parser.add_argument("--model", type=Path, required=True, help="a checkpoint, e.g. models/detection-v02_aug.pt")
-    parser.add_argument("--approach", choices=APPROACHES, help="refuse a model of another approach")
+    parser.add_argument("--approach", choices=approach_names(), help="refuse a model of another approach")
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the output files (default: .)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
     # The defaults are params.yaml's `decode` values, which the evaluation uses (chosen on v02 val).

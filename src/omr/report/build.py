@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from omr.approaches import approach_names
 from omr.evaluate.runner import load_test_set, recognize_all
 from omr.io import atomic_write_text
 from omr.recognize import Predictor, RecognizeConfig
 from omr.report.document import (
-    APPROACHES,
     METRICS,
     REGIMES,
     Results,
@@ -39,9 +39,9 @@ class ReportConfig:
 
 
 def read_results(metrics_dir: Path) -> tuple[Results, list[str]]:
-    """All nine models' evaluation files that exist, and the names of those missing."""
+    """Every approach x regime model's evaluation file that exists, and the names of those missing."""
     results, missing = {}, []
-    for approach in APPROACHES:
+    for approach in approach_names():
         for regime in REGIMES:
             name = model_name(approach, regime)
             path = Path(metrics_dir) / f"{name}.json"
@@ -85,7 +85,7 @@ def write_report(
     link_dir = Path(link_dir) if link_dir is not None else plots_dir
     figures: dict[str, Path] = {}
     evaluated = [d for d in datasets if any(d in per_model for per_model in results.values())]
-    for approach in APPROACHES:
+    for approach in approach_names():
         # The headline (`ser`) and, for comparison with earlier reports, `pitch_ser`; both lower-is-better.
         for key, metric in ((f"heatmap-{approach}", headline_metric(approach)),
                             (f"heatmap-pitch_ser-{approach}", "pitch_ser")):
@@ -100,7 +100,7 @@ def write_report(
         figures[f"grid-{approach}-{dataset}"] = path
     curves = {
         model_name(a, r): read_curves(Path(curves_root) / model_name(a, r) / "plots" / "metrics")
-        for a in APPROACHES
+        for a in approach_names()
         for r in REGIMES
     }
     training_curves(curves, plots_dir / "training-curves.png")

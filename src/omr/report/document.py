@@ -7,7 +7,8 @@ from typing import Sequence
 
 import numpy as np
 
-APPROACHES = ("segmentation", "regression", "detection")
+from omr.approaches import approach_names, get_approach
+
 REGIMES = ("v01", "v01_aug", "v02_aug")
 # Metric -> True when higher is better.
 METRICS = {
@@ -66,9 +67,10 @@ def matrix_table(results: Results, approach: str, datasets: Sequence[str], metri
 
 def comparison_table(results: Results, regime: str, dataset: str) -> str:
     """Metric rows x approach columns for one test set; the best value of each row in bold."""
-    lines = ["| metric | " + " | ".join(APPROACHES) + " |", "|---" * (len(APPROACHES) + 1) + "|"]
+    approaches = approach_names()
+    lines = ["| metric | " + " | ".join(approaches) + " |", "|---" * (len(approaches) + 1) + "|"]
     for metric, higher_is_better in METRICS.items():
-        numbers = [value(results, model_name(a, regime), dataset, metric) for a in APPROACHES]
+        numbers = [value(results, model_name(a, regime), dataset, metric) for a in approaches]
         if all(n is None for n in numbers):
             continue
         present = [n for n in numbers if n is not None]
@@ -83,18 +85,13 @@ def headline_metric(approach: str) -> str:
     return "ser"
 
 
-def set_metric(approach: str) -> str:
-    """The metric an approach's transfer targets use: set F1 for the regression (it decodes a set), else note F1."""
-    return "set_micro_f1" if approach == "regression" else "note_f1"
-
-
 def summary(results: Results, regime: str, datasets: Sequence[str]) -> list[str]:
     """One line per test set: which approach wins on `ser` (lowest) and on set F1 (the one every approach reports)."""
     lines = []
     for dataset in datasets:
         parts = []
         for metric in ("ser", "set_micro_f1"):
-            scored = {a: value(results, model_name(a, regime), dataset, metric) for a in APPROACHES}
+            scored = {a: value(results, model_name(a, regime), dataset, metric) for a in approach_names()}
             scored = {a: v for a, v in scored.items() if v is not None}
             if scored:
                 winner = (max if METRICS[metric] else min)(scored, key=scored.get)
@@ -127,11 +124,12 @@ class Target:
 
 
 def targets(results: Results) -> list[Target]:
-    """Issue 4: in-distribution exact match (regression: set exact match) and v02_aug transfer note F1."""
+    """Issue 4: in-distribution exact match and v02_aug transfer note F1, each in the approach's own terms
+    (Approach.exact_metric, transfer_metric: set figures for an approach that decodes sets)."""
     found = []
-    for approach in APPROACHES:
-        exact = "set_exact_match" if approach == "regression" else "exact_match"
-        f1 = set_metric(approach)
+    for approach in approach_names():
+        exact = get_approach(approach).exact_metric
+        f1 = get_approach(approach).transfer_metric
         for description, regime, dataset, metric, threshold in (
             ("in-distribution", "v01", "v01", exact, 0.99),
             ("in-distribution", "v02_aug", "v02", exact, 0.97),
@@ -162,32 +160,26 @@ def report_markdown(
             "|---|---|---|---|---|---|", *[t.line() for t in goals], ""]
     missed = [t for t in goals if not t.met]
     out += [f"{len(goals) - len(missed)} of {len(goals)} targets met." if missed else "Every target is met.", ""]
-    out += ["Regression is scored on sets: it predicts which white keys occur, not their order, repeats, rests,",
-            "accidentals or durations, so its `ser` and `note_*` metrics compare an ascending list of quarter notes",
-            "with the true events (its `ser` is what that gives), and its targets and its comparison with the others",
-            "use `set_exact_match` / `set_micro_f1` (table below). `exact_match` compares whole events as `ser` does",
-            "(alter, duration and dots too), stricter than issue 4's step+octave sequences.", "",
-            "On `long` the regression reads the image whole (rescaled to an 8 px staff space):",
-            "the encoder runs fully convolutionally over the whole width, the head scores the 52 white keys in every",
-            "8 px column, and the maximum over the columns keeps, for each key, its best place anywhere on the staff,",
-            "so one long staff becomes one 52-key set covering all of its 20-32 notes; order and repeats are lost.", "",
-            matrix_table(results, "regression", datasets, "set_micro_f1"), ""]
+    for approach in map(get_approach, approach_names()):  # how to read an approach scored in its own terms
+        if approach.report_notes:
+            out += [*approach.report_notes, "",
+                    matrix_table(results, approach.name, datasets, approach.transfer_metric), ""]
     out += ["## Transfer matrices: `ser` (lower is better)", "",
             "Symbol error rate over events: a note counts as right only with its step, octave, sounding alter,",
             "duration and dots, a rest with its duration and dots; edits summed over the set, divided by its true",
             "events (above 1.0 where a model inserts more than the truth holds).", ""]
-    for approach in APPROACHES:
+    for approach in approach_names():
         out += [matrix_table(results, approach, datasets, headline_metric(approach)), ""]
         if f"heatmap-{approach}" in images:
             out += [f"![{approach} ser heatmap]({images[f'heatmap-{approach}']})", ""]
     out += ["## Transfer matrices: `pitch_ser` (notes alone, step+octave; comparable with earlier reports)", ""]
-    for approach in APPROACHES:
+    for approach in approach_names():
         out += [matrix_table(results, approach, datasets, "pitch_ser"), ""]
         if f"heatmap-pitch_ser-{approach}" in images:
             out += [f"![{approach} pitch_ser heatmap]({images[f'heatmap-pitch_ser-{approach}']})", ""]
     out += [f"## All metrics, {regime} models", ""]
     for dataset in datasets:
-        if any(dataset in results.get(model_name(a, regime), {}) for a in APPROACHES):
+        if any(dataset in results.get(model_name(a, regime), {}) for a in approach_names()):
             out += [f"### `{dataset}`", "", comparison_table(results, regime, dataset), ""]
     out += ["## Samples: input | truth | prediction", "",
             "Masks overlaid in class colours; boxes red (staff green), boxes under the score threshold blue; the",
