@@ -56,6 +56,10 @@ class Approach:
     def check_dataset(self, dataset_dir: Path, class_names: tuple[str, ...]) -> None:
         """Refuse a training set this approach cannot learn from; the error names the file (default: any)."""
 
+    def staff_normalized(self, config: ModelConfig) -> bool:
+        """Whether this approach's model sees staff-normalised images (its ModelConfig section says)."""
+        return config.staff_normalized(self.name)
+
     def build_model(self, config: ModelConfig, class_names: tuple[str, ...]) -> nn.Module:
         """A freshly initialised network."""
         raise NotImplementedError(f"{self.name}: build_model")

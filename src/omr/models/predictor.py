@@ -33,7 +33,7 @@ class Predictor:
         self.class_names = checkpoint.class_names
         self.metrics = checkpoint.metrics
         # omr.recognize maps an image's staff to the training canvas first when the model was trained that way.
-        self.staff_normalized = checkpoint.model_config.staff_normalized(checkpoint.approach)
+        self.staff_normalized = get_approach(checkpoint.approach).staff_normalized(checkpoint.model_config)
         self.device = resolve_device(device)
         self.model = checkpoint.build().to(self.device)
 

@@ -133,7 +133,7 @@ def train(run: TrainRun) -> TrainResult:
 def training_loader(approach: Approach, samples: list, augmentation: str, model_config: ModelConfig,
                     config: TrainConfig, generator: torch.Generator) -> DataLoader:
     """The training DataLoader: augmented batches of similar widths carrying what the approach learns from."""
-    transform = build_augmentation(augmentation, model_config.staff_normalized(approach.name), config.crop_width,
+    transform = build_augmentation(augmentation, approach.staff_normalized(model_config), config.crop_width,
                                    sanitize_boxes=approach.uses_boxes)
     return DataLoader(
         SampleDataset(samples, transform, with_mask=approach.uses_masks),
