@@ -90,4 +90,26 @@ class DetectionOutput:
         ))
 
 
-ModelOutput = SegmentationOutput | RegressionOutput | DetectionOutput
+@dataclass(frozen=True)
+class SequenceOutput:
+    """CTC log-probabilities per frame (T x (V+1), blank = column 0) over `vocabulary`; frame t covers x from
+    t * frame_stride to (t + 1) * frame_stride of the image the output is expressed in."""
+
+    log_probs: np.ndarray
+    vocabulary: tuple[str, ...]
+    frame_stride: float
+
+    def __post_init__(self) -> None:
+        if self.log_probs.ndim != 2 or self.log_probs.shape[1] != len(self.vocabulary) + 1:
+            raise ValueError(f"log_probs must be T x {len(self.vocabulary) + 1}, got {self.log_probs.shape}")
+
+    def to_image(self, scale: float, shape: tuple[int, int]) -> "SequenceOutput":
+        """Frames widened by 1 / `scale` (model px -> original image px)."""
+        return self if scale == 1.0 else replace(self, frame_stride=self.frame_stride / scale)
+
+    def from_canvas(self, offset: int, width: int, height: int) -> "SequenceOutput":
+        """Unchanged: frames are columns, which a vertical shift does not move."""
+        return self
+
+
+ModelOutput = SegmentationOutput | RegressionOutput | DetectionOutput | SequenceOutput

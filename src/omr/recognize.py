@@ -35,8 +35,11 @@ class RecognizeConfig:
     rescale_tolerance: float = 0.03  # closer than this (relative) to staff_space: used as is, no resampling
     score_threshold: float = 0.5  # detection: boxes below this score are not decoded
     vector_threshold: float = 0.5  # regression: keys below this probability are not decoded
+    ctc_beam: int = 1  # sequence: 1 = greedy CTC decoding, N > 1 = prefix beam search keeping N prefixes
 
     def __post_init__(self) -> None:
+        if self.ctc_beam < 1:
+            raise ValueError("params.yaml: decode.ctc_beam: must be >= 1 (1 = greedy)")
         if self.staff_space <= 0:
             raise ValueError("params.yaml: decode.staff_space: must be > 0")
         if not 0 <= self.rescale_tolerance < 1:

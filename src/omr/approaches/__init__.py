@@ -11,6 +11,7 @@ from omr.approaches.base import Approach
 from omr.approaches.detection import DetectionApproach
 from omr.approaches.regression import RegressionApproach
 from omr.approaches.segmentation import SegmentationApproach
+from omr.approaches.sequence import SequenceApproach
 
 _REGISTRY: dict[str, Approach] = {}
 
@@ -41,6 +42,6 @@ def approach_names() -> tuple[str, ...]:
 register(SegmentationApproach())
 register(RegressionApproach())
 register(DetectionApproach())
-# The sequence approach (CRNN + CTC, omr.approaches.sequence) registers here, after these three.
+register(SequenceApproach())
 
 __all__ = ["Approach", "approach_names", "get_approach", "register"]

@@ -39,6 +39,17 @@ class DetectionModelConfig:
 
 
 @dataclass(frozen=True)
+class SequenceModelConfig:
+    encoder: str | None = None
+    kind: Literal["lstm", "transformer"] = "lstm"  # the sequence layer over the frames (CRNN: BiLSTM)
+    channels: int = 32  # per feature row of a frame column (16 rows on the staff canvas)
+    hidden: int = 128  # frame features and each LSTM direction
+    layers: int = 2
+    # Frames read a column's rows as staff positions, so the staff must sit where training put it.
+    staff_normalize: bool = True
+
+
+@dataclass(frozen=True)
 class ModelConfig:
     encoder: str = "resnet18"
     weights: str | None = None  # optional local file with encoder weights; nothing is downloaded
@@ -46,10 +57,14 @@ class ModelConfig:
     segmentation: SegmentationModelConfig = field(default_factory=SegmentationModelConfig)
     regression: RegressionModelConfig = field(default_factory=RegressionModelConfig)
     detection: DetectionModelConfig = field(default_factory=DetectionModelConfig)
+    sequence: SequenceModelConfig = field(default_factory=SequenceModelConfig)
 
     def __post_init__(self) -> None:
         if not 3 <= self.encoder_depth <= 5:
             raise ValueError(f"params.yaml: model.encoder_depth: expected 3..5, got {self.encoder_depth}")
+        for name in ("channels", "hidden", "layers"):
+            if getattr(self.sequence, name) < 1:
+                raise ValueError(f"params.yaml: model.sequence.{name}: must be >= 1, got {getattr(self.sequence, name)}")
         if len(self.segmentation.decoder_channels) != self.encoder_depth:
             raise ValueError(
                 "params.yaml: model.segmentation.decoder_channels: expected one entry per encoder level "

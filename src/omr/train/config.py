@@ -33,6 +33,7 @@ class TrainConfig:
     workers: int = 0  # DataLoader worker processes (0: load in the training process)
     # segmentation/detection: train on random windows about this wide, cut between symbols (None: whole images)
     crop_width: int | None = None
+    grad_clip: float | None = None  # clip the gradient norm to this (CTC + LSTM spikes early on); None: never
     # regression only
     threshold: float = 0.5  # probability above which a pitch counts as present (validation)
     smoothing_sigma: float = 0.5  # smoothed_bce: Gaussian width along the pitch axis, in pitch positions
@@ -48,6 +49,8 @@ class TrainConfig:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
         if self.crop_width is not None and self.crop_width < 32:
             raise ValueError(f"crop_width: must be >= 32 px or null, got {self.crop_width}")
+        if self.grad_clip is not None and self.grad_clip <= 0:
+            raise ValueError(f"grad_clip: must be > 0 or null, got {self.grad_clip}")
         if self.lr <= 0:
             raise ValueError(f"lr: must be > 0, got {self.lr}")
         if not 0 <= self.warmup < 1:

@@ -98,6 +98,8 @@ def train(run: TrainRun) -> TrainResult:
             loss = _loss(approach, model, loss_fn, batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            if config.grad_clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             optimizer.step()
             scheduler.step()
             step += 1

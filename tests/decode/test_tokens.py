@@ -1,0 +1,86 @@
+"""Tokens of the sequence approach: every label reads back from its tokens into the same events."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from omr.config import build_config
+from omr.decode.ctc import beam_ctc, greedy_ctc
+from omr.decode.tokens import events_from_tokens, tokens_from_label, vocabulary
+from omr.evaluate import metrics
+from omr.music import SymbolicNote, SymbolicRest
+from omr.render.dataset import DatasetConfig, render_sample
+from omr.samples import SampleLabel
+
+PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
+
+
+def _labels(dataset: str, count: int) -> list[SampleLabel]:
+    section = yaml.safe_load(PARAMS.read_text())["datasets"][dataset]
+    config = build_config(DatasetConfig, section, f"datasets.{dataset}")
+    labels = []
+    for index in range(count):
+        s = render_sample(config, config.seed, "val", index)
+        labels.append(SampleLabel(f"{index:06d}", "", s.width, s.height, s.staff_space, s.staff_lines, s.events,
+                                  s.boxes, clef=s.clef, key_fifths=s.key_fifths, time=s.time, barlines=s.barlines))
+    return labels
+
+
+@pytest.mark.parametrize("encoding", ["joint", "split"])
+@pytest.mark.parametrize("dataset", ["v02", "v03", "long"])
+def test_every_label_reads_back_from_its_tokens(dataset, encoding):
+    labels = _labels(dataset, 120)
+    readings = [events_from_tokens(tokens_from_label(label, encoding)) for label in labels]
+    assert metrics.ser([r.events for r in readings], [label.events for label in labels]) == 0.0
+    assert [(r.clef, r.key_fifths, r.time) for r in readings] == [(l.clef, l.key_fifths, l.time) for l in labels]
+    ties = [[getattr(e, "tie", None) for e in label.events] for label in labels]
+    assert [[getattr(e, "tie", None) for e in r.events] for r in readings] == ties
+
+
+def test_tokens_say_what_is_printed_and_the_reader_applies_key_and_measure():
+    # Key of one flat (B flat), bass clef: position 2 (the second line) is B2; a natural holds to the barline.
+    tokens = ["clef:bass", "key:-1", "time:2/4", "n2:4", "acc:natural", "n2:8", "n2:8", "|", "n2:4.", "~",
+              "n2:8", "r:4", "|"]
+    reading = events_from_tokens(tokens)
+    notes = [e for e in reading.events if e.kind == "note"]
+    assert [(n.step, n.octave, n.alter) for n in notes] == [("B", 2, -1), ("B", 2, 0), ("B", 2, 0), ("B", 2, -1),
+                                                            ("B", 2, -1)]
+    assert [n.dots for n in notes] == [0, 0, 0, 1, 0]
+    assert [n.tie for n in notes] == [None, None, None, "start", "stop"]
+    assert isinstance(reading.events[-1], SymbolicRest) and reading.barlines == (7.0, 12.0)
+
+
+def test_without_barlines_or_time_an_accidental_holds_for_its_note_only():
+    reading = events_from_tokens(["acc:sharp", "n3:4", "n3:4"])  # v02: no measures
+    assert [n.alter for n in reading.events] == [1, 0]
+
+
+def test_tokens_out_of_place_are_dropped_not_fatal():
+    reading = events_from_tokens(["~", "d8", "n2", "|", "n2", "d8", "key:x", "clef:alto", "r"])
+    assert reading.events == (SymbolicNote("G", 4, duration="eighth", x=4.0),)
+
+
+def test_vocabulary_is_sorted_and_unique():
+    assert vocabulary([["n2:4", "|"], ["|", "clef:treble"]]) == ("clef:treble", "n2:4", "|")
+
+
+def _scores(best: list[int], classes: int = 4) -> np.ndarray:
+    scores = np.full((len(best), classes), np.log(0.02))
+    scores[np.arange(len(best)), best] = np.log(0.94)
+    return scores
+
+
+def test_greedy_ctc_merges_repeats_and_drops_blanks_with_the_frame_of_each_label():
+    labels, frames = greedy_ctc(_scores([0, 1, 1, 0, 1, 2, 2, 2, 0]))
+    assert labels == [1, 1, 2] and frames == [1.5, 4.0, 6.0]
+
+
+def test_beam_search_finds_the_label_sequence_summed_over_alignments():
+    # Frame-wise best path is "blank blank" (0.6 * 0.6 = .36), but "1" has .4*.6 + .6*.4 + .4*.4 = .64 in total.
+    scores = np.log(np.array([[0.6, 0.4], [0.6, 0.4]]))
+    assert greedy_ctc(scores)[0] == []
+    assert beam_ctc(scores, beam_width=4)[0] == [1]
+    clear = _scores([0, 1, 1, 0, 1, 2, 2, 2, 0])
+    assert beam_ctc(clear)[0] == greedy_ctc(clear)[0]
