@@ -7,12 +7,11 @@ import sys
 import warnings
 from pathlib import Path
 
-from omr.approaches import approach_names
 from omr.config import ConfigError, build_config, load_params, section
 from omr.evaluate.runner import EvaluateConfig
 from omr.io import atomic_directory
 from omr.recognize import RecognizeConfig
-from omr.report.build import ReportConfig, grid_rows, read_results, write_report
+from omr.report.build import ReportConfig, grid_plan, grid_rows, read_results, write_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,19 +44,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def sample_grids(args, config: ReportConfig, evaluate: EvaluateConfig, recognize_config: RecognizeConfig, device: str):
-    """(approach, dataset) -> grid rows, from the report regime's models on each generated test set."""
+    """(model, dataset) -> grid rows, for each model of build.grid_plan whose checkpoint exists, on each of its
+    test sets that was generated."""
     from omr.models import load_predictor  # torch only when there are grids to draw
 
     grids = {}
-    for approach in approach_names():
-        checkpoint = args.models / f"{approach}-{config.regime}.pt"
+    for model, datasets in grid_plan(config.regime, evaluate.datasets).items():
+        checkpoint = args.models / f"{model}.pt"
         if not checkpoint.is_file():
-            warnings.warn(f"{checkpoint}: missing, no sample grids for {approach}", stacklevel=2)
+            warnings.warn(f"{checkpoint}: missing, no sample grids for {model}", stacklevel=2)
             continue
         predictor = load_predictor(checkpoint, device=device)
-        for dataset in evaluate.datasets:
+        for dataset in datasets:
             if (args.datasets / dataset / "meta.json").is_file():
-                grids[(approach, dataset)] = grid_rows(
+                grids[(model, dataset)] = grid_rows(
                     predictor, args.datasets / dataset, config.grid_samples, recognize_config
                 )
     return grids

@@ -10,6 +10,8 @@ from omr.report.document import comparison_table, headline_metric, matrix_table,
 from omr.report.figures import GridRow, read_curves
 from omr.samples import MASK_CLASSES, Box
 
+from report_fakes import sequence_row  # tests/report/report_fakes.py
+
 DATASETS = ("v01", "long")
 
 
@@ -31,7 +33,8 @@ def test_transfer_matrix_rows_are_regimes_and_columns_test_sets():
     results = fake_results()
     del results["detection-v01_aug"]
     matrix = transfer_matrix(results, "detection", DATASETS)
-    assert matrix.shape == (3, 2)
+    assert matrix.shape == (4, 2)  # v01, v01_aug, v02_aug, v03_aug
+    assert np.isnan(matrix[3]).all()  # no detection-v03_aug yet
     assert matrix[0].tolist() == [1.0, 0.5]
     assert transfer_matrix(results, "detection", DATASETS, "ser")[0].tolist() == [0.0, 0.62]
     assert np.isnan(matrix[1]).all()
@@ -44,8 +47,8 @@ def test_comparison_table_bolds_the_best_and_lower_is_better_for_error_rates():
     results["segmentation-v02_aug"]["long"]["pitch_ser"] = 0.1
     results["regression-v02_aug"]["long"]["pitch_ser"] = 0.05
     table = comparison_table(results, "v02_aug", "long")
-    assert "| pitch_ser | 0.100 | **0.050** | 0.400 |" in table
-    assert "| map50 | – | – | 0.400 |" in table
+    assert "| pitch_ser | 0.100 | **0.050** | 0.400 | – |" in table
+    assert "| map50 | – | – | 0.400 | – |" in table
 
 
 def test_summary_names_the_winner_per_test_set():
@@ -60,7 +63,7 @@ def test_summary_names_the_winner_per_test_set():
 def test_headline_is_ser_for_every_approach_and_targets_keep_their_f1():
     assert {headline_metric(a) for a in ("segmentation", "regression", "detection")} == {"ser"}
     table = comparison_table(fake_results(), "v02_aug", "long")
-    assert table.splitlines()[2] == "| ser | **0.000** | 1.300 | 0.620 |"  # lower is better: bold the least
+    assert table.splitlines()[2] == "| ser | **0.000** | 1.300 | 0.620 | – |"  # lower is better: bold the least
 
 
 def test_targets_flag_misses_and_use_set_metrics_for_regression():
@@ -88,10 +91,12 @@ def grid_rows():
     notes = (SymbolicNote("C", 4, dots=1), SymbolicRest("eighth"), SymbolicNote("E", 4, 1, "half", tie="start"))
     mask = (image == 0).astype(np.uint8)
     return {
-        ("segmentation", "v01"): [GridRow(image, notes, notes, SegmentationOutput(mask, MASK_CLASSES), mask, MASK_CLASSES)],
-        ("detection", "v01"): [GridRow(image, notes, notes[:1], DetectionOutput((
+        ("segmentation-v02_aug", "v01"): [
+            GridRow(image, notes, notes, SegmentationOutput(mask, MASK_CLASSES), mask, MASK_CLASSES)],
+        ("detection-v02_aug", "v01"): [GridRow(image, notes, notes[:1], DetectionOutput((
             Box("notehead_filled", (5, 5, 12, 11), 0.9), Box("notehead_filled", (30, 5, 37, 11), 0.1))))],
-        ("regression", "long"): [GridRow(image, notes, (), RegressionOutput(np.zeros(52, np.float32)))],
+        ("regression-v02_aug", "long"): [GridRow(image, notes, (), RegressionOutput(np.zeros(52, np.float32)))],
+        ("sequence-v03_aug", "v03"): [sequence_row(image)],
     }
 
 
@@ -102,7 +107,8 @@ def test_report_writes_every_figure_and_links_them_from_the_markdown(tmp_path):
         if name != "regression-v01":
             (metrics_dir / f"{name}.json").write_text(json.dumps(values))
     results, missing = read_results(metrics_dir)
-    assert missing == ["regression-v01"]
+    assert missing == ["segmentation-v03_aug", "regression-v01", "regression-v03_aug", "detection-v03_aug",
+                       "sequence-v01", "sequence-v01_aug", "sequence-v02_aug", "sequence-v03_aug"]
     plots, report = tmp_path / "plots" / "report", tmp_path / "reports" / "report.md"
     figures = write_report(results, missing, ("v01", "long", "engraved"), ReportConfig(), tmp_path / "dvclive",
                            grid_rows(), 0.5, plots, report)
@@ -112,7 +118,8 @@ def test_report_writes_every_figure_and_links_them_from_the_markdown(tmp_path):
         path = report.parent / relative
         assert Image.open(path).format == "PNG"
     assert {p.suffix for p in plots.iterdir()} == {".png"}  # nothing else in the plots folder (PITFALLS)
-    assert "heatmap-detection" in figures and "grid-detection-v01" in figures and "curves" in figures
+    assert "heatmap-detection" in figures and "grid-detection-v02_aug-v01" in figures and "curves" in figures
+    assert "grid-sequence-v03_aug-v03" in figures and "heatmap-sequence" in figures
     assert "**MISSED**" in text and "`regression-v01`" in text
     assert "engraved" not in text.split("## Transfer matrices")[1].split("\n")[2]  # unevaluated sets left out
 

@@ -14,6 +14,8 @@ from omr.io import atomic_write_text
 from omr.recognize import Predictor, RecognizeConfig
 from omr.report.document import (
     METRICS,
+    REAL_NOTATION_REGIME,
+    REAL_NOTATION_SETS,
     REGIMES,
     Results,
     headline_metric,
@@ -55,6 +57,18 @@ def read_results(metrics_dir: Path) -> tuple[Results, list[str]]:
     return results, missing
 
 
+def grid_plan(regime: str, datasets: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Model -> test sets to draw sample grids of: every approach's `regime` (report.regime) model on every test
+    set, and every approach's REAL_NOTATION_REGIME (v03_aug) model on the real-notation sets (v03, engraved_real),
+    the sets it is trained for. No parameter: the caller draws the models whose checkpoint exists and the sets
+    that were generated."""
+    plan = {model_name(a, regime): tuple(datasets) for a in approach_names()}
+    for approach in approach_names():
+        model = model_name(approach, REAL_NOTATION_REGIME)
+        plan[model] = tuple(dict.fromkeys(plan.get(model, ()) + REAL_NOTATION_SETS))
+    return plan
+
+
 def grid_rows(predictor: Predictor, dataset_dir: Path, count: int, config: RecognizeConfig) -> list[GridRow]:
     """The first `count` test samples of a dataset with the predictor's recognition."""
     split = load_test_set(dataset_dir, max_samples=count)
@@ -72,7 +86,7 @@ def write_report(
     datasets: Sequence[str],
     config: ReportConfig,
     curves_root: Path,
-    grids: dict[tuple[str, str], list[GridRow]],
+    grids: dict[tuple[str, str], list[GridRow]],  # (model, test set) -> rows, e.g. ("sequence-v03_aug", "v03")
     score_threshold: float,
     plots_dir: Path,
     report_path: Path,
@@ -94,16 +108,16 @@ def write_report(
                              f"{approach}: {metric}" + ("" if METRICS[metric] else " (lower is better)"), path,
                              lower_is_better=not METRICS[metric])
             figures[key] = path
-    for (approach, dataset), rows in grids.items():
-        path = plots_dir / f"grid-{approach}-{dataset}.png"
-        sample_grid(rows, f"{model_name(approach, config.regime)} on {dataset}", score_threshold, path)
-        figures[f"grid-{approach}-{dataset}"] = path
+    for (model, dataset), rows in grids.items():
+        path = plots_dir / f"grid-{model}-{dataset}.png"
+        sample_grid(rows, f"{model} on {dataset}", score_threshold, path)
+        figures[f"grid-{model}-{dataset}"] = path
     curves = {
         model_name(a, r): read_curves(Path(curves_root) / model_name(a, r) / "plots" / "metrics")
         for a in approach_names()
         for r in REGIMES
     }
-    training_curves(curves, plots_dir / "training-curves.png")
+    training_curves(curves, plots_dir / "training-curves.png", columns=len(REGIMES))  # a row per approach
     figures["curves"] = plots_dir / "training-curves.png"
     relative = {
         key: Path(os.path.relpath(link_dir / path.name, report_path.parent)).as_posix() for key, path in figures.items()

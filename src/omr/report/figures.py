@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import matplotlib
 
@@ -14,9 +15,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from omr.approaches.sequence import tokens_of  # noqa: E402
 from omr.evaluate.metrics import exact_match  # noqa: E402
 from omr.music import Event, event_text  # noqa: E402
-from omr.predictions import DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput  # noqa: E402
+from omr.predictions import (DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput,  # noqa: E402
+                             SequenceOutput)
 from omr.samples import Box  # noqa: E402
 
 # One colour per mask class name (RGBA); unknown classes fall back to grey.
@@ -74,22 +77,29 @@ class GridRow:
 
 
 def sample_grid(rows: Sequence[GridRow], title: str, score_threshold: float, path: Path) -> None:
-    """Columns input | truth | prediction; masks overlaid, boxes drawn (below threshold: blue), notes written under."""
+    """Columns input | truth | prediction; each output drawn by its type's drawer (masks overlaid, boxes drawn,
+    below threshold blue; tokens written), the events written under truth and prediction."""
     width = max(row.image.shape[1] for row in rows)
     aspect = width / max(row.image.shape[0] for row in rows)
-    fig, axes = plt.subplots(len(rows), 3, figsize=(3 * min(1.6 * aspect, 9), 1.9 * len(rows) + 0.6), squeeze=False)
+    captions = [(_spelled(row.truth_events), _drawing(row.output).caption(row) + _spelled(row.predicted_events))
+                for row in rows]
+    # Each row is as tall as its image plus its longest caption (a sequence's tokens add lines).
+    heights = [1.6 + 0.16 * max(text.count("\n") + 1 for text in pair) for pair in captions]
+    fig, axes = plt.subplots(len(rows), 3, figsize=(3 * min(1.6 * aspect, 9), sum(heights) + 0.6), squeeze=False,
+                             gridspec_kw={"height_ratios": heights}, layout="constrained")
     for axis, name in zip(axes[0], ("input", "truth", "prediction")):
         axis.set_title(name)
-    for row, (input_ax, truth_ax, predicted_ax) in zip(rows, axes):
-        input_ax.imshow(row.image, cmap="gray", vmin=0, vmax=255)
-        _draw_truth(truth_ax, row)
-        _draw_prediction(predicted_ax, row, score_threshold)
-        correct = exact_match([row.predicted_events], [row.truth_events]) == 1.0  # right as `ser` counts it
-        truth_ax.set_xlabel(_spelled(row.truth_events), fontsize=7)
-        predicted_ax.set_xlabel(_spelled(row.predicted_events), fontsize=7, color="darkgreen" if correct else "darkred")
+    for row, (truth_text, predicted_text), (input_ax, truth_ax, predicted_ax) in zip(rows, captions, axes):
+        drawing = _drawing(row.output)
         for axis in (input_ax, truth_ax, predicted_ax):
+            axis.imshow(row.image, cmap="gray", vmin=0, vmax=255)
             axis.set_xticks([])
             axis.set_yticks([])
+        drawing.truth(truth_ax, row)
+        drawing.prediction(predicted_ax, row, score_threshold)
+        correct = exact_match([row.predicted_events], [row.truth_events]) == 1.0  # right as `ser` counts it
+        truth_ax.set_xlabel(truth_text, fontsize=7)
+        predicted_ax.set_xlabel(predicted_text, fontsize=7, color="darkgreen" if correct else "darkred")
     fig.suptitle(title)
     _save(fig, path)
 
@@ -99,23 +109,57 @@ def _spelled(events: Sequence[Event], per_line: int = 10) -> str:
     return "\n".join(" ".join(words[i : i + per_line]) for i in range(0, len(words), per_line))
 
 
-def _draw_truth(ax, row: GridRow) -> None:
-    ax.imshow(row.image, cmap="gray", vmin=0, vmax=255)
-    if isinstance(row.output, SegmentationOutput) and row.truth_mask is not None:
+@dataclass(frozen=True)
+class OutputDrawing:
+    """How one output type is drawn over the image in the truth and prediction columns, and what it adds above
+    the predicted events (a caption ending in a newline, or "")."""
+
+    truth: Callable[[Any, GridRow], None] = lambda ax, row: None
+    prediction: Callable[[Any, GridRow, float], None] = lambda ax, row, threshold: None
+    caption: Callable[[GridRow], str] = lambda row: ""
+
+
+def _segmentation_truth(ax, row: GridRow) -> None:
+    if row.truth_mask is not None:
         ax.imshow(_overlay(row.truth_mask, row.mask_classes))
-    elif isinstance(row.output, DetectionOutput):
-        _draw_boxes(ax, row.truth_boxes, threshold=0.0)
 
 
-def _draw_prediction(ax, row: GridRow, threshold: float) -> None:
-    ax.imshow(row.image, cmap="gray", vmin=0, vmax=255)
-    if isinstance(row.output, SegmentationOutput):
-        ax.imshow(_overlay(row.output.class_map, row.output.class_names))
-    elif isinstance(row.output, DetectionOutput):
-        _draw_boxes(ax, row.output.boxes, threshold)
-    elif isinstance(row.output, RegressionOutput):
-        keys = int((row.output.probabilities >= threshold).sum())
-        ax.text(2, 2, f"{keys} keys above threshold", va="top", fontsize=7, color="darkblue")
+def _segmentation_prediction(ax, row: GridRow, threshold: float) -> None:
+    ax.imshow(_overlay(row.output.class_map, row.output.class_names))
+
+
+def _regression_prediction(ax, row: GridRow, threshold: float) -> None:
+    keys = int((row.output.probabilities >= threshold).sum())
+    ax.text(2, 2, f"{keys} keys above threshold", va="top", fontsize=7, color="darkblue")
+
+
+def _sequence_prediction(ax, row: GridRow, threshold: float) -> None:
+    # A tick at the top of the image where CTC emitted each token: shows which symbol a token was read from.
+    _, xs = tokens_of(row.output)
+    if xs:
+        limits = ax.get_xlim(), ax.get_ylim()
+        ax.plot(xs, [1.0] * len(xs), linestyle="none", marker="|", markersize=6, color="darkblue")
+        ax.set_xlim(limits[0])  # the ticks must not widen the image's frame
+        ax.set_ylim(limits[1])
+
+
+def _sequence_caption(row: GridRow, width: int = 90) -> str:
+    tokens, _ = tokens_of(row.output)  # greedy, as decode.ctc_beam 1 reads them
+    return textwrap.fill(" ".join(tokens) or "(no tokens)", width=width, break_long_words=False) + "\n"
+
+
+DRAWINGS: dict[type, OutputDrawing] = {
+    SegmentationOutput: OutputDrawing(truth=_segmentation_truth, prediction=_segmentation_prediction),
+    DetectionOutput: OutputDrawing(truth=lambda ax, row: _draw_boxes(ax, row.truth_boxes, threshold=0.0),
+                                   prediction=lambda ax, row, threshold: _draw_boxes(ax, row.output.boxes, threshold)),
+    RegressionOutput: OutputDrawing(prediction=_regression_prediction),
+    SequenceOutput: OutputDrawing(prediction=_sequence_prediction, caption=_sequence_caption),
+}
+
+
+def _drawing(output: ModelOutput) -> OutputDrawing:
+    """The drawing of an output's type (isinstance: a subclass draws as its base); an unknown type: the image alone."""
+    return next((drawing for kind, drawing in DRAWINGS.items() if isinstance(output, kind)), OutputDrawing())
 
 
 def _overlay(class_map: np.ndarray, class_names: Sequence[str]) -> np.ndarray:
@@ -152,10 +196,10 @@ def read_curves(metrics_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return curves
 
 
-def training_curves(curves_by_model: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], path: Path) -> None:
-    """All models on one page: losses on the left axis (log), validation metrics on the right (0..1)."""
+def training_curves(curves_by_model: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], path: Path,
+                    columns: int = 3) -> None:
+    """All models on one page, `columns` a row: losses on the left axis (log), validation metrics on the right."""
     models = list(curves_by_model)
-    columns = 3
     rows = max(1, -(-len(models) // columns))
     fig, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.2 * rows), squeeze=False)
     for ax, model in zip(axes.flat, models):
@@ -182,6 +226,7 @@ def training_curves(curves_by_model: dict[str, dict[str, tuple[np.ndarray, np.nd
 def _save(fig, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:  # a figure made with its own layout (constrained) keeps it
+        fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
