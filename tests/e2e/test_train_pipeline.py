@@ -7,10 +7,10 @@ from omr.models import load_predictor
 
 TINY_TRAINING = {
     f"train.{approach}.{key}": value
-    for approach in ("segmentation", "regression", "detection")
+    for approach in ("segmentation", "regression", "detection", "sequence")
     for key, value in {"steps": 4, "batch_size": 4, "val_every": 0, "log_every": 1}.items()
 }
-TARGETS = ("train@segmentation-v01", "train@regression-v02_aug", "train@detection-v01_aug")
+TARGETS = ("train@segmentation-v01", "train@regression-v02_aug", "train@detection-v01_aug", "train@sequence-v03_aug")
 
 
 @pytest.mark.slow

@@ -38,6 +38,7 @@ class Approach:
     uses_boxes: bool = False  # boxes are targets: augmentation drops those it made degenerate
     allows_crop: bool = True  # train.<approach>.crop_width may be set (random windows of wider images)
     crop_refusal: str = "a window's targets are not the image's"  # why, where allows_crop is False
+    max_rotation: float = 2.0  # degrees of the `ssd` preset's small rotation (targets that turn with the image)
     transfer_metric: str = "note_f1"  # the report's transfer targets
     exact_metric: str = "exact_match"  # the report's in-distribution targets
     report_notes: tuple[str, ...] = ()  # report.md lines explaining how to read this approach's figures

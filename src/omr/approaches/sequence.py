@@ -23,6 +23,9 @@ class SequenceApproach(Approach):
     secondary_metric = "exact_match"
     allows_crop = False
     crop_refusal = "a window's token sequence is not the image's (its clef and key would be cut off)"
+    # Tokens name staff positions read off fixed rows of the canvas; 2 degrees tilt the ends of a 500 px staff by
+    # a whole staff space (two positions), 0.5 degree by a quarter of one, within a position.
+    max_rotation = 0.5
     report_notes = (
         "Sequence (CRNN + CTC) reads a staff as tokens of what is printed: clef, key and time signature, each",
         "head's staff position and duration (`n4:8.`), accidentals, barlines and ties; the events follow from",

@@ -25,7 +25,7 @@ INK_THRESHOLD = 160  # uint8 grey below which a pixel is ink (anti-aliased edges
 
 
 def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int | None = None,
-                       sanitize_boxes: bool = True) -> Callable[[dict], dict]:
+                       sanitize_boxes: bool = True, max_rotation: float = 2.0) -> Callable[[dict], dict]:
     """The named preset's geometric part, per sample: `none` (uint8 -> float only) or `ssd` (zoom-out, ink-safe
     crop, scale, small rotation, ...). Its photometric part works on whole batches: build_batch_augmentation.
 
@@ -36,6 +36,8 @@ def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int
     regression: a window's pitch vector is not the image's). `ssd` also cuts a window 1.5 times as wide first, so
     its transforms work on what can end up in the last one (a scale of 0.75 still leaves it wide enough).
     sanitize_boxes: drop boxes the transforms made degenerate; only needed where boxes are targets (detection).
+    max_rotation: degrees of the small rotation (0: none); targets that do not turn with the image (a staff
+    position read from a fixed row) want less.
     """
     to_float = v2.ToDtype({tv_tensors.Image: torch.float32, "others": None}, scale=True)
     normalize = [StaffNormalize(scale_jitter=0.04, shift_jitter=1)] if staff_normalize else []
@@ -57,7 +59,7 @@ def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int
                 # (Staff normalisation undoes any scale: there its jitter stands in for this.)
                 *([] if staff_normalize else [v2.RandomApply([RandomScale(0.75, 1.4)], p=0.5)]),
                 *normalize,
-                v2.RandomApply([SmallRotation(degrees=2.0)], p=0.3),
+                *([v2.RandomApply([SmallRotation(degrees=max_rotation)], p=0.3)] if max_rotation > 0 else []),
                 *crop,
                 to_float,
                 *([SanitizeBoxes()] if sanitize_boxes else []),

@@ -115,7 +115,7 @@ def train(run: TrainRun) -> TrainResult:
             if (config.val_every and step % config.val_every == 0) or step == config.steps:
                 figures = validate(approach, model, class_names, val_samples, device, config.val_batch_size, config.threshold)
                 _log(live, step, {f"val/{name}": value for name, value in figures.items()})
-                bar.set_postfix(loss=f"{float(loss):.4f}", **{primary: f"{figures[primary]:.4f}"})
+                bar.set_postfix(loss=f"{float(loss.detach()):.4f}", **{primary: f"{figures[primary]:.4f}"})
                 if approach.is_better(figures, best):
                     best = {**figures, "step": step}
                     save_checkpoint(run.checkpoint_path, _checkpoint(run, model, class_names, step, best))
@@ -136,7 +136,7 @@ def training_loader(approach: Approach, samples: list, augmentation: str, model_
                     config: TrainConfig, generator: torch.Generator) -> DataLoader:
     """The training DataLoader: augmented batches of similar widths carrying what the approach learns from."""
     transform = build_augmentation(augmentation, approach.staff_normalized(model_config), config.crop_width,
-                                   sanitize_boxes=approach.uses_boxes)
+                                   sanitize_boxes=approach.uses_boxes, max_rotation=approach.max_rotation)
     return DataLoader(
         SampleDataset(samples, transform, with_mask=approach.uses_masks),
         batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in samples], config.batch_size, generator),
