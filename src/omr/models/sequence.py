@@ -1,5 +1,5 @@
 """Sequence: the CRNN of end-to-end OMR (Calvo-Zaragoza & Rizo 2018): encoder -> one frame per 8 px column ->
-BiLSTM (or a small transformer) -> logits over the vocabulary + the CTC blank (index 0).
+BiLSTM (or a small transformer), plus a shortcut from each frame -> logits over the vocabulary + the CTC blank (index 0).
 
 Frames are 8 px (one staff space) apart: our densest staves (beamed 32nds, accidentals before heads) still have
 about two frames per token (measured on v03 and engraved_real, `omr.decode.tokens`), which CTC needs. A frame sees
@@ -46,6 +46,9 @@ class SequenceModel(nn.Module):
             out = hidden
         else:
             raise ValueError(f"params.yaml: model.sequence.kind: expected lstm or transformer, got {kind!r}")
+        # A shortcut from each frame's own features around the sequence layer: without it CTC sat 400-700 steps on
+        # its all-blank plateau (loss ~3.5); with it the loss fell below 1 by step 160 (docs/sequence.md).
+        self.shortcut = nn.Linear(hidden, out)
         self.classifier = nn.Linear(out, vocabulary_size + 1)
 
     def forward(self, images: torch.Tensor, valid: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -64,9 +67,11 @@ class SequenceModel(nn.Module):
         if self.kind == "lstm":
             packed = pack_padded_sequence(frames, lengths.cpu(), batch_first=True, enforce_sorted=False)
             output, _ = self.sequence(packed)
-            return pad_packed_sequence(output, batch_first=True, total_length=frames.shape[1])[0]
-        padding = torch.arange(frames.shape[1], device=frames.device)[None, :] >= lengths.to(frames.device)[:, None]
-        return self.sequence(frames + _positions(frames), src_key_padding_mask=padding)
+            context = pad_packed_sequence(output, batch_first=True, total_length=frames.shape[1])[0]
+        else:
+            padding = torch.arange(frames.shape[1], device=frames.device)[None, :] >= lengths.to(frames.device)[:, None]
+            context = self.sequence(frames + _positions(frames), src_key_padding_mask=padding)
+        return context + self.shortcut(frames)
 
 
 def frame_counts(valid: torch.Tensor, frames: int) -> torch.Tensor:
