@@ -1,6 +1,6 @@
-"""Time a whole default `dvc repro` from scratch (datasets, nine trainings, evaluation, report) in a temporary copy.
+"""Time a whole default `dvc repro` from scratch (datasets, every training, evaluation, report) in a temporary copy.
 
-Target (issue 4): <= 15 minutes on the 2-core CPU. The copy is what a fresh clone holds (git-tracked files), in a new
+Target (developers' guide): <= 30 minutes on the 2-core CPU, whatever the matrix grows to. The copy is what a fresh clone holds (git-tracked files), in a new
 git repository, so no cached output or DVC run-cache entry of this checkout can shorten the run. It runs
 `dvc repro -f`: the trainings are deterministic, so a plain `dvc repro` rebuilds bit-identical models and then skips
 every stage whose outputs are git-tracked (evaluations, contact sheets) because they already match (610 s instead
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_S = 15 * 60
+TARGET_S = 30 * 60
 
 
 def run(command: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
