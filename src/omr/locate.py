@@ -1,6 +1,7 @@
-"""Find the one staff in a larger image (a scan or photo with margins, slightly rotated): deskew by the staff lines'
-angle and crop around the five lines, so the crop looks like our training images (staff centred, 6 staff spaces of
-room above and below). numpy/Pillow only.
+"""Find the staff of an image, or every staff of a page (a scan or photo with margins, slightly rotated): deskew by
+the staff lines' angle and crop around each staff's five lines, so the crop looks like our training images (staff
+centred, 6 staff spaces of room above and below, neighbouring staves painted out). numpy/Pillow/scipy only; the
+page-level search lives in omr.locate_page.
 """
 
 from __future__ import annotations
@@ -11,63 +12,101 @@ import numpy as np
 from PIL import Image
 
 from omr.decode.geometry import estimate_staff_space, find_staff_lines, ink_mask
+from omr.locate_page import (
+    MIN_LINE_COVERAGE,
+    MIN_STAFF_LENGTH,
+    NoStaffFound,
+    PageStaff,
+    find_staves,
+    five_line_extent,
+    neighbour_ink,
+    system_indices,
+)
+
+__all__ = ["LocatedStaff", "MIN_LINE_COVERAGE", "MIN_STAFF_LENGTH", "NoStaffFound", "locate_staff", "locate_staves",
+           "rotate", "skew_angle", "whiten_paper"]
 
 ROOM_ABOVE_BELOW = 6.0  # staff spaces between the outer lines and the crop's top/bottom (128 px at 8 px per space)
 ROOM_LEFT_RIGHT = 2.0  # staff spaces before the staff's start and after its end
-MIN_STAFF_LENGTH = 4.0  # staff spaces; shorter five-line combs are not taken for a staff (a one-note v02 staff is ~6)
-MIN_LINE_COVERAGE = 0.6  # fraction of the staff's length over which its five lines are ink (on average)
-MAX_SPACE_INK = 0.5  # the spaces' middle rows may hold at most this much of the lines' ink (noteheads, stems)
-
-
-class NoStaffFound(ValueError):
-    """The image holds no five-line staff we can read."""
 
 
 @dataclass(frozen=True)
 class LocatedStaff:
-    """The deskewed crop around the staff and where it came from."""
+    """The deskewed crop around one staff and where it came from. The deskewed page is the input turned back by
+    `angle` (about its centre, grown to fit, as `rotate` does), or the input itself where `angle` is 0; `origin`
+    and `extent` are in that page's pixels."""
 
     image: np.ndarray  # HxW uint8, 255 = white
     angle: float  # the staff lines' angle in the input (degrees, counter-clockwise); the crop is turned back by it
-    origin: tuple[int, int]  # (x, y) of the crop's top-left corner in the deskewed image
+    origin: tuple[int, int]  # (x, y) of the crop's top-left corner in the deskewed page
     staff_lines: tuple[float, ...]  # in the crop, top first
     staff_space: float
+    system: int = 0  # index of the system (staves joined by a barline or bracket) on the page, top first
+    extent: tuple[int, int] = (0, 0)  # the staff's first and last column in the deskewed page
+
+
+def locate_staves(image: np.ndarray, max_angle: float = 5.0) -> tuple[LocatedStaff, ...]:
+    """Every staff of a page, in reading order (top to bottom); NoStaffFound when there is none."""
+    gray, angle = _deskewed(_grayscale(image), max_angle)
+    ink = (gray < ink_threshold(gray)) | ink_mask(gray)
+    staves = find_staves(gray, ink)
+    if not staves:
+        raise NoStaffFound("no five equally spaced long staff lines in the image")
+    systems = system_indices(ink, staves)
+    return tuple(_crop_staff(gray, ink, staves, index, angle, systems[index]) for index in range(len(staves)))
 
 
 def locate_staff(image: np.ndarray, max_angle: float = 5.0) -> LocatedStaff:
     """Deskew and crop the staff of a grayscale image; NoStaffFound when there is none."""
-    gray = np.asarray(image, dtype=np.uint8)
-    if gray.ndim != 2 or min(gray.shape) < 8:
-        raise NoStaffFound(f"image of shape {gray.shape} is too small to hold a staff")
+    gray, angle = _deskewed(_grayscale(image), max_angle)
     ink = gray < ink_threshold(gray)
-    # The angle from all ink relative to the paper: with thin grey (engraved) staff lines Otsu's ink is noteheads
-    # and stems alone, whose row profile has no sharp lines to align.
-    angle = skew_angle(ink | ink_mask(gray), max_angle)
-    # Turn back only where it moves the image's ends by half a pixel or more: resampling blurs thin lines.
-    if abs(np.tan(np.radians(angle))) * gray.shape[1] / 2 >= 0.5:
-        gray = rotate(gray, -angle)
-        ink = gray < ink_threshold(gray)
-    else:
-        angle = 0.0
     try:
         lines, (x0, x1) = _staff_lines_and_extent(ink)
     except NoStaffFound:
         # Engravers' thin grey staff lines (anti-aliased to ~180) fall above Otsu's threshold, which then sees only
         # noteheads: look again with ink relative to the paper.
         lines, (x0, x1) = _staff_lines_and_extent(ink | ink_mask(gray))
-    space = lines.staff_space
-    top = int(np.floor(lines.lines[0] - ROOM_ABOVE_BELOW * space))
-    bottom = int(np.ceil(lines.lines[-1] + ROOM_ABOVE_BELOW * space))
-    left = int(np.floor(x0 - ROOM_LEFT_RIGHT * space))
-    right = int(np.ceil(x1 + ROOM_LEFT_RIGHT * space))
+    staff = PageStaff(lines=tuple(lines.lines), extent=(x0, x1))
+    return _crop_staff(gray, ink, [staff], 0, angle, 0)
+
+
+def _grayscale(image: np.ndarray) -> np.ndarray:
+    gray = np.asarray(image, dtype=np.uint8)
+    if gray.ndim != 2 or min(gray.shape) < 8:
+        raise NoStaffFound(f"image of shape {gray.shape} is too small to hold a staff")
+    return gray
+
+
+def _deskewed(gray: np.ndarray, max_angle: float) -> tuple[np.ndarray, float]:
+    """The image turned back by its staff lines' angle, and that angle (0 where turning would move no pixel)."""
+    # The angle from all ink relative to the paper: with thin grey (engraved) staff lines Otsu's ink is noteheads
+    # and stems alone, whose row profile has no sharp lines to align.
+    angle = skew_angle((gray < ink_threshold(gray)) | ink_mask(gray), max_angle)
+    # Turn back only where it moves the image's ends by half a pixel or more: resampling blurs thin lines.
+    if abs(np.tan(np.radians(angle))) * gray.shape[1] / 2 >= 0.5:
+        return rotate(gray, -angle), angle
+    return gray, 0.0
+
+
+def _crop_staff(gray: np.ndarray, ink: np.ndarray, staves: list[PageStaff], index: int, angle: float,
+                system: int) -> LocatedStaff:
+    """The crop around staves[index] (6 spaces above/below, 2 left/right) with its neighbours painted out."""
+    staff = staves[index]
+    space = staff.staff_space
+    top = int(np.floor(staff.lines[0] - ROOM_ABOVE_BELOW * space))
+    bottom = int(np.ceil(staff.lines[-1] + ROOM_ABOVE_BELOW * space))
+    left = int(np.floor(staff.extent[0] - ROOM_LEFT_RIGHT * space))
+    right = int(np.ceil(staff.extent[1] + ROOM_LEFT_RIGHT * space))
     crop = whiten_paper(_crop_white(gray, left, top, right, bottom))
-    return LocatedStaff(
-        image=crop,
-        angle=angle,
-        origin=(left, top),
-        staff_lines=tuple(y - top for y in lines.lines),
-        staff_space=space,
-    )
+    own = tuple(y - top for y in staff.lines)
+    neighbours = [staves[j] for j in (index - 1, index + 1) if 0 <= j < len(staves)]
+    if neighbours:  # even a far neighbour's clef, high notes or lyrics may reach into this crop
+        crop_ink = _crop_white(ink, left, top, right, bottom, fill=False)
+        crop = crop.copy()
+        for neighbour in neighbours:
+            crop[neighbour_ink(crop_ink, own, tuple(y - top for y in neighbour.lines), space)] = 255
+    return LocatedStaff(image=crop, angle=angle, origin=(left, top), staff_lines=own, staff_space=space,
+                        system=system, extent=staff.extent)
 
 
 def _staff_lines_and_extent(ink: np.ndarray):
@@ -144,48 +183,14 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
 
 def staff_extent(ink: np.ndarray, lines: tuple[float, ...], staff_space: float) -> tuple[int, int]:
     """First and last column of the staff: the longest stretch where (nearly) all five lines carry ink."""
-    on_line = [_ink_near_row(ink, y) for y in lines]
-    covered = np.sum(on_line, axis=0) >= 4
-    # Close gaps narrower than a staff space (a notehead's white hole, anti-aliasing) before taking the longest run.
-    gap = max(1, int(round(staff_space)))
-    runs = _runs(covered)
-    merged: list[list[int]] = []
-    for start, end in runs:
-        if merged and start - merged[-1][1] <= gap:
-            merged[-1][1] = end
-        else:
-            merged.append([start, end])
-    if not merged:
-        raise NoStaffFound("no staff lines run across the image")
-    start, end = max(merged, key=lambda run: run[1] - run[0])
-    if end - start < MIN_STAFF_LENGTH * staff_space:
-        raise NoStaffFound(f"the longest five-line stretch is {end - start} px, shorter than {MIN_STAFF_LENGTH:g} staff spaces")
-    coverage = np.mean([line[start:end].mean() for line in on_line])
-    if coverage < MIN_LINE_COVERAGE:
-        raise NoStaffFound(f"the five lines found cover only {coverage:.0%} of the staff's length")
-    # Lines must stand out from the spaces between them (noise or a dark photo is ink everywhere).
-    spaces = [_ink_near_row(ink, (a + b) / 2)[start:end].mean() for a, b in zip(lines, lines[1:])]
-    if np.mean(spaces) > MAX_SPACE_INK * coverage:
-        raise NoStaffFound("the rows found are no darker than the spaces between them: no staff lines")
-    return start, end
+    return five_line_extent(ink, lines, staff_space)
 
 
-def _ink_near_row(ink: np.ndarray, y: float) -> np.ndarray:
-    """Per column: is there ink in the one or two pixel rows at height y?"""
-    rows = sorted({r for r in (int(np.floor(y)), int(np.ceil(y))) if 0 <= r < ink.shape[0]})
-    return ink[rows].any(axis=0)
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
-    return list(zip(np.nonzero(edges == 1)[0].tolist(), np.nonzero(edges == -1)[0].tolist()))
-
-
-def _crop_white(gray: np.ndarray, left: int, top: int, right: int, bottom: int) -> np.ndarray:
-    """gray[top:bottom, left:right], padded with white where the box leaves the image."""
-    canvas = np.full((bottom - top, right - left), 255, dtype=np.uint8)
-    height, width = gray.shape
+def _crop_white(image: np.ndarray, left: int, top: int, right: int, bottom: int, fill=255) -> np.ndarray:
+    """image[top:bottom, left:right], padded with `fill` (white paper) where the box leaves the image."""
+    canvas = np.full((bottom - top, right - left), fill, dtype=image.dtype)
+    height, width = image.shape
     sy0, sy1, sx0, sx1 = max(top, 0), min(bottom, height), max(left, 0), min(right, width)
     if sy1 > sy0 and sx1 > sx0:
-        canvas[sy0 - top : sy1 - top, sx0 - left : sx1 - left] = gray[sy0:sy1, sx0:sx1]
+        canvas[sy0 - top : sy1 - top, sx0 - left : sx1 - left] = image[sy0:sy1, sx0:sx1]
     return canvas

@@ -1,0 +1,261 @@
+"""Staves on a deskewed page: five-line combs of long thin horizontal strokes, their extent, the systems they form,
+and which ink between two staves belongs to which. numpy/scipy only; omr.locate builds the crops from these.
+
+Classic OMR: staff lines are the only long, thin, horizontal strokes of a page. Keeping ink that is thin vertically
+(a line, not a beam, notehead or letter) and long horizontally (not a ledger line, a hyphen or a tie) leaves the
+staff lines, and the row profile of what is left has one sharp peak per line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from omr.decode.geometry import vertical_runs
+
+MIN_STAFF_LENGTH = 4.0  # staff spaces; shorter five-line combs are not taken for a staff (a one-note v02 staff is ~6)
+MIN_LINE_COVERAGE = 0.6  # fraction of the staff's length over which its five lines are ink (on average)
+MAX_SPACE_INK = 0.5  # the spaces' middle rows may hold at most this much of the lines' ink (noteheads, stems)
+LONG_STROKE = 3.0  # staff spaces: a horizontal stroke at least this long may be a staff line (ledger lines are ~2)
+SPACING_TOLERANCE = 0.2  # a comb's gaps may differ from the page's staff space (and from their mean) by this fraction
+JOIN_FILL = 0.9  # a column whose gap rows between two staves are this full of ink is a barline joining them
+
+
+class NoStaffFound(ValueError):
+    """The image holds no five-line staff we can read."""
+
+
+@dataclass(frozen=True)
+class PageStaff:
+    """Five lines (page rows in continuous coordinates, top first) and the staff's first/last column."""
+
+    lines: tuple[float, ...]
+    extent: tuple[int, int]
+
+    @property
+    def staff_space(self) -> float:
+        return (self.lines[-1] - self.lines[0]) / 4.0
+
+
+def find_staves(gray: np.ndarray, ink: np.ndarray) -> list[PageStaff]:
+    """Every staff of a deskewed page, top first; [] when there is none."""
+    pair, runs = vertical_runs(ink)
+    pair = pair[pair >= 3]
+    if pair.size == 0 or runs.size == 0:
+        return []
+    staff_space = float(np.argmax(np.bincount(pair)))  # line + the space under it: the commonest vertical period
+    thickness = int(np.argmax(np.bincount(runs)))  # staff lines are the commonest ink runs
+    profile = line_profile(ink, staff_space, thickness)
+    staves = []
+    for comb in _best_combs(_peaks(profile, staff_space), staff_space):
+        try:
+            staves.append(_verified_staff(gray, ink, comb, staff_space))
+        except NoStaffFound:
+            continue
+    return sorted(staves, key=lambda staff: staff.lines[0])
+
+
+def line_profile(ink: np.ndarray, staff_space: float, thickness: int) -> np.ndarray:
+    """Per row, the pixels of long, thin, horizontal strokes (staff lines), summed over three rows so that a line
+    bowed or tilted by a pixel still makes one peak."""
+    thin_max = max(thickness + 2, 2 * thickness)
+    thin = ink & ~runs_at_least(ink.T, thin_max + 1).T
+    # Stems, noteheads and beams cut a line where they cross it (there the ink is thick): bridge cuts up to a staff
+    # space wide, or a dense run of 32nd notes would leave no long stroke of its lines.
+    gaps = ~thin
+    bridged = thin | (gaps & ~runs_at_least(gaps, max(1, int(round(staff_space))) + 1))
+    long = runs_at_least(bridged, max(3, int(round(LONG_STROKE * staff_space)))) & thin
+    rows = long.sum(axis=1).astype(np.float64)
+    return rows + np.concatenate([[0.0], rows[:-1]]) + np.concatenate([rows[1:], [0.0]])
+
+
+def runs_at_least(mask: np.ndarray, length: int) -> np.ndarray:
+    """The pixels of `mask` in horizontal runs of at least `length` (linear time: run starts and ends per row)."""
+    height, width = mask.shape
+    padded = np.zeros((height, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    change = np.diff(padded, axis=1).ravel()  # rows are padded, so no run crosses from one row into the next
+    starts, ends = np.nonzero(change == 1)[0], np.nonzero(change == -1)[0]
+    keep = (ends - starts) >= length
+    marks = np.zeros(change.size + 1, dtype=np.int32)
+    np.add.at(marks, starts[keep], 1)
+    np.add.at(marks, ends[keep], -1)
+    flat = np.cumsum(marks[:-1]).reshape(height, width + 1)
+    return flat[:, :width].astype(bool)
+
+
+def _peaks(profile: np.ndarray, staff_space: float) -> list[tuple[int, float]]:
+    """(row, strength) of the profile's local maxima that could be staff lines."""
+    if profile.max() <= 0:
+        return []
+    radius = max(1, int(staff_space / 3))
+    local_max = ndimage.maximum_filter1d(profile, 2 * radius + 1)
+    floor = max(0.15 * profile.max(), MIN_STAFF_LENGTH * staff_space)  # 3 rows of a short staff's line
+    rows = np.nonzero((profile == local_max) & (profile >= floor))[0]
+    peaks: list[tuple[int, float]] = []
+    for row in rows.tolist():  # plateaus give runs of equal maxima: keep their first row only
+        if peaks and row - peaks[-1][0] <= radius:
+            continue
+        peaks.append((row, float(profile[row])))
+    return peaks
+
+
+def _best_combs(peaks: list[tuple[int, float]], staff_space: float) -> list[tuple[int, ...]]:
+    """Non-overlapping combs of five equally spaced peaks (rows), strongest first."""
+    rows = np.array([row for row, _ in peaks], dtype=np.float64)
+    strength = np.array([s for _, s in peaks])
+    low, high = (1 - SPACING_TOLERANCE) * staff_space, (1 + SPACING_TOLERANCE) * staff_space
+    candidates = []
+    for first in range(len(peaks)):
+        for comb in _extend((first,), rows, low, high):
+            gaps = np.diff(rows[list(comb)])
+            if gaps.max() - gaps.min() <= 2 * SPACING_TOLERANCE * gaps.mean() + 1:
+                candidates.append((float(strength[list(comb)].min()), comb))
+    chosen: list[tuple[int, ...]] = []
+    taken: list[tuple[float, float]] = []
+    for _, comb in sorted(candidates, key=lambda c: -c[0]):
+        top, bottom = rows[comb[0]] - 0.5 * staff_space, rows[comb[-1]] + 0.5 * staff_space
+        if all(bottom < t or top > b for t, b in taken):
+            chosen.append(tuple(int(rows[i]) for i in comb))
+            taken.append((top, bottom))
+    return chosen
+
+
+def _extend(comb: tuple[int, ...], rows: np.ndarray, low: float, high: float):
+    """Every way to grow a comb of peak indices to five peaks, each one staff space (low..high) below the last."""
+    if len(comb) == 5:
+        yield comb
+        return
+    last = rows[comb[-1]]
+    for following in np.nonzero((rows - last >= low) & (rows - last <= high))[0].tolist():
+        yield from _extend(comb + (following,), rows, low, high)
+
+
+def _verified_staff(gray: np.ndarray, ink: np.ndarray, comb: tuple[int, ...], staff_space: float) -> PageStaff:
+    """The comb's lines refined to sub-pixel over the staff's extent; NoStaffFound when it is no real staff."""
+    rough = tuple(row + 0.5 for row in comb)
+    extent = five_line_extent(ink, rough, staff_space, reach=1)
+    darkness = 1.0 - gray[:, extent[0] : extent[1]].astype(np.float32).mean(axis=1) / 255.0
+    lines = tuple(_centroid(darkness, row, max(1.0, staff_space / 4.0)) + 0.5 for row in comb)
+    if not all(a < b for a, b in zip(lines, lines[1:])):
+        raise NoStaffFound("refined staff lines are out of order")
+    return PageStaff(lines=lines, extent=extent)
+
+
+def _centroid(profile: np.ndarray, row: float, radius: float) -> float:
+    """Darkness-weighted centre of the rows within `radius` of `row`, above the local background."""
+    lo, hi = max(0, int(np.floor(row - radius))), min(profile.size, int(np.ceil(row + radius)) + 1)
+    window = profile[lo:hi]
+    weights = window - window.min()
+    if weights.sum() <= 0:
+        return float(row)
+    return float((np.arange(lo, hi) * weights).sum() / weights.sum())
+
+
+def five_line_extent(ink: np.ndarray, lines: tuple[float, ...], staff_space: float, reach: int = 0) -> tuple[int, int]:
+    """First and last column of the staff: the longest stretch where (nearly) all five lines carry ink within
+    `reach` rows of their height (1 tolerates a line bowed by a pixel); NoStaffFound when it is no staff."""
+    on_line = [ink_near_row(ink, y, reach) for y in lines]
+    covered = np.sum(on_line, axis=0) >= 4
+    # Close gaps narrower than a staff space (a notehead's white hole, anti-aliasing) before taking the longest run.
+    gap = max(1, int(round(staff_space)))
+    merged: list[list[int]] = []
+    for start, end in _runs(covered):
+        if merged and start - merged[-1][1] <= gap:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    if not merged:
+        raise NoStaffFound("no staff lines run across the image")
+    start, end = max(merged, key=lambda run: run[1] - run[0])
+    if end - start < MIN_STAFF_LENGTH * staff_space:
+        raise NoStaffFound(f"the longest five-line stretch is {end - start} px, shorter than {MIN_STAFF_LENGTH:g} staff spaces")
+    coverage = np.mean([line[start:end].mean() for line in on_line])
+    if coverage < MIN_LINE_COVERAGE:
+        raise NoStaffFound(f"the five lines found cover only {coverage:.0%} of the staff's length")
+    # Lines must stand out from the spaces between them (noise or a dark photo is ink everywhere).
+    spaces = [ink_near_row(ink, (a + b) / 2, 0)[start:end].mean() for a, b in zip(lines, lines[1:])]
+    if np.mean(spaces) > MAX_SPACE_INK * coverage:
+        raise NoStaffFound("the rows found are no darker than the spaces between them: no staff lines")
+    return start, end
+
+
+def ink_near_row(ink: np.ndarray, y: float, reach: int = 0) -> np.ndarray:
+    """Per column: is there ink in the one or two pixel rows at height y, or within `reach` rows more?"""
+    low, high = int(np.floor(y)) - reach, int(np.ceil(y)) + reach
+    rows = [r for r in range(low, high + 1) if 0 <= r < ink.shape[0]]
+    if not rows:
+        return np.zeros(ink.shape[1], dtype=bool)
+    return ink[rows].any(axis=0)
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.nonzero(edges == 1)[0].tolist(), np.nonzero(edges == -1)[0].tolist()))
+
+
+def neighbour_ink(ink: np.ndarray, own: tuple[float, ...], neighbour: tuple[float, ...], staff_space: float) -> np.ndarray:
+    """What to paint white in a crop (its ink mask and both staves' lines in its rows) so that the neighbour staff
+    does not show: the neighbour, everything beyond it and beyond the middle of the gap, except ink that hangs off
+    this staff (ledger-line notes, stems, slurs); ink that hangs off the neighbour goes even on this side."""
+    if neighbour[0] > own[0]:  # a staff below: the same rule upside down
+        height = ink.shape[0]
+        flipped = neighbour_ink(ink[::-1], tuple(height - y for y in own[::-1]), tuple(height - y for y in neighbour[::-1]),
+                                staff_space)
+        return flipped[::-1]
+    foreign = np.zeros(ink.shape, dtype=bool)
+    edge, start = neighbour[-1], own[0]
+    middle = (edge + start) / 2.0
+    g0 = int(np.clip(np.ceil(edge + 0.2 * staff_space + 0.5), 0, ink.shape[0]))  # first row clear of its bottom line
+    g1 = int(np.clip(np.floor(start - 0.2 * staff_space - 0.5), g0, ink.shape[0]))  # end: clear of our top line
+    foreign[:g0] = True
+    gap = ink[g0:g1]
+    if gap.size == 0:
+        foreign[: int(np.clip(np.ceil(middle), 0, ink.shape[0]))] = True
+        return foreign
+    # Ledger lines lie a staff space apart, so growing ink by ~0.6 space vertically chains a stack of them (and the
+    # note on it) into one piece that reaches its staff.
+    reach = int(np.ceil(0.6 * staff_space))
+    grown = ndimage.binary_dilation(gap, structure=np.ones((2 * reach + 1, 3), dtype=bool))
+    labels, count = ndimage.label(grown)
+    near = int(np.ceil(0.9 * staff_space))
+    rows = np.arange(g0, g1)[:, None]
+    mine = np.zeros(gap.shape, dtype=bool)
+    theirs = np.zeros(gap.shape, dtype=bool)
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        piece = labels[box] == index
+        touches_theirs, touches_mine = box[0].start <= near, box[0].stop >= gap.shape[0] - near
+        if touches_theirs and touches_mine:  # a barline joining the two, or a chain: split at the middle
+            local_rows = rows[box[0]]
+            theirs[box] |= piece & (local_rows < middle)
+            mine[box] |= piece & (local_rows >= middle)
+        elif touches_mine or (not touches_theirs and (box[0].start + box[0].stop) / 2 + g0 >= middle):
+            mine[box] |= piece
+        else:
+            theirs[box] |= piece
+    beyond_middle = rows < middle
+    foreign[g0:g1] = theirs | (beyond_middle & ~mine)
+    return foreign
+
+
+def system_indices(ink: np.ndarray, staves: list[PageStaff]) -> tuple[int, ...]:
+    """Per staff (top first), the index of its system: consecutive staves joined by a barline or bracket (a column
+    of ink through the whole gap between them) belong to one system."""
+    systems = [0]
+    for upper, lower in zip(staves, staves[1:]):
+        systems.append(systems[-1] + (0 if _joined(ink, upper, lower) else 1))
+    return tuple(systems)
+
+
+def _joined(ink: np.ndarray, upper: PageStaff, lower: PageStaff) -> bool:
+    top, bottom = int(np.ceil(upper.lines[-1])), int(np.floor(lower.lines[0]))
+    # Verovio's system bracket stands a little left of the staves' start: look a few staff spaces before it too.
+    margin = int(np.ceil(3 * upper.staff_space))
+    left = max(0, max(upper.extent[0], lower.extent[0]) - margin)
+    right = min(ink.shape[1], min(upper.extent[1], lower.extent[1]) + 2)
+    if bottom <= top or right <= left:
+        return False
+    fill = ink[top:bottom, left:right].mean(axis=0)
+    return bool((fill >= JOIN_FILL).any())
