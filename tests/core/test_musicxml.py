@@ -1,6 +1,7 @@
 """Events <-> MusicXML through music21: hand-made staves read back unchanged, bars and signs as written."""
 
 import dataclasses
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,64 @@ def test_a_staff_without_events_reads_back_without_events():
 
     events, clef, key_fifths, time = events_from_musicxml(events_to_musicxml([], "bass", -2, "3/4"))
     assert (events, clef, key_fifths, time) == ((), "bass", -2, "3/4")
+
+
+# --- a page of staves: one part, a system per staff (omr.page_score) ----------------------------------------------
+
+from omr.page_score import (ScoreStaff, notes_from_midi, page_midi, page_musicxml, page_round_trip_mismatch,
+                            sounding_notes, staves_from_musicxml)
+
+PAGE = (
+    ScoreStaff((N("D5", "eighth"), N("E5", "eighth"), N("F#5"), R(), N("A4", dots=1), N("G#4", "eighth", accidental="sharp"),
+                N("A4"), N("B4", "half", tie="start")), "treble", 2, "3/4"),
+    ScoreStaff((N("B4", tie="stop"), R("eighth"), N("C#5", "16th"), N("D5", "16th"), N("E5", "half")), "treble", 2, "3/4",
+               (1, 1, 1, 1, 2)),
+    ScoreStaff((N("G2", "half", 1), N("Bb2", "32nd", accidental="flat"), R("32nd", 1), N("C3", "16th", accidental="natural")),
+               "bass", -1, "2/4"),
+)
+
+
+def test_page_round_trips_staff_by_staff_with_its_clef_key_and_time_changes():
+    assert page_round_trip_mismatch(PAGE) is None
+    back = staves_from_musicxml(page_musicxml(PAGE))
+    assert [(s.clef, s.key_fifths, s.time) for s in back] == [("treble", 2, "3/4"), ("treble", 2, "3/4"),
+                                                               ("bass", -1, "2/4")]
+
+
+def test_each_staff_begins_a_new_system_and_only_changes_are_rewritten():
+    text = page_musicxml(PAGE)
+    assert text.count('<print new-system="yes"') == 3
+    # Staff 2 repeats nothing; staff 3 changes clef, key and time.
+    assert text.count("<clef>") == 2 and text.count("<key>") == 2 and text.count("<time>") == 2
+
+
+def test_page_measures_come_from_each_staffs_barlines_or_its_time_signature():
+    text = page_musicxml(PAGE)
+    # Staff 1: 3/4 filled greedily (the tied half runs past the bar: measure 3 holds it whole); staff 2: its two
+    # barline measures; staff 3: one 2/4 bar then the rest.
+    assert text.count("<measure ") == 3 + 2 + 2
+    numbers = [s.measure_numbers for s in staves_from_musicxml(text)]
+    assert numbers[1] == (4, 4, 4, 4, 5) and numbers[2][0] == 6
+
+
+def test_eighths_and_sixteenths_are_beamed_by_the_beat():
+    text = page_musicxml(PAGE)
+    assert '<beam number="1">begin</beam>' in text and '<beam number="1">end</beam>' in text
+
+
+def test_an_empty_staff_keeps_its_system_and_reads_back_empty():
+    staves = (PAGE[0], ScoreStaff((), "treble", 2, "3/4"), PAGE[1])
+    assert page_round_trip_mismatch(staves) is None
+    assert [len(s.events) for s in staves_from_musicxml(page_musicxml(staves))] == [8, 0, 5]
+
+
+def test_page_midi_plays_each_note_at_its_onset_for_its_length_ties_joined():
+    played = notes_from_midi(page_midi(PAGE))
+    assert played == sounding_notes(PAGE)
+    assert (Fraction(6), 71, Fraction(3)) in played  # B4 half tied over the system break to a quarter
+    assert played[-2][1] == 46  # the Bb2 sounds flat
+
+
+def test_page_round_trip_mismatch_names_the_staff_that_changes():
+    staves = (PAGE[0], ScoreStaff(PAGE[1].events, "treble", 2, None))  # "no time" after 3/4 cannot be written
+    assert page_round_trip_mismatch(staves) == "staff 2: time: wrote None, read back '3/4'"

@@ -34,3 +34,30 @@ def test_three_hundred_v03_labels_survive_the_musicxml_round_trip():
 def test_the_check_gives_the_same_answer_with_worker_processes():
     items = _v03_labels(40)
     assert check_labels(items, workers=2) == check_labels(items) == []
+
+
+def _pages(labels, staves_per_page=4):
+    """v03 staves grouped into pages, each staff with the clef and time in force (a page cannot write 'no clef'
+    or 'no time' after one: a reader keeps the last), measures from its barlines."""
+    from omr.musicxml import measure_numbers_from_barlines
+    from omr.page_score import ScoreStaff
+
+    pages = []
+    for start in range(0, len(labels) - staves_per_page + 1, staves_per_page):
+        page, clef, time = [], None, None
+        for label in labels[start : start + staves_per_page]:
+            clef, time = label.clef or clef, label.time or time
+            numbers = measure_numbers_from_barlines(label.events, label.barlines) if label.barlines else None
+            page.append(ScoreStaff(label.events, clef, label.key_fifths, time, None if numbers is None else tuple(numbers)))
+        pages.append(page)
+    return pages
+
+
+def test_pages_of_v03_staves_survive_musicxml_and_midi():
+    from omr.page_score import notes_from_midi, page_midi, page_round_trip_mismatch, sounding_notes
+
+    pages = _pages([label for _, label in _v03_labels(48)])
+    assert len(pages) == 12
+    assert [page_round_trip_mismatch(page) for page in pages] == [None] * 12
+    for page in pages[:4]:
+        assert notes_from_midi(page_midi(page)) == sounding_notes(page)
