@@ -1,8 +1,9 @@
-"""`omr transcribe`: image -> printed notes, notes.json, MusicXML and a re-rendering; bad input -> one line, exit 1.
+"""`omr transcribe` on one staff: image -> printed notes, the four output files; bad options -> one line, exit 1.
 
 A checkpoint accurate enough for "notes equal the truth" cannot be trained inside a test, so that test runs the real
 command with a detector whose boxes are the rendered sample's ground truth (the Predictor interface: `approach` and
 `predict_batch`). A second test runs a real (untrained) checkpoint through load_predictor to pin the plumbing.
+Pages and batches: test_transcribe_pages.py.
 """
 
 import json
@@ -14,10 +15,11 @@ from PIL import Image
 import omr.models
 from omr.approaches import get_approach
 from omr.cli import main
-from omr.locate import locate_staff
+from omr.locate import locate_staves
 from omr.models import Checkpoint, ModelConfig, build_model, save_checkpoint
 from omr.music import SymbolicNote, event_text
 from omr.musicxml import events_from_musicxml
+from omr.page_output import OUTPUT_SUFFIXES
 from omr.predictions import DetectionOutput
 from omr.render import render_staff, staff_from_notes
 from omr.samples import Box
@@ -34,14 +36,14 @@ class TruthDetector:
 
     def __init__(self, rendered):
         self.rendered = rendered
-        self.origin = locate_staff(rendered.image).origin
+        (self.located,) = locate_staves(rendered.image)
 
     def predict_batch(self, images):
-        x0, y0 = self.origin
+        x0, y0 = self.located.origin
         outputs = []
         for image in images:
             # recognize() hands over the crop unscaled (its staff space is already the training one).
-            assert image.shape == locate_staff(self.rendered.image).image.shape
+            assert image.shape == self.located.image.shape
             boxes = tuple(Box(b.label, (b.xyxy[0] - x0, b.xyxy[1] - y0, b.xyxy[2] - x0, b.xyxy[3] - y0), 0.99)
                           for b in self.rendered.boxes)
             outputs.append(DetectionOutput(boxes=boxes))
@@ -77,26 +79,37 @@ def test_transcribes_rendered_image_to_its_true_notes(tmp_path, image_path, rend
     out = tmp_path / "out"
     assert main(["transcribe", str(image_path), "--model", "any.pt", "--approach", "detection", "--out", str(out)]) == 0
     expected = " ".join(event_text(n) for n in TRUTH)
-    assert capsys.readouterr().out.strip() == f"melody.png: {expected}"
-    assert sorted(p.name for p in out.iterdir()) == ["melody.musicxml", "melody.notes.json", "melody.rendered.png"]
+    assert capsys.readouterr().out.splitlines() == [
+        f"melody.png staff 1/1 (no clef, no key, no time): {expected}", "1 transcribed, 0 refused"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"melody{suffix}" for suffix in OUTPUT_SUFFIXES)
     written = json.loads((out / "melody.notes.json").read_text())
     pitches = [(n["step"], n["octave"], n["alter"], n["duration"]) for n in written["events"]]
     assert pitches == [(n.step, n.octave, n.alter, n.duration) for n in TRUTH]
+    assert [e["step"] for e in written["staves"][0]["events"]] == [n.step for n in TRUTH]
     events, clef, key_fifths, time = events_from_musicxml(out / "melody.musicxml")
     assert [(n.step, n.octave, n.alter, n.duration) for n in events] == pitches
-    assert (clef, key_fifths, time) == ("treble", 0, None)
+    assert (clef, key_fifths, time) == ("treble", 0, None)  # no clef read: written as the treble a reader assumes
     assert len(written["staves"]) == 1 and len(written["staves"][0]["staff_lines"]) == 5
-    assert (np.asarray(Image.open(out / "melody.rendered.png")) == rendered.image).all()
+    # The re-rendering lies where the staff was: same page size, its five lines on the input's rows.
+    again = np.asarray(Image.open(out / "melody.rendered.png"))
+    assert again.shape == rendered.image.shape
+    assert [int(again[round(y)].astype(int).sum() < again.shape[1] * 255 * 0.5) for y in rendered.staff_lines] == [1] * 5
+
+
+def test_approach_is_optional_and_the_checkpoint_says_it(tmp_path, image_path, rendered, monkeypatch):
+    monkeypatch.setattr(omr.models, "load_predictor", lambda path, device="auto": TruthDetector(rendered))
+    assert main(["transcribe", str(image_path), "--model", "any.pt", "--out", str(tmp_path / "out")]) == 0
+    assert json.loads((tmp_path / "out" / "melody.notes.json").read_text())["approach"] == "detection"
 
 
 def test_real_checkpoint_runs_through_the_whole_command(tmp_path, image_path, detection_checkpoint, capsys):
     out = tmp_path / "out"
     code = main(["transcribe", str(image_path), "--model", str(detection_checkpoint), "--out", str(out), "--device", "cpu"])
     assert code == 0
-    assert capsys.readouterr().out.startswith("melody.png: ")
+    assert capsys.readouterr().out.startswith("melody.png staff 1/1 ")
     events = json.loads((out / "melody.notes.json").read_text())["events"]
     assert len(events_from_musicxml(out / "melody.musicxml")[0]) == len(events)
-    assert Image.open(out / "melody.rendered.png").size[1] == 128
+    assert Image.open(out / "melody.rendered.png").size == Image.open(image_path).size
 
 
 def _write(tmp_path, name, data):
@@ -108,22 +121,17 @@ def _write(tmp_path, name, data):
 @pytest.mark.parametrize(
     "case, message",
     [
-        ("text_as_image", "not a readable image"),
-        ("empty_image", "empty file"),
         ("missing_model", "checkpoint not found"),
         ("corrupt_model", "not a readable checkpoint"),
         ("other_approach", "is a detection model, not segmentation"),
-        ("no_staff", "no staff found"),
         ("bad_threshold", "--score-threshold: must be in (0, 1)"),
+        ("same_name", "has the same name 'melody'"),
     ],
 )
-def test_bad_input_gives_one_line_error_and_writes_nothing(tmp_path, image_path, detection_checkpoint, capsys, case, message):
-    image, model, extra = image_path, detection_checkpoint, []
-    if case == "text_as_image":
-        image = _write(tmp_path, "notes.png", b"C4 E4 G4\n")
-    elif case == "empty_image":
-        image = _write(tmp_path, "empty.png", b"")
-    elif case == "missing_model":
+def test_what_no_image_can_survive_is_one_line_error_before_anything_is_written(
+        tmp_path, image_path, detection_checkpoint, capsys, case, message):
+    model, extra, images = detection_checkpoint, [], [str(image_path)]
+    if case == "missing_model":
         model = tmp_path / "nowhere.pt"
     elif case == "corrupt_model":
         model = _write(tmp_path, "corrupt.pt", b"\x00not a checkpoint" * 10)
@@ -131,12 +139,10 @@ def test_bad_input_gives_one_line_error_and_writes_nothing(tmp_path, image_path,
         extra = ["--approach", "segmentation"]
     elif case == "bad_threshold":
         extra = ["--score-threshold", "1.5"]
-    elif case == "no_staff":
-        image = tmp_path / "blank.png"
-        Image.new("L", (300, 200), 255).save(image)
+    elif case == "same_name":
+        (tmp_path / "other").mkdir()
+        images.append(str(_write(tmp_path / "other", "melody.png", image_path.read_bytes())))
     out = tmp_path / "out"
-    # The good image first: its outputs must not be written either when a later input fails.
-    images = [str(image_path)] + ([str(image)] if image != image_path else [])
     code = main(["transcribe", *images, "--model", str(model), "--out", str(out), *extra])
     assert code == 1
     error = capsys.readouterr().err.strip()

@@ -1,25 +1,38 @@
-"""`omr transcribe IMAGE... --model CKPT`: notes printed left to right, plus <name>.notes.json, <name>.musicxml and
-<name>.rendered.png per image. Every input is checked and transcribed before anything is written, so a bad input
-leaves no partial output."""
+"""`omr transcribe IMAGE... --model CKPT`: every staff of each page image, read into <name>.musicxml, <name>.mid,
+<name>.notes.json and <name>.rendered.png, and printed one line per staff.
+
+A batch survives a bad image: each image is read, transcribed and written on its own, all of its files or none.
+An image that cannot be (a text file, a truncated PNG, one over transcription.MAX_PIXELS, a page with no staff)
+gets one line `omr transcribe: error: <path>: <reason>` on stderr and is skipped; the batch ends with a summary
+(`238 transcribed, 2 refused`: on stdout, or on stderr with --json so that stdout holds JSON lines alone) and exits
+1 if any image was refused. What makes the whole batch impossible (a bad model or option, two inputs whose outputs
+would share a name) is refused up front, before anything is written.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
 from pathlib import Path
 
 from omr.approaches import approach_names
 from omr.io import atomic_write_bytes
 from omr.locate import NoStaffFound
 from omr.recognize import RecognizeConfig
-from omr.transcription import read_image, transcribe
+from omr.transcription import read_image, transcribe_page
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="PNG/JPEG images, one staff each")
-    parser.add_argument("--model", type=Path, required=True, help="a checkpoint, e.g. models/detection-v02_aug.pt")
-    parser.add_argument("--approach", choices=approach_names(), help="refuse a model of another approach")
+    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="PNG/JPEG images: pages or single staves")
+    parser.add_argument("--model", type=Path, required=True, help="a checkpoint, e.g. models/sequence-v03_aug.pt")
+    parser.add_argument("--approach", choices=approach_names(),
+                        help="refuse a model of another approach (default: whatever the checkpoint is)")
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the output files (default: .)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON line per image (image, status, error, staves, events, outputs)")
     # The defaults are params.yaml's `decode` values, which the evaluation uses (chosen on v02 val).
     parser.add_argument("--score-threshold", type=float, default=0.35,
                         help="detection: boxes scoring less are not notes (default: 0.35)")
@@ -32,26 +45,65 @@ def run(args: argparse.Namespace) -> int:
         if not 0 < value < 1:
             raise ValueError(f"{option}: must be in (0, 1), got {value}")
     config = RecognizeConfig(score_threshold=args.score_threshold, vector_threshold=args.vector_threshold)
-    images = {}
+    stems: dict[str, Path] = {}
     for path in args.images:
-        if path.stem in images:
-            raise ValueError(f"{path}: another input is also named {path.stem!r}; outputs would overwrite each other")
-        images[path.stem] = (path, read_image(path))
-    from omr.models import load_predictor  # torch loads only once the inputs are known to be good
+        if path.stem in stems:
+            raise ValueError(f"{path}: {stems[path.stem]} has the same name {path.stem!r}; outputs would overwrite "
+                             "each other")
+        stems[path.stem] = path
+    from omr.models import load_predictor  # torch loads only once the options are known to be good
 
     predictor = load_predictor(args.model, device=args.device)
     if args.approach is not None and predictor.approach != args.approach:
         raise ValueError(f"{args.model}: is a {predictor.approach} model, not {args.approach} (--approach)")
-    outputs: dict[Path, bytes] = {}
-    lines = []
-    for stem, (path, image) in images.items():
-        try:
-            transcription = transcribe(predictor, image, config)
-        except NoStaffFound as error:
-            raise ValueError(f"{path}: no staff found ({error})") from error
-        lines.append(f"{path.name}: {transcription.text() or '(no notes found)'}")
-        outputs.update({args.out / name: data for name, data in transcription.files(stem, str(path)).items()})
-    for target, data in outputs.items():
-        atomic_write_bytes(target, data)
-    print("\n".join(lines))
-    return 0
+    refused = 0
+    for path in args.images:
+        result = transcribe_image(predictor, path, args.out, config)
+        refused += result["status"] != "ok"
+        if result["status"] != "ok":
+            print(f"omr transcribe: error: {result['error']}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({k: v for k, v in result.items() if k != "lines"}), flush=True)
+        elif result["status"] == "ok":
+            print("\n".join(result["lines"]), flush=True)
+    summary = f"{len(args.images) - refused} transcribed, {refused} refused"
+    print(summary, file=sys.stderr if args.json else sys.stdout)
+    return 1 if refused else 0
+
+
+def transcribe_image(predictor, path: Path, out: Path, config: RecognizeConfig) -> dict:
+    """Read, transcribe and write one image; its result line (status 'ok' or 'refused', with the error)."""
+    from music21.exceptions21 import Music21Exception
+
+    from omr.page_output import page_files
+
+    result = {"image": str(path), "status": "refused", "error": None, "staves": 0, "events": 0, "outputs": []}
+    try:
+        page = transcribe_page(predictor, read_image(path), config)
+        files = {out / name: data for name, data in page_files(page, path.stem, str(path)).items()}
+        write_all_or_none(files)
+    except NoStaffFound as error:
+        return {**result, "error": f"{path}: no staff found ({error})"}
+    except (ValueError, OSError, Music21Exception) as error:
+        message = str(error)
+        return {**result, "error": message if message.startswith(str(path)) else f"{path}: {message}"}
+    lines = [f"{path.name} staff {number}/{len(page.staves)} ({staff.preamble_text()}): "
+             f"{staff.text() or '(no notes found)'}" for number, staff in enumerate(page.staves, start=1)]
+    return {**result, "status": "ok", "staves": len(page.staves), "events": len(page.events),
+            "outputs": [str(target) for target in files], "lines": lines}
+
+
+def write_all_or_none(files: dict[Path, bytes]) -> None:
+    """All of an image's files or none: each is first written whole (atomically) beside its target, and only once
+    every one is on disk are they renamed into place; a failure before that leaves the targets as they were."""
+    pending: dict[Path, Path] = {}
+    try:
+        for target, data in files.items():
+            pending[target] = target.with_name(f".{target.name}.pending")
+            atomic_write_bytes(pending[target], data)
+        for target, temporary in pending.items():
+            os.replace(temporary, target)
+    except BaseException:
+        for temporary in pending.values():
+            temporary.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,127 @@
+"""The files `omr transcribe` writes for one image, from its PageTranscription: <stem>.musicxml, <stem>.mid,
+<stem>.notes.json and <stem>.rendered.png (our renderer draws every staff again where it was found on the page).
+Bytes only; the command writes them (all of an image's files or none).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+import numpy as np
+from PIL import Image
+
+from omr.page_score import ScoreStaff, page_midi, page_musicxml
+from omr.render import RenderStyle, render_staff, staff_from_notes
+from omr.transcription import PageTranscription, StaffTranscription
+
+OUTPUT_SUFFIXES = (".musicxml", ".mid", ".notes.json", ".rendered.png")
+
+
+def page_files(page: PageTranscription, stem: str, source: str = "") -> dict[str, bytes]:
+    """Output file name -> content, one entry per OUTPUT_SUFFIXES."""
+    staves = score_staves(page)
+    return {
+        f"{stem}.musicxml": page_musicxml(staves, title=stem).encode("utf-8"),
+        f"{stem}.mid": page_midi(staves),
+        f"{stem}.notes.json": (json.dumps(notes_document(page, source), indent=2) + "\n").encode("utf-8"),
+        f"{stem}.rendered.png": _png(render_page(page)),
+    }
+
+
+def score_staves(page: PageTranscription) -> list[ScoreStaff]:
+    """The staves as the MusicXML/MIDI writer takes them (clef treble where none was read: what a reader assumes)."""
+    return [ScoreStaff(staff.events, staff.clef or "treble", staff.key_fifths, staff.time, staff.measure_numbers())
+            for staff in page.staves]
+
+
+def notes_document(page: PageTranscription, source: str = "") -> dict:
+    """notes.json (CONTRACT): every event in reading order, and per staff its events, geometry and preamble."""
+    first = page.staves[0]
+    return {
+        "image": source,
+        "approach": page.approach,
+        "knows_accidentals": page.knows_accidentals,
+        "knows_durations": page.knows_durations,
+        "coordinates": "deskewed page pixels (the input turned back by angle_degrees about its centre)",
+        "angle_degrees": first.staff.angle,
+        "clef": first.clef,
+        "key_fifths": first.key_fifths,
+        "time": first.time,
+        "events": [_event_json(e) for e in page.events],
+        "staves": [_staff_json(number, staff) for number, staff in enumerate(page.staves, start=1)],
+    }
+
+
+def _staff_json(number: int, staff: StaffTranscription) -> dict:
+    located = staff.staff
+    return {
+        "staff": number,
+        "system": located.system,
+        "crop_origin": list(located.origin),
+        "extent": list(located.extent),
+        "angle_degrees": located.angle,
+        "staff_space": round(located.staff_space, 3),
+        "staff_lines": [round(y, 2) for y in staff.staff_lines],
+        "clef": staff.clef,
+        "key_fifths": staff.key_fifths,
+        "time": staff.time,
+        "printed": list(staff.printed),
+        "barlines": [round(x, 2) for x in staff.barlines],
+        "events": [_event_json(e) for e in staff.events],
+    }
+
+
+def _event_json(event) -> dict:
+    return {**event.to_json(), "x": round(event.x, 2), "y": round(event.y, 2)}
+
+
+def render_page(page: PageTranscription) -> np.ndarray:
+    """The page drawn again by our renderer: each staff at its size, its top line on the found staff's top line and
+    its start at the found staff's start (deskewed page; the canvas grows where a re-drawn staff is longer)."""
+    placed = []
+    for staff in page.staves:
+        rendered, style = render_transcribed_staff(staff)
+        x = int(round(staff.staff.extent[0] - style.margin * style.staff_space))
+        y = int(round(staff.staff_lines[0] - rendered.staff_lines[0]))
+        placed.append((max(0, x), max(0, y), rendered.image))
+    width = max([page.size[0]] + [x + image.shape[1] for x, _, image in placed])
+    height = max([page.size[1]] + [y + image.shape[0] for _, y, image in placed])
+    canvas = np.full((height, width), 255, dtype=np.uint8)
+    for x, y, image in placed:
+        region = canvas[y : y + image.shape[0], x : x + image.shape[1]]
+        np.minimum(region, image, out=region)  # ink wins: neighbouring staves' margins overlap
+    return canvas
+
+
+def render_transcribed_staff(staff: StaffTranscription):
+    """(RenderedSample, RenderStyle) of one transcribed staff: its clef and key (engravers repeat them on every
+    system), its time signature where the staff printed one, barlines where they were read."""
+    space = staff.staff.staff_space
+    style = RenderStyle(staff_space=space, line_thickness=max(1.0, round(space / 8.0)),
+                        height=int(np.ceil(16 * space)))
+    score = staff_from_notes(staff.events, clef=staff.clef is not None, clef_sign=staff.clef or "treble",
+                             key_fifths=staff.key_fifths, time=staff.time)
+    changes = {}
+    if "time" not in staff.printed:
+        changes["time_signature"] = None
+    if staff.barlines:
+        changes["barlines_after"] = _barlines_after(staff)
+    return render_staff(dataclasses.replace(score, **changes), style), style
+
+
+def _barlines_after(staff: StaffTranscription) -> tuple[int, ...]:
+    """Index of the last event left of each barline read (barlines before the first event are not drawn)."""
+    after = set()
+    for x in staff.barlines:
+        before = [index for index, event in enumerate(staff.events) if event.x < x]
+        if before:
+            after.add(before[-1])
+    return tuple(sorted(after))
+
+
+def _png(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return buffer.getvalue()
