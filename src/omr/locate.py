@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from omr.decode.geometry import estimate_staff_space, find_staff_lines, ink_mask
+from omr.decode.geometry import INK_RELATIVE, estimate_staff_space, find_staff_lines, ink_mask
 from omr.locate_page import (
     MIN_LINE_COVERAGE,
     MIN_STAFF_LENGTH,
@@ -47,8 +47,10 @@ class LocatedStaff:
 
 def locate_staves(image: np.ndarray, max_angle: float = 5.0) -> tuple[LocatedStaff, ...]:
     """Every staff of a page, in reading order (top to bottom); NoStaffFound when there is none."""
-    gray, angle = _deskewed(_grayscale(image), max_angle)
-    ink = (gray < ink_threshold(gray)) | ink_mask(gray)
+    gray = _grayscale(image)
+    threshold = page_ink_threshold(gray)  # turning the page adds white paper only: the threshold stays
+    gray, angle = _turned_back(gray, skew_angle(gray < threshold, max_angle))
+    ink = gray < threshold
     staves = find_staves(gray, ink)
     if not staves:
         raise NoStaffFound("no five equally spaced long staff lines in the image")
@@ -81,7 +83,10 @@ def _deskewed(gray: np.ndarray, max_angle: float) -> tuple[np.ndarray, float]:
     """The image turned back by its staff lines' angle, and that angle (0 where turning would move no pixel)."""
     # The angle from all ink relative to the paper: with thin grey (engraved) staff lines Otsu's ink is noteheads
     # and stems alone, whose row profile has no sharp lines to align.
-    angle = skew_angle((gray < ink_threshold(gray)) | ink_mask(gray), max_angle)
+    return _turned_back(gray, skew_angle((gray < ink_threshold(gray)) | ink_mask(gray), max_angle))
+
+
+def _turned_back(gray: np.ndarray, angle: float) -> tuple[np.ndarray, float]:
     # Turn back only where it moves the image's ends by half a pixel or more: resampling blurs thin lines.
     if abs(np.tan(np.radians(angle))) * gray.shape[1] / 2 >= 0.5:
         return rotate(gray, -angle), angle
@@ -123,7 +128,10 @@ def _staff_lines_and_extent(ink: np.ndarray):
 
 def ink_threshold(gray: np.ndarray) -> float:
     """Otsu's threshold between paper and ink (photos have grey paper), capped so light grey never counts as ink."""
-    histogram = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    return _otsu(np.bincount(gray.ravel(), minlength=256).astype(np.float64))
+
+
+def _otsu(histogram: np.ndarray) -> float:
     total = histogram.sum()
     levels = np.arange(256)
     weight = np.cumsum(histogram)
@@ -134,6 +142,17 @@ def ink_threshold(gray: np.ndarray) -> float:
     if between.max() <= 0:
         return 128.0
     return float(min(np.argmax(between) + 1, 200))
+
+
+def page_ink_threshold(gray: np.ndarray) -> float:
+    """Grey levels below this are ink on a page: Otsu's dark ink or, lighter, anything darker than the paper by a
+    fifth of the contrast (omr.decode.geometry.ink_mask's rule, from a histogram: a page has millions of pixels)."""
+    histogram = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    cumulative = np.cumsum(histogram)
+    paper = float(np.searchsorted(cumulative, 0.5 * cumulative[-1]))
+    dark = float(np.searchsorted(cumulative, 0.005 * cumulative[-1]))
+    relative = paper - INK_RELATIVE * (paper - dark) if paper > dark else 0.0
+    return max(_otsu(histogram), relative)
 
 
 def whiten_paper(gray: np.ndarray) -> np.ndarray:
@@ -164,7 +183,8 @@ def skew_angle(ink: np.ndarray, max_angle: float, step: float = 0.1) -> float:
         return float((counts.astype(np.float64) ** 2).sum())
 
     best = _sharpest(np.arange(-max_angle, max_angle + 1e-9, 0.5), sharpness)
-    best = _sharpest(np.arange(best - 0.5, best + 0.5 + 1e-9, step), sharpness)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, step)
+    best = _sharpest(fine[np.abs(fine) <= max_angle + 1e-9], sharpness)
     return 0.0 if abs(best) < step / 2 else round(best, 2)
 
 

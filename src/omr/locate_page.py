@@ -60,8 +60,7 @@ def find_staves(gray: np.ndarray, ink: np.ndarray) -> list[PageStaff]:
 def line_profile(ink: np.ndarray, staff_space: float, thickness: int) -> np.ndarray:
     """Per row, the pixels of long, thin, horizontal strokes (staff lines), summed over three rows so that a line
     bowed or tilted by a pixel still makes one peak."""
-    thin_max = max(thickness + 2, 2 * thickness)
-    thin = ink & ~runs_at_least(ink.T, thin_max + 1).T
+    thin = thin_ink(ink, thickness)
     # Stems, noteheads and beams cut a line where they cross it (there the ink is thick): bridge cuts up to a staff
     # space wide, or a dense run of 32nd notes would leave no long stroke of its lines.
     gaps = ~thin
@@ -79,11 +78,17 @@ def runs_at_least(mask: np.ndarray, length: int) -> np.ndarray:
     change = np.diff(padded, axis=1).ravel()  # rows are padded, so no run crosses from one row into the next
     starts, ends = np.nonzero(change == 1)[0], np.nonzero(change == -1)[0]
     keep = (ends - starts) >= length
-    marks = np.zeros(change.size + 1, dtype=np.int32)
-    np.add.at(marks, starts[keep], 1)
-    np.add.at(marks, ends[keep], -1)
-    flat = np.cumsum(marks[:-1]).reshape(height, width + 1)
-    return flat[:, :width].astype(bool)
+    marks = np.zeros(change.size, dtype=np.int8)
+    marks[starts[keep]] = 1  # a run starts where no other ends (an end is the first white pixel after a run)
+    marks[ends[keep]] = -1
+    inside = np.cumsum(marks, dtype=np.int8).reshape(height, width + 1)
+    return inside[:, :width].astype(bool)
+
+
+def thin_ink(ink: np.ndarray, thickness: int) -> np.ndarray:
+    """Ink in vertical runs no longer than a staff line's thickness allows (not noteheads, beams, stems, letters)."""
+    longest = max(thickness + 2, 2 * thickness)
+    return ink & ~runs_at_least(np.ascontiguousarray(ink.T), longest + 1).T
 
 
 def _peaks(profile: np.ndarray, staff_space: float) -> list[tuple[int, float]]:
@@ -137,21 +142,22 @@ def _verified_staff(gray: np.ndarray, ink: np.ndarray, comb: tuple[int, ...], st
     """The comb's lines refined to sub-pixel over the staff's extent; NoStaffFound when it is no real staff."""
     rough = tuple(row + 0.5 for row in comb)
     extent = five_line_extent(ink, rough, staff_space, reach=1)
-    darkness = 1.0 - gray[:, extent[0] : extent[1]].astype(np.float32).mean(axis=1) / 255.0
-    lines = tuple(_centroid(darkness, row, max(1.0, staff_space / 4.0)) + 0.5 for row in comb)
+    radius = max(1, int(round(staff_space / 4.0)))
+    lines = tuple(_line_centre(gray[:, extent[0] : extent[1]], row, radius) for row in comb)
     if not all(a < b for a, b in zip(lines, lines[1:])):
         raise NoStaffFound("refined staff lines are out of order")
     return PageStaff(lines=lines, extent=extent)
 
 
-def _centroid(profile: np.ndarray, row: float, radius: float) -> float:
-    """Darkness-weighted centre of the rows within `radius` of `row`, above the local background."""
-    lo, hi = max(0, int(np.floor(row - radius))), min(profile.size, int(np.ceil(row + radius)) + 1)
-    window = profile[lo:hi]
-    weights = window - window.min()
+def _line_centre(gray: np.ndarray, row: int, radius: int) -> float:
+    """Sub-pixel centre (continuous coordinates: row r spans [r, r+1)) of the line near `row`: the darkness-weighted
+    mean row of the median darkness over the staff's columns, which notes, beams and text crossing it do not bias."""
+    lo, hi = max(0, row - radius), min(gray.shape[0], row + radius + 1)
+    darkness = 1.0 - np.median(gray[lo:hi], axis=1) / 255.0
+    weights = darkness - darkness.min()
     if weights.sum() <= 0:
-        return float(row)
-    return float((np.arange(lo, hi) * weights).sum() / weights.sum())
+        return row + 0.5
+    return float((np.arange(lo, hi) * weights).sum() / weights.sum()) + 0.5
 
 
 def five_line_extent(ink: np.ndarray, lines: tuple[float, ...], staff_space: float, reach: int = 0) -> tuple[int, int]:
@@ -218,7 +224,7 @@ def neighbour_ink(ink: np.ndarray, own: tuple[float, ...], neighbour: tuple[floa
     # Ledger lines lie a staff space apart, so growing ink by ~0.6 space vertically chains a stack of them (and the
     # note on it) into one piece that reaches its staff.
     reach = int(np.ceil(0.6 * staff_space))
-    grown = ndimage.binary_dilation(gap, structure=np.ones((2 * reach + 1, 3), dtype=bool))
+    grown = ndimage.maximum_filter1d(ndimage.maximum_filter1d(gap.view(np.uint8), 2 * reach + 1, axis=0), 3, axis=1)
     labels, count = ndimage.label(grown)
     near = int(np.ceil(0.9 * staff_space))
     rows = np.arange(g0, g1)[:, None]
