@@ -14,3 +14,14 @@ def tiny_dataset(tmp_path_factory):
                            accidental_probability=0.5, seed=7, train=16, val=4)
     write_dataset(out, config)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_pages(tmp_path_factory):
+    """Two verovio pages (the `pages` set's writer on tiny params): (dataset folder, meta.json content)."""
+    from omr.config import build_config
+    from omr.engrave.pages_dataset import PagesConfig, write_pages_dataset
+
+    out = tmp_path_factory.mktemp("datasets") / "pages"
+    config = build_config(PagesConfig, {"seed": 5, "pages": 2, "measures": [6, 9], "bass_probability": 0.5}, "pages")
+    return out, write_pages_dataset(out, config)

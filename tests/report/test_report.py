@@ -137,3 +137,12 @@ def test_report_shows_ser_and_pitch_ser_heatmaps_and_the_real_notation_sets_when
     assert "| v02_aug | 0.000 | 0.620 | 0.000 | 0.000 |" in ser_section
     assert "| regression (set_micro_f1) |" in text.split("## Transfer matrices")[0]  # the regression's set comparison
     assert "| detection (pitch_ser) |" in text.split("## Transfer matrices: `pitch_ser`")[1]
+
+
+def test_page_target_is_one_and_a_half_times_the_same_models_staff_ser():
+    results = {"sequence-v03_aug": {"engraved_real": {"ser": 0.2}, "pages": {"ser": 0.31}}}
+    page = next(t for t in targets(results) if t.dataset == "pages")
+    assert (page.issue, page.model, page.threshold) == (14, "sequence-v03_aug", 0.3) and not page.met
+    results["sequence-v03_aug"]["pages"]["ser"] = 0.29
+    assert next(t for t in targets(results) if t.dataset == "pages").met
+    assert not [t for t in targets({}) if t.dataset == "pages"]  # no staff figure, no page target

@@ -100,3 +100,8 @@ def test_sequence_grid_row_writes_its_tokens_above_its_events(tmp_path, monkeypa
     assert axes[5].get_xlabel() == "(no tokens)\n(no events)"
     ticks = axes[2].lines[0].get_xdata()
     assert list(ticks) == [4.0, 24.0, 44.0, 60.0]  # frames 0, 2-3, 5, 7 at 8 px: centres of where each token was read
+
+
+def test_grid_plan_never_draws_pages_as_staves():
+    plan = grid_plan("v02_aug", ("v02", "pages"))
+    assert all("pages" not in sets for sets in plan.values()) and "v02" in plan["detection-v02_aug"]

@@ -60,8 +60,6 @@ def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: Rea
     """Engrave, rasterise, label and verify one window; raises WindowRejected when any check fails."""
     svg = engrave_svg(toolkit, measure_window_musicxml(window), font, style.staff_line_width)
     staff = read_svg_staff(svg, font)
-    pairs = paired_events(staff, window)
-    events, printed = [], []
     zoom = style.staff_space / ((staff.staff_lines[-1] - staff.staff_lines[0]) / 4)
     left = math.floor(staff.staff_x[0] * zoom) - style.margin
     right = math.ceil(staff.staff_x[1] * zoom) + style.margin
@@ -70,6 +68,26 @@ def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: Rea
     def to_image(x: float, y: float) -> tuple[float, float]:
         return x * zoom - left, y * zoom - top
 
+    events, printed, pairs = verified_staff_events(toolkit, staff, window, to_image)
+    check_alters_readable(window, printed)
+    check_ties(toolkit, staff, pairs)
+    check_signatures(toolkit, staff, window)
+    check_round_trip(events, window)
+    image = rasterise_svg(svg, zoom, left, top, right - left, style.height)
+    boxes = staff_boxes(staff, to_image)
+    check_inside(boxes, image.shape)
+    staff_lines = tuple(to_image(0, y)[1] for y in staff.staff_lines)
+    return RealSample(image=image, events=tuple(events), boxes=boxes, staff_lines=staff_lines,
+                      staff_space=style.staff_space, clef=window.clef, key_fifths=window.key_fifths,
+                      time=window.time, barlines=barline_xs(staff, to_image))
+
+
+def verified_staff_events(toolkit, staff: SvgStaff, window: MeasureWindow,
+                          to_image: Callable) -> tuple[list[Event], list[str | None], list]:
+    """The staff's events (image pixels) paired with the window's, each verified against the source and verovio;
+    also the printed accidental of each note (for the alter check) and the pairs (for the tie check)."""
+    pairs = paired_events(staff, window)
+    events, printed = [], []
     for drawn, source in pairs:
         x, y = to_image(*drawn.centre)
         if source.kind == "rest":
@@ -82,21 +100,14 @@ def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: Rea
         # CONTRACT: step/octave as written for the clef, `alter` sounding (the source's), the glyph printed.
         events.append(SymbolicNote(step=written[0], octave=written[1], alter=source.alter, duration=source.duration,
                                    x=x, y=y, accidental=accidental, dots=source.dots, tie=source.tie))
-    check_alters_readable(window, printed)
-    check_ties(toolkit, staff, pairs)
-    check_signatures(toolkit, staff, window)
-    check_round_trip(events, window)
-    image = rasterise_svg(svg, zoom, left, top, right - left, style.height)
-    boxes = _boxes(staff, to_image)
-    _check_inside(boxes, image.shape)
-    staff_lines = tuple(to_image(0, y)[1] for y in staff.staff_lines)
-    barlines = tuple(sorted(to_image((b[0] + b[2]) / 2, 0)[0] for b in staff.barlines))
-    return RealSample(image=image, events=tuple(events), boxes=boxes, staff_lines=staff_lines,
-                      staff_space=style.staff_space, clef=window.clef, key_fifths=window.key_fifths,
-                      time=window.time, barlines=barlines)
+    return events, printed, pairs
 
 
-def _boxes(staff: SvgStaff, to_image: Callable) -> tuple[Box, ...]:
+def barline_xs(staff: SvgStaff, to_image: Callable) -> tuple[float, ...]:
+    return tuple(sorted(to_image((b[0] + b[2]) / 2, 0)[0] for b in staff.barlines))
+
+
+def staff_boxes(staff: SvgStaff, to_image: Callable) -> tuple[Box, ...]:
     def box(label: str, rect: Rect) -> Box:
         (x0, y0), (x1, y1) = to_image(rect[0], rect[1]), to_image(rect[2], rect[3])
         return Box(label, (x0, y0, x1, y1))
@@ -130,7 +141,7 @@ def _accidental_class(code: str) -> str:
     return ACCIDENTAL_BOX_CLASSES[code]
 
 
-def _check_inside(boxes: tuple[Box, ...], shape: tuple[int, int]) -> None:
+def check_inside(boxes: tuple[Box, ...], shape: tuple[int, int]) -> None:
     height, width = shape
     for box in boxes:
         x0, y0, x1, y1 = box.xyxy

@@ -5,15 +5,20 @@ from __future__ import annotations
 from omr.engrave.measures import MeasureWindow, SourceEvent
 
 
-def measure_window_musicxml(window: MeasureWindow) -> str:
+def measure_window_musicxml(window: MeasureWindow, system_starts: tuple[int, ...] = (), title: str = "") -> str:
     """MusicXML of the window: clef, key and time signature at its start, its measures, beams and copyist's
-    accidentals (music21's makeBeams/makeAccidentals), plain barlines (the window is cut from a longer tune)."""
-    from music21 import bar, clef, key, meter, stream
+    accidentals (music21's makeBeams/makeAccidentals), plain barlines (the window is cut from a longer tune).
+
+    `system_starts`: window measures (from 0) that begin a new system (a page's encoded breaks); `title`: the
+    score's title, which verovio's page header prints."""
+    from music21 import bar, clef, key, layout, metadata, meter, stream
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
     part = stream.Part()
     for index in range(window.measures):
         measure = stream.Measure(number=index + 1)
+        if index in system_starts and index > 0:
+            measure.insert(0, layout.SystemLayout(isNew=True))
         if index == 0:
             measure.append(clef.BassClef() if window.clef == "bass" else clef.TrebleClef())
             measure.append(key.KeySignature(window.key_fifths))
@@ -25,7 +30,10 @@ def measure_window_musicxml(window: MeasureWindow) -> str:
         part.append(measure)
     part.makeBeams(inPlace=True)
     part.makeAccidentals(inPlace=True)
-    exporter = GeneralObjectExporter(stream.Score([part]))
+    score = stream.Score([part])
+    if title:
+        score.metadata = metadata.Metadata(title=title)
+    exporter = GeneralObjectExporter(score)
     exporter.makeNotation = False  # never re-bar or re-tie: the measures are the source's, whole
     return exporter.parse().decode("utf-8")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,12 +176,34 @@ def _verified_note(engraved: EngravedNote, source: SourceNote, to_image, staff_l
                         accidental=engraved.accidental)
 
 
-def rasterise_svg(svg: str, zoom: float, left: int, top: int, width: int, height: int) -> np.ndarray:
-    """The SVG drawn by resvg at `zoom`, on a white canvas of width x height whose origin is (left, top)."""
+def rasterise_svg(svg: str, zoom: float, left: int, top: int, width: int, height: int,
+                  text: bool = False) -> np.ndarray:
+    """The SVG drawn by resvg at `zoom`, on a white canvas of width x height whose origin is (left, top).
+
+    `text`: draw the SVG's text (a page's title, measure numbers) in DejaVu Serif, the font matplotlib ships, so the
+    image never depends on the machine's fonts; without it text is not drawn (no system fonts are loaded)."""
     import resvg_py
 
-    png = resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=zoom, skip_system_fonts=True)
+    fonts = {}
+    if text:
+        fonts = {"font_files": [str(text_font())], "font_family": TEXT_FONT_FAMILY,
+                 "serif_family": TEXT_FONT_FAMILY}
+    png = resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=zoom, skip_system_fonts=True, **fonts)
     page = Image.open(io.BytesIO(bytes(png))).convert("L")
     canvas = Image.new("L", (width, height), 255)
     canvas.paste(page, (-left, -top))
     return np.asarray(canvas, dtype=np.uint8).copy()
+
+
+TEXT_FONT_FAMILY = "DejaVu Serif"
+
+
+def text_font() -> Path:
+    """matplotlib's DejaVu Serif (a pinned dependency's file, found without importing matplotlib)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    path = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSerif.ttf"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: matplotlib's DejaVu Serif font is missing")
+    return path

@@ -95,12 +95,25 @@ def _key_accidental(group, frame: _Frame) -> tuple[str, Rect]:
 
 def read_svg_staff(svg: str, font: str) -> SvgStaff:
     """Parse verovio's SVG of one staff (rendered with svgBoundingBoxes) into events and glyph boxes."""
-    _, (width, height), margin, frame = _page(svg, font)
+    _, size, margin, frame = _page(svg, font)
+    return _read_staff(margin, size, frame)
+
+
+def read_svg_systems(svg: str, font: str) -> tuple[SvgStaff, ...]:
+    """Parse verovio's SVG of a page of one-staff systems: one SvgStaff per system, top first. Page headers
+    (title, composer) lie outside the systems and are not read."""
+    _, size, margin, frame = _page(svg, font)
+    systems = [group for group in margin.iter(f"{SVG}g")
+               if _has_class(group, "system") and not _has_class(group, "bounding-box")]
+    return tuple(_read_staff(system, size, frame) for system in systems)
+
+
+def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgStaff:
     found: dict[str, list] = {name: [] for name in
                               ("events", "clefs", "key", "time", "barlines", "beams", "ties")}
     lines: dict[float, list[float]] = {}
     key_id = None
-    for group in margin.iter(f"{SVG}g"):
+    for group in container.iter(f"{SVG}g"):
         if _has_class(group, "bounding-box"):
             continue
         classes = (group.get("class") or "").split()
@@ -131,6 +144,7 @@ def read_svg_staff(svg: str, font: str) -> SvgStaff:
     if len(lines) != 5:
         raise ValueError(f"expected one staff of five lines in verovio's SVG, found {len(lines)} lines")
     xs = [x for spans in lines.values() for x in spans]
+    width, height = size
     return SvgStaff(
         width=width, height=height, staff_lines=tuple(sorted(lines)), staff_x=(min(xs), max(xs)),
         events=tuple(found["events"]), clefs=tuple(found["clefs"]), key_signature=tuple(found["key"]),

@@ -16,6 +16,7 @@ from PIL import Image
 
 from omr.approaches import get_approach
 from omr.evaluate import metrics
+from omr.locate import NoStaffFound, locate_staves
 from omr.recognize import Predictor, Recognition, RecognizeConfig, recognize_batch
 from omr.samples import SampleLabel, iter_split, read_meta
 
@@ -24,7 +25,7 @@ from omr.samples import SampleLabel, iter_split, read_meta
 class EvaluateConfig:
     """params.yaml `evaluate`: which test sets, and how many images per prediction batch."""
 
-    datasets: tuple[str, ...] = ("v01", "v01_3notes", "v02", "long", "engraved", "v03", "engraved_real")
+    datasets: tuple[str, ...] = ("v01", "v01_3notes", "v02", "long", "engraved", "v03", "engraved_real", "pages")
     split: str = "test"
     batch_size: int = 32
     max_samples: int | None = None  # evaluate only the first N samples of each set (quick looks); None = all
@@ -47,6 +48,7 @@ class LoadedSplit:
     images: tuple[np.ndarray, ...]
     masks: tuple[np.ndarray, ...] | None
     mask_classes: tuple[str, ...]
+    is_pages: bool = False  # whole pages (meta.json `kind: pages`): the staves are found before they are read
 
 
 def load_test_set(dataset_dir: Path, split: str = "test", max_samples: int | None = None) -> LoadedSplit:
@@ -67,6 +69,7 @@ def load_test_set(dataset_dir: Path, split: str = "test", max_samples: int | Non
         images=tuple(images),
         masks=tuple(masks) if has_masks else None,
         mask_classes=tuple(meta.get("mask_classes", ())),
+        is_pages=meta.get("kind") == "pages",
     )
 
 
@@ -84,6 +87,49 @@ def recognize_all(predictor: Predictor, images: Sequence[np.ndarray], config: Re
         for index, recognition in zip(chunk, recognize_batch(predictor, [images[i] for i in chunk], config)):
             results[index] = recognition
     return results  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """One page read as a user's would be: the staves found on it, each recognised, their events in reading order."""
+
+    events: tuple
+    staves_found: int
+    recognitions: tuple[Recognition, ...]
+
+
+def read_pages(predictor: Predictor, pages: Sequence[np.ndarray], config: RecognizeConfig,
+               batch_size: int) -> list[PageReading]:
+    """Find every staff of each page (omr.locate), recognise all staves in width-sorted batches, and join each
+    page's events top to bottom. A page where no staff is found reads as no events (and is scored so)."""
+    located = []
+    for page in pages:
+        try:
+            located.append(locate_staves(page))
+        except NoStaffFound:
+            located.append(())
+    crops = [staff.image for staves in located for staff in staves]
+    recognitions = iter(recognize_all(predictor, crops, config, batch_size))
+    readings = []
+    for staves in located:
+        read = tuple(next(recognitions) for _ in staves)
+        readings.append(PageReading(events=tuple(e for r in read for e in r.events), staves_found=len(staves),
+                                    recognitions=read))
+    return readings
+
+
+def score_pages(readings: Sequence[PageReading], test_set: LoadedSplit) -> dict:
+    """CONTRACT's metrics over each page's events as one sequence, plus `staff_count_accuracy`: the share of
+    pages where as many staves were found as the page has. Raw-output metrics (IoU, mAP) are not computed on pages:
+    they need the crops' outputs mapped back onto the page, which the events already summarise."""
+    truth = [label.events for label in test_set.labels]
+    read = [r for reading in readings for r in reading.recognitions]
+    knows_accidentals = all(r.knows_accidentals for r in read)
+    knows_durations = all(r.knows_durations for r in read)
+    result = metrics.event_metrics([r.events for r in readings], truth, knows_accidentals, knows_durations)
+    staves = [len(label.extra.get("staves", ())) for label in test_set.labels]
+    result["staff_count_accuracy"] = float(np.mean([r.staves_found == n for r, n in zip(readings, staves)]))
+    return {key: _rounded(value) for key, value in result.items()}
 
 
 def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, config: RecognizeConfig,
@@ -120,6 +166,10 @@ def evaluate_model(
         test_set = load_test_set(dataset_dir, config.split, config.max_samples)
         if on_dataset is not None:
             on_dataset(name, len(test_set.labels))
+        if test_set.is_pages:
+            readings = read_pages(predictor, test_set.images, recognize_config, config.batch_size)
+            results[name] = score_pages(readings, test_set)
+            continue
         recognitions = recognize_all(predictor, test_set.images, recognize_config, config.batch_size)
         results[name] = score_test_set(recognitions, test_set, recognize_config, predictor.approach)
     return results

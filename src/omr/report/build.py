@@ -14,6 +14,7 @@ from omr.io import atomic_write_text
 from omr.recognize import Predictor, RecognizeConfig
 from omr.report.document import (
     METRICS,
+    PAGE_SETS,
     REAL_NOTATION_REGIME,
     REAL_NOTATION_SETS,
     REGIMES,
@@ -60,8 +61,9 @@ def read_results(metrics_dir: Path) -> tuple[Results, list[str]]:
 def grid_plan(regime: str, datasets: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """Model -> test sets to draw sample grids of: every approach's `regime` (report.regime) model on every test
     set, and every approach's REAL_NOTATION_REGIME (v03_aug) model on the real-notation sets (v03, engraved_real),
-    the sets it is trained for. No parameter: the caller draws the models whose checkpoint exists and the sets
+    the sets it is trained for; never the PAGE_SETS (a page is not a staff). No parameter: the caller draws the models whose checkpoint exists and the sets
     that were generated."""
+    datasets = [d for d in datasets if d not in PAGE_SETS]
     plan = {model_name(a, regime): tuple(datasets) for a in approach_names()}
     for approach in approach_names():
         model = model_name(approach, REAL_NOTATION_REGIME)
