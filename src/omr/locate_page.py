@@ -97,7 +97,7 @@ def _peaks(profile: np.ndarray, staff_space: float) -> list[tuple[int, float]]:
         return []
     radius = max(1, int(staff_space / 3))
     local_max = ndimage.maximum_filter1d(profile, 2 * radius + 1)
-    floor = max(0.15 * profile.max(), MIN_STAFF_LENGTH * staff_space)  # 3 rows of a short staff's line
+    floor = MIN_STAFF_LENGTH * staff_space  # a short staff's line, over three rows: the combs judge the rest
     rows = np.nonzero((profile == local_max) & (profile >= floor))[0]
     peaks: list[tuple[int, float]] = []
     for row in rows.tolist():  # plateaus give runs of equal maxima: keep their first row only
@@ -111,12 +111,12 @@ def _best_combs(peaks: list[tuple[int, float]], staff_space: float) -> list[tupl
     """Non-overlapping combs of five equally spaced peaks (rows), strongest first."""
     rows = np.array([row for row, _ in peaks], dtype=np.float64)
     strength = np.array([s for _, s in peaks])
-    low, high = (1 - SPACING_TOLERANCE) * staff_space, (1 + SPACING_TOLERANCE) * staff_space
+    # A pixel more either way: a slur or beam along a line can pull its peak off by a row at small staff spaces.
+    low, high = (1 - SPACING_TOLERANCE) * staff_space - 1, (1 + SPACING_TOLERANCE) * staff_space + 1
     candidates = []
     for first in range(len(peaks)):
         for comb in _extend((first,), rows, low, high):
-            gaps = np.diff(rows[list(comb)])
-            if gaps.max() - gaps.min() <= 2 * SPACING_TOLERANCE * gaps.mean() + 1:
+            if _misfit(rows[list(comb)]) <= 0.15 * staff_space + 1:  # equally spaced, give or take a row
                 candidates.append((float(strength[list(comb)].min()), comb))
     chosen: list[tuple[int, ...]] = []
     taken: list[tuple[float, float]] = []
@@ -126,6 +126,13 @@ def _best_combs(peaks: list[tuple[int, float]], staff_space: float) -> list[tupl
             chosen.append(tuple(int(rows[i]) for i in comb))
             taken.append((top, bottom))
     return chosen
+
+
+def _misfit(rows: np.ndarray) -> float:
+    """How far the five rows lie from the equally spaced comb fitted to them (least squares), at worst."""
+    index = np.arange(rows.size)
+    slope, intercept = np.polyfit(index, rows, 1)
+    return float(np.abs(rows - (intercept + slope * index)).max())
 
 
 def _extend(comb: tuple[int, ...], rows: np.ndarray, low: float, high: float):
@@ -140,12 +147,14 @@ def _extend(comb: tuple[int, ...], rows: np.ndarray, low: float, high: float):
 
 def _verified_staff(gray: np.ndarray, ink: np.ndarray, comb: tuple[int, ...], staff_space: float) -> PageStaff:
     """The comb's lines refined to sub-pixel over the staff's extent; NoStaffFound when it is no real staff."""
-    rough = tuple(row + 0.5 for row in comb)
-    extent = five_line_extent(ink, rough, staff_space, reach=1)
+    # The five lines are equally spaced: refine around the comb's least-squares fit, not around each raw peak.
+    slope, intercept = np.polyfit(np.arange(5), np.asarray(comb, dtype=np.float64), 1)
+    rows = [int(round(intercept + slope * k)) for k in range(5)]
+    extent = five_line_extent(ink, tuple(row + 0.5 for row in rows), staff_space, reach=1)
     radius = max(1, int(round(staff_space / 4.0)))
-    lines = tuple(_line_centre(gray[:, extent[0] : extent[1]], row, radius) for row in comb)
-    if not all(a < b for a, b in zip(lines, lines[1:])):
-        raise NoStaffFound("refined staff lines are out of order")
+    lines = tuple(_line_centre(gray[:, extent[0] : extent[1]], row, radius) for row in rows)
+    if not all(a < b for a, b in zip(lines, lines[1:])) or _misfit(np.asarray(lines)) > 0.2 * staff_space:
+        raise NoStaffFound("refined staff lines are not equally spaced")
     return PageStaff(lines=lines, extent=extent)
 
 
