@@ -1,10 +1,13 @@
-"""Milliseconds per image for `omr transcribe`'s work after start-up, per approach, on v02-sized images (128 x ~400).
+"""Milliseconds of `omr transcribe`'s work after start-up, per approach: per staff image and per page.
 
-Per image: find and crop the staff, rescale if needed, predict, decode, MusicXML through music21, re-render, and
-write the three output files (exactly what the command does per image). Uses models/<approach>-v02_aug.pt where it
-exists; otherwise an untrained network of the same architecture (same cost, meaningless notes; the table says so).
+Staff figure: v02-sized images (128 x ~400), target <= 100 ms each. Page figure: pages of 6-10 staves (the `pages`
+test set's where data/datasets/pages exists, else 8 v03 test staves stacked on white paper), target <= 2 s each.
+Each timing is what the command does per image: find the staves, recognise them in one batch, carry the preamble,
+then MusicXML and MIDI through music21, the re-rendered page and notes.json, written to disk. Uses
+models/<approach>-<regime>.pt where it exists (v02_aug for the staff figure, v03_aug else v02_aug for pages);
+otherwise an untrained network of the same architecture (same cost, meaningless notes; the table says so).
 
-    .venv/bin/python benchmarks/transcribe.py [--images 20] [--device cpu]
+    .venv/bin/python benchmarks/transcribe.py [--images 20] [--pages 5] [--device cpu] [--approaches sequence ...]
 """
 
 from __future__ import annotations
@@ -15,62 +18,113 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
+from omr.approaches import approach_names, get_approach
+from omr.commands.transcribe import write_all_or_none
 from omr.config import build_config, load_params
-from omr.io import atomic_write_bytes
+from omr.page_output import page_files
 from omr.render import render_staff
-from omr.render.dataset import DatasetConfig, sample_rng
-from omr.transcription import transcribe
+from omr.render.dataset import DatasetConfig, render_sample, sample_rng
+from omr.transcription import transcribe_page
 
-APPROACHES = ("segmentation", "regression", "detection")
-TARGET_MS = 100.0
+STAFF_TARGET_MS = 100.0
+PAGE_TARGET_MS = 2000.0
+PAGE_STAVES = (6, 10)
+PAGES_SET = Path("data/datasets/pages/test")
 
 
-def predictor_for(approach: str, params: dict, device: str):
-    """(predictor, where it came from): the trained checkpoint if present, else fresh weights of the same network."""
-    from omr.models import APPROACHES as KNOWN, Checkpoint, ModelConfig, Predictor, build_model, load_predictor
-    from omr.models.registry import DEFAULT_CLASS_NAMES
+def predictor_for(approach: str, regimes: tuple[str, ...], params: dict, device: str):
+    """(predictor, where it came from): the first trained checkpoint found, else fresh weights of the network."""
+    from omr.models import Checkpoint, ModelConfig, Predictor, build_model, load_predictor
 
-    assert approach in KNOWN
-    path = Path("models") / f"{approach}-v02_aug.pt"
-    if path.is_file():
-        return load_predictor(path, device=device), str(path)
+    for regime in regimes:
+        path = Path("models") / f"{approach}-{regime}.pt"
+        if path.is_file():
+            return load_predictor(path, device=device), str(path)
     config = build_config(ModelConfig, params.get("model", {}), "model")
-    names = tuple(DEFAULT_CLASS_NAMES[approach])
+    names = tuple(get_approach(approach).default_class_names())
     checkpoint = Checkpoint(approach, "untrained", config, names, build_model(approach, config, names).state_dict())
     return Predictor(checkpoint, device=device), "untrained (no checkpoint yet)"
 
 
-def time_approach(predictor, images, out_dir: Path, warmup: int = 3) -> list[float]:
+def time_images(predictor, images, out_dir: Path, warmup: int = 2) -> list[float]:
+    """ms per image (warm-up images first, not counted), the whole per-image work of the command."""
     timings = []
     for index, image in enumerate(images[:warmup] + images):
         start = time.perf_counter()
-        transcription = transcribe(predictor, image)
-        for name, data in transcription.files(f"{index:04d}").items():
-            atomic_write_bytes(out_dir / name, data)
+        page = transcribe_page(predictor, image)
+        write_all_or_none({out_dir / name: data for name, data in page_files(page, f"{index:04d}").items()})
         if index >= warmup:
             timings.append((time.perf_counter() - start) * 1000)
     return timings
 
 
+def staff_images(params: dict, count: int) -> list[np.ndarray]:
+    v02 = build_config(DatasetConfig, params["datasets"]["v02"], "datasets.v02")
+    return [render_staff(v02.random(sample_rng(v02.seed, "test", i))).image for i in range(count)]
+
+
+def page_images(params: dict, count: int) -> tuple[list[np.ndarray], str]:
+    """Pages of 6-10 staves and what they are."""
+    labels = PAGES_SET / "labels.jsonl"
+    if labels.is_file():
+        from omr.samples import read_labels
+
+        chosen = [label for label in read_labels(labels)
+                  if PAGE_STAVES[0] <= len(label.extra.get("staves", ())) <= PAGE_STAVES[1]][:count]
+        if chosen:
+            images = [np.asarray(Image.open(PAGES_SET / label.image).convert("L")) for label in chosen]
+            staves = [len(label.extra["staves"]) for label in chosen]
+            return images, f"{len(images)} `pages` test pages, {min(staves)}-{max(staves)} staves"
+    v03 = build_config(DatasetConfig, params["datasets"]["v03"], "datasets.v03")
+    pages = [_stacked([render_sample(v03, v03.seed, "test", 8 * p + i).image for i in range(8)]) for p in range(count)]
+    return pages, f"{count} pages of 8 v03 test staves stacked on white"
+
+
+def _stacked(staves: list[np.ndarray], margin: int = 32) -> np.ndarray:
+    width = max(s.shape[1] for s in staves) + 2 * margin
+    page = np.full((sum(s.shape[0] for s in staves) + 2 * margin, width), 255, dtype=np.uint8)
+    y = margin
+    for staff in staves:
+        page[y : y + staff.shape[0], margin : margin + staff.shape[1]] = staff
+        y += staff.shape[0]
+    return page
+
+
+def report(kind: str, approach: str, timings: list[float], target: float, source: str) -> None:
+    timings = sorted(timings)
+    median, p90 = statistics.median(timings), timings[int(0.9 * (len(timings) - 1))]
+    verdict = "ok" if median <= target else "SLOW"
+    print(f"{kind:<6} {approach:<13} {median:>10.1f} {p90:>8.1f}  {target:>7.0f} {verdict:>4}  {source}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--images", type=int, default=20)
+    parser.add_argument("--images", type=int, default=20, help="staff images (0: no staff figure)")
+    parser.add_argument("--pages", type=int, default=5, help="page images (0: no page figure)")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--approaches", nargs="+", choices=approach_names(), default=list(approach_names()))
     args = parser.parse_args()
     params = load_params(args.params)
-    v02 = build_config(DatasetConfig, params["datasets"]["v02"], "datasets.v02")
-    images = [render_staff(v02.random(sample_rng(v02.seed, "test", i))).image for i in range(args.images)]
-    width = statistics.mean(image.shape[1] for image in images)
-    print(f"{args.images} v02 test images, 128 x {width:.0f} px on average, device {args.device}")
-    print(f"{'approach':<13} {'median ms':>10} {'p90 ms':>8}  {'target':>7}  model")
+    staves = staff_images(params, args.images) if args.images else []
+    pages, pages_text = page_images(params, args.pages) if args.pages else ([], "")
+    if staves:
+        width = statistics.mean(image.shape[1] for image in staves)
+        print(f"staff: {len(staves)} v02 test images, 128 x {width:.0f} px on average")
+    if pages:
+        print(f"page: {pages_text}, {pages[0].shape[1]} x {pages[0].shape[0]} px (first), device {args.device}")
+    print(f"{'kind':<6} {'approach':<13} {'median ms':>10} {'p90 ms':>8}  {'target':>7} {'':>4}  model")
     with tempfile.TemporaryDirectory() as tmp:
-        for approach in APPROACHES:
-            predictor, source = predictor_for(approach, params, args.device)
-            timings = sorted(time_approach(predictor, images, Path(tmp)))
-            median, p90 = statistics.median(timings), timings[int(0.9 * (len(timings) - 1))]
-            verdict = "ok" if median <= TARGET_MS else "SLOW"
-            print(f"{approach:<13} {median:>10.1f} {p90:>8.1f}  {verdict:>7}  {source}")
+        for approach in args.approaches:
+            if staves:
+                predictor, source = predictor_for(approach, ("v02_aug",), params, args.device)
+                report("staff", approach, time_images(predictor, staves, Path(tmp)), STAFF_TARGET_MS, source)
+            if pages:
+                predictor, source = predictor_for(approach, ("v03_aug", "v02_aug"), params, args.device)
+                report("page", approach, time_images(predictor, pages, Path(tmp), warmup=1), PAGE_TARGET_MS, source)
 
 
 if __name__ == "__main__":

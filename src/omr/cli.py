@@ -9,7 +9,7 @@ import sys
 # name -> module defining `configure(parser)` and `run(args) -> int`; imported lazily so `omr render` never loads torch.
 SUBCOMMANDS = {
     "render": ("omr.commands.render", "render a random sample or a given note list to PNG + mask/boxes/notes JSON"),
-    "transcribe": ("omr.commands.transcribe", "transcribe images of one staff into notes, MusicXML and a re-rendering"),
+    "transcribe": ("omr.commands.transcribe", "transcribe page or staff images into MusicXML, MIDI and notes"),
 }
 
 

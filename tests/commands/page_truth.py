@@ -1,4 +1,5 @@
-"""Test helpers (imported by the page tests): pages as a user's would look (our renderer's staves stacked on white paper) and a reader that knows their truth.
+"""Test helpers (imported by the page tests): pages as a user's would look (our renderer's staves stacked on white
+paper) and a reader that knows their truth.
 
 A model accurate enough for "events equal the truth" cannot be trained inside a test, so the page tests run with a
 sequence Predictor (anything with `approach` and `predict_batch`) whose CTC output spells each staff's true tokens:

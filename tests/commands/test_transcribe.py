@@ -93,7 +93,7 @@ def test_transcribes_rendered_image_to_its_true_notes(tmp_path, image_path, rend
     # The re-rendering lies where the staff was: same page size, its five lines on the input's rows.
     again = np.asarray(Image.open(out / "melody.rendered.png"))
     assert again.shape == rendered.image.shape
-    assert [int(again[round(y)].astype(int).sum() < again.shape[1] * 255 * 0.5) for y in rendered.staff_lines] == [1] * 5
+    assert all(again[round(y)].mean() < 255 * 0.5 for y in rendered.staff_lines)  # each line row mostly ink
 
 
 def test_approach_is_optional_and_the_checkpoint_says_it(tmp_path, image_path, rendered, monkeypatch):
@@ -104,7 +104,8 @@ def test_approach_is_optional_and_the_checkpoint_says_it(tmp_path, image_path, r
 
 def test_real_checkpoint_runs_through_the_whole_command(tmp_path, image_path, detection_checkpoint, capsys):
     out = tmp_path / "out"
-    code = main(["transcribe", str(image_path), "--model", str(detection_checkpoint), "--out", str(out), "--device", "cpu"])
+    code = main(["transcribe", str(image_path), "--model", str(detection_checkpoint), "--out", str(out),
+                 "--device", "cpu"])
     assert code == 0
     assert capsys.readouterr().out.startswith("melody.png staff 1/1 ")
     events = json.loads((out / "melody.notes.json").read_text())["events"]

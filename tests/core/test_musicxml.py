@@ -187,12 +187,12 @@ from omr.page_score import (ScoreStaff, notes_from_midi, page_midi, page_musicxm
                             sounding_notes, staves_from_musicxml)
 
 PAGE = (
-    ScoreStaff((N("D5", "eighth"), N("E5", "eighth"), N("F#5"), R(), N("A4", dots=1), N("G#4", "eighth", accidental="sharp"),
-                N("A4"), N("B4", "half", tie="start")), "treble", 2, "3/4"),
-    ScoreStaff((N("B4", tie="stop"), R("eighth"), N("C#5", "16th"), N("D5", "16th"), N("E5", "half")), "treble", 2, "3/4",
-               (1, 1, 1, 1, 2)),
-    ScoreStaff((N("G2", "half", 1), N("Bb2", "32nd", accidental="flat"), R("32nd", 1), N("C3", "16th", accidental="natural")),
-               "bass", -1, "2/4"),
+    ScoreStaff((N("D5", "eighth"), N("E5", "eighth"), N("F#5"), R(), N("A4", dots=1),
+                N("G#4", "eighth", accidental="sharp"), N("A4"), N("B4", "half", tie="start")), "treble", 2, "3/4"),
+    ScoreStaff((N("B4", tie="stop"), R("eighth"), N("C#5", "16th"), N("D5", "16th"), N("E5", "half")),
+               "treble", 2, "3/4", (1, 1, 1, 1, 2)),
+    ScoreStaff((N("G2", "half", 1), N("Bb2", "32nd", accidental="flat"), R("32nd", 1),
+                N("C3", "16th", accidental="natural")), "bass", -1, "2/4"),
 )
 
 

@@ -48,7 +48,8 @@ def _pages(labels, staves_per_page=4):
         for label in labels[start : start + staves_per_page]:
             clef, time = label.clef or clef, label.time or time
             numbers = measure_numbers_from_barlines(label.events, label.barlines) if label.barlines else None
-            page.append(ScoreStaff(label.events, clef, label.key_fifths, time, None if numbers is None else tuple(numbers)))
+            numbers = None if numbers is None else tuple(numbers)
+            page.append(ScoreStaff(label.events, clef, label.key_fifths, time, numbers))
         pages.append(page)
     return pages
 
