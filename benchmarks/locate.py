@@ -21,12 +21,13 @@ from omr.locate import NoStaffFound, locate_staff, locate_staves, rotate
 PAGE_WIDTH = 2000
 
 
-def dataset_refusals(split_dir: Path, limit: int) -> tuple[int, int, float, Counter]:
-    """(images, refusals, ms per image, refusal reasons) of locate_staff over one split."""
+def dataset_refusals(split_dir: Path, limit: int) -> tuple[int, int, float, Counter, int]:
+    """(images, refusals, ms per image, refusal reasons) of locate_staff over one split, and the images where
+    locate_staves misses the labelled staves (a crop's one, a page's several) or a line by more than a pixel."""
     records = [json.loads(line) for line in (split_dir / "labels.jsonl").read_text().splitlines() if line.strip()]
     if limit:
         records = records[:limit]
-    refused, reasons, elapsed = 0, Counter(), 0.0
+    refused, reasons, elapsed, not_one = 0, Counter(), 0.0, 0
     for record in records:
         image = np.asarray(Image.open(split_dir / record["image"]).convert("L"))
         start = time.perf_counter()
@@ -36,7 +37,23 @@ def dataset_refusals(split_dir: Path, limit: int) -> tuple[int, int, float, Coun
             refused += 1
             reasons[str(error).split(",")[0][:70]] += 1
         elapsed += time.perf_counter() - start
-    return len(records), refused, 1000 * elapsed / max(1, len(records)), reasons
+        not_one += not staves_match(image, record)
+    return len(records), refused, 1000 * elapsed / max(1, len(records)), reasons, not_one
+
+
+def staves_match(image: np.ndarray, record: dict) -> bool:
+    """Does locate_staves find the label's staves (one for a crop; a page's `staves`), each line within 1 px?"""
+    truth = [staff["staff_lines"] for staff in record.get("staves") or [record]]
+    try:
+        found = locate_staves(image)
+    except NoStaffFound:
+        return False
+    if len(found) != len(truth):
+        return False
+    if any(staff.angle for staff in found):  # a turned image's labels are not in the deskewed page's pixels
+        return True
+    return all(np.abs(np.add(staff.staff_lines, staff.origin[1]) - lines).max() <= 1.0
+               for staff, lines in zip(found, truth))
 
 
 def synthetic_page(split_dir: Path, rng: np.random.Generator) -> tuple[np.ndarray, int]:
@@ -82,12 +99,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10, help="synthetic pages per page source")
     parser.add_argument("--limit", type=int, default=0, help="images per dataset (0: all)")
     args = parser.parse_args()
-    print(f"{'dataset':<16}{'images':>8}{'refused':>9}{'ms/image':>10}")
+    print(f"{'dataset':<16}{'images':>8}{'refused':>9}{'ms/image':>10}{'staves off':>12}")
     for split_dir in sorted(args.datasets.glob("*/test")):
         if not (split_dir / "labels.jsonl").is_file():
             continue
-        count, refused, ms, reasons = dataset_refusals(split_dir, args.limit)
-        print(f"{split_dir.parent.name:<16}{count:>8}{refused:>9}{ms:>10.1f}")
+        count, refused, ms, reasons, not_one = dataset_refusals(split_dir, args.limit)
+        print(f"{split_dir.parent.name:<16}{count:>8}{refused:>9}{ms:>10.1f}{not_one:>12}")
         for reason, n in reasons.most_common(3):
             print(f"    {n} x {reason}")
     print(f"\n{'pages from':<16}{'right':>8}{'pages':>9}{'ms/page':>10}")

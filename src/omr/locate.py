@@ -63,11 +63,16 @@ def locate_staff(image: np.ndarray, max_angle: float = 5.0) -> LocatedStaff:
     gray, angle = _deskewed(_grayscale(image), max_angle)
     ink = gray < ink_threshold(gray)
     try:
-        lines, (x0, x1) = _staff_lines_and_extent(ink)
+        try:
+            lines, (x0, x1) = _staff_lines_and_extent(ink)
+        except NoStaffFound:
+            # Engravers' thin grey staff lines (anti-aliased to ~180) fall above Otsu's threshold, which then sees
+            # only noteheads: look again with ink relative to the paper.
+            lines, (x0, x1) = _staff_lines_and_extent(ink | ink_mask(gray))
     except NoStaffFound:
-        # Engravers' thin grey staff lines (anti-aliased to ~180) fall above Otsu's threshold, which then sees only
-        # noteheads: look again with ink relative to the paper.
-        lines, (x0, x1) = _staff_lines_and_extent(ink | ink_mask(gray))
+        # The whole-image profile finds one comb; where that is no staff (a page of several, lines bowed by a
+        # warp), the page search may still find staves: the longest one is the staff.
+        return max(locate_staves(image, max_angle), key=lambda staff: staff.extent[1] - staff.extent[0])
     staff = PageStaff(lines=tuple(lines.lines), extent=(x0, x1))
     return _crop_staff(gray, ink, [staff], 0, angle, 0)
 

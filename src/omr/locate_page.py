@@ -61,10 +61,10 @@ def line_profile(ink: np.ndarray, staff_space: float, thickness: int) -> np.ndar
     """Per row, the pixels of long, thin, horizontal strokes (staff lines), summed over three rows so that a line
     bowed or tilted by a pixel still makes one peak."""
     thin = thin_ink(ink, thickness)
-    # Stems, noteheads and beams cut a line where they cross it (there the ink is thick): bridge cuts up to a staff
-    # space wide, or a dense run of 32nd notes would leave no long stroke of its lines.
+    # Stems, noteheads and beams cut a line where they cross it (there the ink is thick): bridge cuts up to a
+    # notehead wide, or a dense run of 32nd notes (or a one-note staff) would leave no long stroke of its lines.
     gaps = ~thin
-    bridged = thin | (gaps & ~runs_at_least(gaps, max(1, int(round(staff_space))) + 1))
+    bridged = thin | (gaps & ~runs_at_least(gaps, max(1, int(round(1.5 * staff_space))) + 1))
     long = runs_at_least(bridged, max(3, int(round(LONG_STROKE * staff_space)))) & thin
     rows = long.sum(axis=1).astype(np.float64)
     return rows + np.concatenate([[0.0], rows[:-1]]) + np.concatenate([rows[1:], [0.0]])
@@ -97,7 +97,7 @@ def _peaks(profile: np.ndarray, staff_space: float) -> list[tuple[int, float]]:
         return []
     radius = max(1, int(staff_space / 3))
     local_max = ndimage.maximum_filter1d(profile, 2 * radius + 1)
-    floor = MIN_STAFF_LENGTH * staff_space  # a short staff's line, over three rows: the combs judge the rest
+    floor = 2.0 * staff_space  # a short staff's line, over three rows: the combs and checks judge the rest
     rows = np.nonzero((profile == local_max) & (profile >= floor))[0]
     peaks: list[tuple[int, float]] = []
     for row in rows.tolist():  # plateaus give runs of equal maxima: keep their first row only
@@ -117,7 +117,8 @@ def _best_combs(peaks: list[tuple[int, float]], staff_space: float) -> list[tupl
     for first in range(len(peaks)):
         for comb in _extend((first,), rows, low, high):
             if _misfit(rows[list(comb)]) <= 0.15 * staff_space + 1:  # equally spaced, give or take a row
-                candidates.append((float(strength[list(comb)].min()), comb))
+                teeth = strength[list(comb)]  # every line must be there; then the stronger lines win (as in geometry)
+                candidates.append((float(teeth.min() + 0.2 * teeth.mean()), comb))
     chosen: list[tuple[int, ...]] = []
     taken: list[tuple[float, float]] = []
     for _, comb in sorted(candidates, key=lambda c: -c[0]):
