@@ -137,9 +137,18 @@ def transcribe_page(predictor: Predictor, image: np.ndarray, config: RecognizeCo
     """Find every staff (NoStaffFound when there is none), recognise them in one batch, carry the preamble."""
     located = locate_staves(image)
     recognitions = recognize_batch(predictor, [staff.image for staff in located], config)
-    staves = tied_across_staves(carried_preamble([_on_page(r, s) for r, s in zip(recognitions, located)]))
     height, width = np.asarray(image).shape[:2]
-    return PageTranscription(staves=tuple(staves), approach=predictor.approach, size=(int(width), int(height)))
+    return page_from_recognitions(located, recognitions, predictor.approach, (int(width), int(height)))
+
+
+def page_from_recognitions(located: Sequence[LocatedStaff], recognitions: Sequence[Recognition], approach: str,
+                           size: tuple[int, int]) -> PageTranscription:
+    """A page from its located staves and their recognitions (in the same order; e.g. batched across pages by the
+    evaluation): moved into page pixels, the preamble carried, ties joined across staves."""
+    if len(located) != len(recognitions):
+        raise ValueError(f"{len(located)} staves located but {len(recognitions)} recognised")
+    staves = tied_across_staves(carried_preamble([_on_page(r, s) for r, s in zip(recognitions, located)]))
+    return PageTranscription(staves=tuple(staves), approach=approach, size=size)
 
 
 def _on_page(recognition: Recognition, staff: LocatedStaff) -> StaffTranscription:
