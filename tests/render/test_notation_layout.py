@@ -221,3 +221,35 @@ def test_a_v02_sample_is_unchanged():
         "eae5182560b36b1d2303fd42c0396c24f3fc95045affc995ccd439ffc4f1007f"
     assert hashlib.sha256(encode_png(sample.mask)).hexdigest() == \
         "210eb817d52019e8bf48cd498f3fc0ecf7ba68f0e3f1f860d15a294a587caf68"
+
+
+def test_a_measure_number_is_text_above_the_staffs_start_boxed_as_dynamics_and_never_an_event():
+    notes = (Note("G", 4, note_type="half"), Note("B", 4, note_type="half"))
+    plain = render_staff(Staff(notes, clef=True, time_signature="2/4"))
+    numbered = render_staff(Staff(notes, clef=True, time_signature="2/4", measure_number=17))
+    assert numbered.events == plain.events and numbered.image.shape == plain.image.shape
+    (box,) = [b for b in numbered.boxes if b.label == "dynamics"]
+    clef = next(b for b in numbered.boxes if b.label == "clef")
+    x0, y0, x1, y1 = box.xyxy
+    assert y1 <= clef.xyxy[1] + 1 and y0 > 0  # above the treble clef's top (3 spaces over the staff), inside the image
+    assert abs(x0 - clef.xyxy[0]) < 8 and 10 < x1 - x0 < 24  # two digits, left-aligned with the staff's start
+    ink = numbered.image[int(y0):int(y1) + 1, int(x0):int(x1) + 1]
+    assert ink.min() < 64 and (plain.image[int(y0):int(y1) + 1, int(x0):int(x1) + 1] == 255).all()
+
+
+def test_notation_staves_drawn_without_measure_numbers_are_unchanged_by_the_option():
+    from omr.render.notation import NotationConfig
+
+    for seed in range(5):
+        off = NotationConfig().random(np.random.default_rng(seed))
+        assert off.measure_number is None
+        assert off == NotationConfig(measure_number_probability=0.0).random(np.random.default_rng(seed))
+    numbered = [NotationConfig(measure_number_probability=1.0).random(np.random.default_rng(s)) for s in range(5)]
+    assert all(2 <= staff.measure_number < 100 for staff in numbered)
+    assert [replace_number(s) for s in numbered] == [NotationConfig().random(np.random.default_rng(s)) for s in range(5)]
+
+
+def replace_number(staff):
+    from dataclasses import replace
+
+    return replace(staff, measure_number=None)

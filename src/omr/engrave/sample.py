@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +20,7 @@ from omr.engrave.score import window_musicxml
 from omr.engrave.svg_events import key_signature_glyphs
 from omr.engrave.verovio_svg import ACCIDENTAL_GLYPHS, Engraving, EngravedNote, engrave_svg, read_engraving
 from omr.music import QUARTER_LENGTH, SymbolicNote, pitch_from_staff_position, sounding_alters
+from omr.render.marks import TEXT_FONT_FAMILY, text_font_path
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 
 NOTEHEAD_OF_DURATION = {duration: head for head, duration in DURATION_OF_NOTEHEAD.items()}
@@ -186,7 +186,7 @@ def rasterise_svg(svg: str, zoom: float, left: int, top: int, width: int, height
 
     fonts = {}
     if text:
-        fonts = {"font_files": [str(text_font())], "font_family": TEXT_FONT_FAMILY,
+        fonts = {"font_files": [str(text_font_path())], "font_family": TEXT_FONT_FAMILY,
                  "serif_family": TEXT_FONT_FAMILY}
     png = resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=zoom, skip_system_fonts=True, **fonts)
     page = Image.open(io.BytesIO(bytes(png))).convert("L")
@@ -194,16 +194,3 @@ def rasterise_svg(svg: str, zoom: float, left: int, top: int, width: int, height
     canvas.paste(page, (-left, -top))
     return np.asarray(canvas, dtype=np.uint8).copy()
 
-
-TEXT_FONT_FAMILY = "DejaVu Serif"
-
-
-def text_font() -> Path:
-    """matplotlib's DejaVu Serif (a pinned dependency's file, found without importing matplotlib)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("matplotlib")
-    path = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSerif.ttf"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: matplotlib's DejaVu Serif font is missing")
-    return path

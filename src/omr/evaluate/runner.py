@@ -19,6 +19,7 @@ from omr.evaluate import metrics
 from omr.locate import NoStaffFound, locate_staves
 from omr.recognize import Predictor, Recognition, RecognizeConfig, recognize_batch
 from omr.samples import SampleLabel, iter_split, read_meta
+from omr.transcription import page_from_recognitions
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,9 @@ class PageReading:
 
 def read_pages(predictor: Predictor, pages: Sequence[np.ndarray], config: RecognizeConfig,
                batch_size: int) -> list[PageReading]:
-    """Find every staff of each page (omr.locate), recognise all staves in width-sorted batches, and join each
-    page's events top to bottom. A page where no staff is found reads as no events (and is scored so)."""
+    """Find every staff of each page (omr.locate), recognise all staves in width-sorted batches, and read each page
+    as `omr transcribe` does (omr.transcription: clef, key and time carried where a staff shows none, events top to
+    bottom). A page where no staff is found reads as no events (and is scored so)."""
     located = []
     for page in pages:
         try:
@@ -111,10 +113,11 @@ def read_pages(predictor: Predictor, pages: Sequence[np.ndarray], config: Recogn
     crops = [staff.image for staves in located for staff in staves]
     recognitions = iter(recognize_all(predictor, crops, config, batch_size))
     readings = []
-    for staves in located:
+    for page, staves in zip(pages, located):
         read = tuple(next(recognitions) for _ in staves)
-        readings.append(PageReading(events=tuple(e for r in read for e in r.events), staves_found=len(staves),
-                                    recognitions=read))
+        height, width = page.shape
+        events = page_from_recognitions(staves, read, predictor.approach, (width, height)).events if staves else ()
+        readings.append(PageReading(events=events, staves_found=len(staves), recognitions=read))
     return readings
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from omr.music import SymbolicNote, SymbolicRest, notes_of, staff_position_y
 from omr.render.beams import BeamPlan, beam_polygons, group_stem_up, plan_beam
 from omr.render.glyphs import GLYPH_WIDTH, place_glyph
-from omr.render.marks import column_extent, dynamics_element, fermata_element, slur_element, tie_element
+from omr.render.marks import (column_extent, dynamics_element, fermata_element, measure_number_element,
+                              slur_element, tie_element)
 from omr.render.note_layout import (DOT_ADVANCE, DOT_OFFSET, FLAG_DOT_SHIFT, REST_HALF_WIDTH, Element,
                                     default_tip, flag_count, head_half_width, note_core, note_extras, rest_elements,
                                     stem_edges)
@@ -202,6 +203,8 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
                                                bottom_y, s))
     if staff.time_signature is not None:
         elements.append(time_signature_element(staff.time_signature, columns.time_x, bottom_y, s))
+    if staff.measure_number is not None:
+        elements.append(measure_number_element(staff.measure_number, staff_start, staff_lines[0], s))
     stems, plans = _stems(staff, columns.centre_x, bottom_y, style)
     events = _event_elements(staff, columns, stems, bottom_y, style, elements)
     barlines = _barline_elements(staff, columns.barline_x, staff_lines, staff_end, style, elements)

@@ -1,17 +1,27 @@
-"""Curves and marks placed after the notes: ties, slurs, fermatas and dynamics (the last three are distractors)."""
+"""Curves and marks placed after the notes: ties, slurs, fermatas, dynamics and measure numbers (all but ties are
+distractors)."""
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
 from omr.render.glyphs import place_glyph
-from omr.render.sprites import place_polygon
+from omr.render.sprites import SUPERSAMPLING, Sprite, moved, place_polygon, sprite_of_coverage
 from omr.render.note_layout import Element
 
 TIE_THICKNESS, SLUR_THICKNESS = 0.16, 0.18  # spaces at the middle; the ends taper to a twentieth of a space
 CURVE_GAP = 0.55  # spaces from a head's centre to a tie's end, outwards
 DYNAMIC_LETTERS = {"p": ("dynamic_p",), "mf": ("dynamic_m", "dynamic_f"), "f": ("dynamic_f",)}
 DYNAMIC_ADVANCE = 1.15  # spaces from one letter's centre to the next
+MEASURE_NUMBER_HEIGHT = 1.3  # spaces from the digits' top to their baseline (verovio's and MuseScore's are ~1.2-1.5)
+MEASURE_NUMBER_GAP = 3.2  # spaces from the baseline up to the top staff line: clear of the treble clef's top
+TEXT_FONT_FAMILY = "DejaVu Serif"
 
 
 def crescent(p0: tuple[float, float], p2: tuple[float, float], bulge: float, thickness: float,
@@ -87,3 +97,39 @@ def dynamics_element(mark: str, x: float, bottom_line_y: float, extent, height: 
     start = x - (len(letters) - 1) * DYNAMIC_ADVANCE * s / 2
     return Element("dynamics", "dynamics", tuple(place_glyph(name, start + k * DYNAMIC_ADVANCE * s, y, s)
                                                  for k, name in enumerate(letters)))
+
+
+def measure_number_element(number: int, staff_start: float, top_line_y: float, s: float) -> Element:
+    """The measure number above the staff's start, left-aligned with it, in a serif font: a distractor (text that
+    is no note), boxed and masked as dynamics are."""
+    sprite = _text_sprite(str(number), round(MEASURE_NUMBER_HEIGHT * s * SUPERSAMPLING))
+    baseline = top_line_y - MEASURE_NUMBER_GAP * s
+    return Element("dynamics", "dynamics", (moved(sprite, math.floor(staff_start), math.floor(baseline)),))
+
+
+@lru_cache(maxsize=256)
+def _text_sprite(text: str, cap_height: int) -> Sprite:
+    """`text` drawn at SUPERSAMPLING times the size and averaged down; anchored at its left end on the baseline."""
+    font = ImageFont.truetype(str(text_font_path()), size=round(cap_height / 0.73))  # DejaVu's digits: 0.73 em
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    pad = SUPERSAMPLING
+    width = math.ceil((right - left + 2 * pad) / SUPERSAMPLING) * SUPERSAMPLING
+    height = math.ceil((bottom - top + 2 * pad) / SUPERSAMPLING) * SUPERSAMPLING
+    canvas = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(canvas).text((pad - left, pad - top), text, fill=255, font=font, anchor="ls")
+    pixels = np.asarray(canvas, dtype=np.float32).reshape(height // SUPERSAMPLING, SUPERSAMPLING,
+                                                           width // SUPERSAMPLING, SUPERSAMPLING)
+    coverage = np.rint(pixels.mean(axis=(1, 3))).astype(np.uint8)
+    return sprite_of_coverage(coverage, math.floor((left - pad) / SUPERSAMPLING), math.floor((top - pad) / SUPERSAMPLING))
+
+
+def text_font_path() -> Path:
+    """matplotlib's DejaVu Serif: a pinned dependency's file (found without importing matplotlib), so drawn text
+    never depends on the machine's fonts."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    path = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSerif.ttf"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: matplotlib's DejaVu Serif font is missing")
+    return path

@@ -51,6 +51,9 @@ class NotationConfig:
     fermata_probability: float = 0.1  # per staff, on its last event
     dynamics_probability: float = 0.15  # per measure, under its first event
     final_barline_probability: float = 0.5  # the staff ends with a thin-thick double bar
+    # A measure number above the staff's start, as engravers number each system's first measure (a distractor:
+    # text a reader of a page meets on every staff but the first).
+    measure_number_probability: float = 0.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_measures <= self.max_measures:
@@ -70,7 +73,8 @@ class NotationConfig:
                 raise ConfigError(f"{clef}_positions: need [lowest, highest] staff positions, got [{low}, {high}]")
         for name in ("time_signature_probability", "dot_probability", "double_dot_probability", "rest_probability",
                      "tie_probability", "accidental_probability", "slur_probability", "staccato_probability",
-                     "fermata_probability", "dynamics_probability", "final_barline_probability"):
+                     "fermata_probability", "dynamics_probability", "final_barline_probability",
+                     "measure_number_probability"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name}: must be in 0..1, got {getattr(self, name)}")
         try:
@@ -98,11 +102,15 @@ class NotationConfig:
         ends = tuple(np.cumsum([len(measure) for measure in measures]) - 1)
         events = self._articulations(rng, events)
         show_time = rng.random() < self.time_signature_probability
+        slurs, dynamics = self._slurs(rng, events, ends), self._dynamics(rng, events, ends)
+        final_barline = bool(rng.random() < self.final_barline_probability)
+        number = None  # drawn last, and only where asked, so staves drawn without numbers stay as they were
+        if self.measure_number_probability > 0 and rng.random() < self.measure_number_probability:
+            number = int(rng.integers(2, 100))
         return Staff(
             tuple(events), clef=True, barlines_after=tuple(int(end) for end in ends), key_signature=key,
             clef_sign=clef, time_signature=time if show_time else None, beams=beam_groups(events, time),
-            slurs=self._slurs(rng, events, ends), dynamics=self._dynamics(rng, events, ends),
-            final_barline=bool(rng.random() < self.final_barline_probability),
+            slurs=slurs, dynamics=dynamics, final_barline=final_barline, measure_number=number,
         )
 
     def _pitched_events(self, rng: np.random.Generator, values: list[RhythmValue], measure_numbers: list[int],

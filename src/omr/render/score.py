@@ -102,7 +102,7 @@ class Staff:
     key_signature: n > 0 sharps, n < 0 flats, printed after the clef at their usual places. `beams`: groups of event
     indices (consecutive notes of eighth or shorter) joined by beams; an eighth or shorter note in no group gets
     flags. `slurs`: (first, last) event index pairs; `dynamics`: (event index, mark) drawn under the staff.
-    `final_barline`: the staff ends with a thin-thick double bar. A note's `alter` is its sounding alteration, so
+    `final_barline`: the staff ends with a thin-thick double bar; `measure_number`: printed above its start. A note's `alter` is its sounding alteration, so
     the labels are the events as CONTRACT.md writes them.
     """
 
@@ -116,8 +116,11 @@ class Staff:
     slurs: tuple[tuple[int, int], ...] = ()
     dynamics: tuple[tuple[int, str], ...] = ()
     final_barline: bool = False
+    measure_number: int | None = None  # printed above the staff's start (a distractor, never an event)
 
     def __post_init__(self) -> None:
+        if self.measure_number is not None and self.measure_number < 1:
+            raise ValueError(f"measure_number must be >= 1 or None, got {self.measure_number}")
         if not -7 <= self.key_signature <= 7:
             raise ValueError(f"key_signature must be -7..7 (flats < 0 < sharps), got {self.key_signature}")
         if self.clef_sign not in CLEFS:
