@@ -59,3 +59,20 @@ def test_atomic_write_text_creates_parents(tmp_path):
     path = tmp_path / "a" / "b.json"
     atomic_write_text(path, "{}")
     assert path.read_text() == "{}"
+
+
+def test_atomic_outputs_get_the_permissions_of_plain_files_and_folders(tmp_path):
+    import os
+    import stat
+
+    from omr.io import atomic_directory, atomic_write_bytes
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "out.bin", b"x")
+        with atomic_directory(tmp_path / "folder") as folder:
+            (folder / "a").write_bytes(b"y")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.bin").stat().st_mode) == 0o644  # mkstemp alone gives 0600
+    assert stat.S_IMODE((tmp_path / "folder").stat().st_mode) == 0o755  # mkdtemp alone gives 0700
