@@ -97,6 +97,23 @@ def measure_length(time: str | None) -> Fraction | None:
     return Fraction(int(beats) * 4, int(unit))
 
 
+# Treble-clef staff positions of a key signature's accidentals, in the order engravers print them.
+KEY_SHARP_POSITIONS = (8, 5, 9, 6, 3, 7, 4)  # F5 C5 G5 D5 A4 E5 B4
+KEY_FLAT_POSITIONS = (4, 7, 3, 6, 2, 5, 1)  # B4 E5 A4 D5 G4 C5 F4
+# Bass clef: the same pattern two positions (a third) lower, F#3 on the fourth line, Bb2 on the second.
+BASS_KEY_SHIFT = -2
+
+
+def key_signature_positions(key_fifths: int, clef: str = "treble") -> tuple[int, ...]:
+    """Staff positions (0 = bottom line) of a key signature's accidentals, in print order: 2, treble -> (8, 5)."""
+    if not -7 <= key_fifths <= 7:
+        raise ValueError(f"key_fifths must be in -7..7, got {key_fifths}")
+    _check_clef(clef)
+    positions = KEY_SHARP_POSITIONS if key_fifths > 0 else KEY_FLAT_POSITIONS
+    shift = BASS_KEY_SHIFT if clef == "bass" else 0
+    return tuple(position + shift for position in positions[: abs(key_fifths)])
+
+
 def key_alters(key_fifths: int) -> dict[str, int]:
     """Alteration of each step under a key signature (-7..7, flats < 0): 2 -> {'F': 1, 'C': 1, others 0}."""
     if not -7 <= key_fifths <= 7:

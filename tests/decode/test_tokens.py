@@ -41,7 +41,7 @@ def test_every_label_reads_back_from_its_tokens(dataset, encoding):
 
 def test_tokens_say_what_is_printed_and_the_reader_applies_key_and_measure():
     # Key of one flat (B flat), bass clef: position 2 (the second line) is B2; a natural holds to the barline.
-    tokens = ["clef:bass", "key:-1", "time:2/4", "n2:4", "acc:natural", "n2:8", "n2:8", "|", "n2:4.", "~",
+    tokens = ["clef:bass", "key:b2", "time:2/4", "n2:4", "acc:natural", "n2:8", "n2:8", "|", "n2:4.", "~",
               "n2:8", "r:4", "|"]
     reading = events_from_tokens(tokens)
     notes = [e for e in reading.events if e.kind == "note"]
@@ -60,6 +60,20 @@ def test_without_barlines_or_time_an_accidental_holds_for_its_note_only():
 def test_tokens_out_of_place_are_dropped_not_fatal():
     reading = events_from_tokens(["~", "d8", "n2", "|", "n2", "d8", "key:x", "clef:alto", "r"])
     assert reading.events == (SymbolicNote("G", 4, duration="eighth", x=4.0),)
+
+
+def test_a_key_signature_is_one_token_per_printed_sign_at_its_staff_position():
+    from omr.decode.tokens import key_tokens
+
+    assert key_tokens(4, "treble") == ["key:#8", "key:#5", "key:#9", "key:#6"]  # F5 C5 G5 D5
+    assert key_tokens(-2, "bass") == ["key:b2", "key:b5"]  # Bb2 Eb3, a third below the treble places
+    assert key_tokens(0, None) == []
+    for key in range(-7, 8):
+        assert events_from_tokens(key_tokens(key, "treble") + ["n0:4"]).key_fifths == key
+    # A model may misplace a sign (counted all the same), mix kinds (the last kind wins) or, trained before glyph
+    # tokens, say the whole signature.
+    assert events_from_tokens(["key:#3", "key:#3", "key:b4"]).key_fifths == -1
+    assert events_from_tokens(["key:3"]).key_fifths == 3 and events_from_tokens(["key:#x"]).key_fifths == 0
 
 
 def test_vocabulary_is_sorted_and_unique():

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from omr.music import staff_position_y
+from omr.music import key_signature_positions, staff_position_y
 from omr.render.glyphs import GLYPH_WIDTH, place_glyph
 from omr.render.note_layout import Element
 
-# Treble-clef staff positions of a key signature's accidentals, in the order engravers print them.
-KEY_SHARP_POSITIONS = (8, 5, 9, 6, 3, 7, 4)  # F5 C5 G5 D5 A4 E5 B4
-KEY_FLAT_POSITIONS = (4, 7, 3, 6, 2, 5, 1)  # B4 E5 A4 D5 G4 C5 F4
-# Bass clef: the same pattern two positions (a third) lower, F#3 on the fourth line, Bb2 on the second.
-BASS_KEY_SHIFT = -2
 KEY_ACCIDENTAL_ADVANCE = 0.1  # spaces between a key signature's glyphs
 # Free space after a key (or time) signature: its last glyph sits >= 3 spaces left of the first head's centre,
 # beyond the decoders' reach for a note's own accidental (which sits <= 1.5 spaces left of its head).
@@ -38,11 +33,9 @@ def key_signature_x(key_signature: int, start: float, s: float) -> list[float]:
 def key_signature_elements(key_signature: int, clef_sign: str, start: float, bottom_y: float,
                            s: float) -> list[Element]:
     kind = "sharp" if key_signature > 0 else "flat"
-    positions = KEY_SHARP_POSITIONS if key_signature > 0 else KEY_FLAT_POSITIONS
-    shift = BASS_KEY_SHIFT if clef_sign == "bass" else 0
     centres = key_signature_x(key_signature, start, s)[:-1]
-    return [Element(kind, kind, (place_glyph(kind, x, staff_position_y(position + shift, bottom_y, s), s),))
-            for x, position in zip(centres, positions)]
+    return [Element(kind, kind, (place_glyph(kind, x, staff_position_y(position, bottom_y, s), s),))
+            for x, position in zip(centres, key_signature_positions(key_signature, clef_sign))]
 
 
 def time_signature_element(time: str, x: float, bottom_y: float, s: float) -> Element:
