@@ -69,3 +69,17 @@ def test_a_staff_read_as_nothing_costs_its_events_in_the_page_score(tiny_pages):
     lost = sum(staff["events"][1] - staff["events"][0] for staff in (l.extra["staves"][0] for l in labels))
     assert result["pages"]["ser"] == round(lost / meta["event_count"], 6)
     assert result["pages"]["exact_match"] == 0.0 and result["pages"]["staff_count_accuracy"] == 1.0
+
+
+
+def test_page_intervals_resample_whole_pages(tiny_pages):
+    # Two pages, each missing its first staff: a resample holds one page twice, or both; with 50 resamples both
+    # "twice" cases occur, so the interval runs from one page's own ser to the other's (by staff it would reach 1.0).
+    folder, _ = tiny_pages
+    result = evaluate_model(TruthReader(folder, drop_staff=0), folder.parent,
+                            EvaluateConfig(datasets=("pages",), bootstrap_resamples=50), RecognizeConfig())
+    labels = [label for _, label in iter_split(folder, "test")]
+    page_sers = [(l.extra["staves"][0]["events"][1] - l.extra["staves"][0]["events"][0]) / len(l.events)
+                 for l in labels]
+    assert result["pages"]["ser_ci95"] == [round(min(page_sers), 6), round(max(page_sers), 6)]
+    assert len(result["pages"]["note_f1_ci95"]) == 2

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from omr.config import build_config, load_params
+from omr.evaluate import metrics
 from omr.evaluate.runner import EvaluateConfig, LoadedSplit, evaluate_model, load_test_set, score_test_set
 from omr.music import SymbolicNote, SymbolicRest
 from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
@@ -125,3 +126,29 @@ def test_score_test_set_scores_recognised_events_rests_included_against_the_labe
     result = score_test_set(recognitions, split, CONFIG)
     assert result["ser"] == 0.5 and result["exact_match"] == 0.0 and result["rest_f1"] == 0.0
     assert result["pitch_ser"] == 0.0 and result["duration_accuracy"] == 1.0 and result["accidental_accuracy"] == 1.0
+
+
+
+def test_score_test_set_adds_the_headline_intervals_and_keeps_every_other_figure():
+    truth = [(SymbolicNote("C", 4),), (SymbolicNote("D", 4),), (SymbolicRest("half"),)]
+    predicted = [(SymbolicNote("E", 4),), (SymbolicNote("D", 4),), (SymbolicRest("half"),)]  # 1 edit in 3
+    split = LoadedSplit("tiny", tuple(_label(i, e) for i, e in enumerate(truth)), (), None, ())
+    recognitions = [Recognition(events=e, output=None, scale=1.0) for e in predicted]
+    result = score_test_set(recognitions, split, CONFIG, bootstrap=(200, 5))
+    expected = metrics.headline_intervals(predicted, truth, seed=5, resamples=200)
+    assert result["ser_ci95"] == [round(end, 6) for end in expected["ser_ci95"]]
+    assert result["note_f1_ci95"] == [round(end, 6) for end in expected["note_f1_ci95"]]
+    assert result["ser_ci95"][0] == 0.0 < result["ser"] == round(1 / 3, 6) < result["ser_ci95"][1]
+    assert result["note_f1_ci95"][0] < result["note_f1"] < result["note_f1_ci95"][1] == 1.0
+    points = {k: v for k, v in result.items() if not k.endswith("_ci95")}
+    assert points == {k: round(v, 6) if v is not None else None
+                      for k, v in metrics.event_metrics(predicted, truth).items()}  # nothing else moved
+    json.dumps(result, allow_nan=False)
+
+
+def test_evaluated_sets_carry_intervals_and_the_config_refuses_no_resamples(dataset_root):
+    config = EvaluateConfig(datasets=("v01",), max_samples=3, bootstrap_resamples=20)
+    result = evaluate_model(OraclePredictor("detection", dataset_root), dataset_root, config, CONFIG)
+    assert result["v01"]["ser_ci95"] == [0.0, 0.0] and result["v01"]["note_f1_ci95"] == [1.0, 1.0]
+    with pytest.raises(ValueError, match="evaluate.bootstrap_resamples"):
+        EvaluateConfig(bootstrap_resamples=0)

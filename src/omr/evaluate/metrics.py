@@ -227,3 +227,91 @@ def event_metrics(
 
 
 note_metrics = event_metrics  # the name callers used before rests were events
+
+
+# --- 95% bootstrap intervals over test images (issue 15) ------------------------------------------------------------
+# The images are resampled with replacement and the corpus ratio recomputed; percentiles of those ratios bound it.
+# Each image's pieces (edit distance, true count; hits, predicted, true) are computed once: a resample only sums
+# rows, so 1000 resamples cost a matrix gather, not 1000 alignments.
+
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0  # the evaluation's fixed seed: the same predictions give the same interval on every run
+BOOTSTRAP_LEVEL = 0.95
+
+
+def ser_counts(predicted: Sequence[Events], truth: Sequence[Events]) -> np.ndarray:
+    """Per image: [edit distance, true events] as `ser` counts them (shape images x 2)."""
+    alignments = _alignments(predicted, truth, _event_tokens)
+    return np.array([(a.distance, len(t)) for a, t in zip(alignments, truth)], dtype=np.int64).reshape(-1, 2)
+
+
+def note_counts(predicted: Sequence[Events], truth: Sequence[Events]) -> np.ndarray:
+    """Per image: [pitch-aligned hits, predicted notes, true notes] as `note_f1` counts them (shape images x 3)."""
+    alignments = _alignments(predicted, truth, _pitch_tokens)
+    rows = [(len(a.hits), len(_pitch_tokens(p)), len(_pitch_tokens(t))) for a, p, t in zip(alignments, predicted, truth)]
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+def ser_of_sums(sums: np.ndarray) -> np.ndarray:
+    """`ser` of summed [distance, true] rows (any leading shape); the empty cases as `ser` has them."""
+    distance, true = sums[..., 0].astype(float), sums[..., 1].astype(float)
+    empty = np.where(distance == 0, 0.0, np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(true > 0, distance / true, empty)
+
+
+def note_f1_of_sums(sums: np.ndarray) -> np.ndarray:
+    """`note_f1` of summed [hits, predicted, true] rows (any leading shape); the empty cases as `note_f1` has them."""
+    hits, predicted, true = (sums[..., k].astype(float) for k in range(3))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, hits / predicted, np.where(true == 0, 1.0, 0.0))
+        recall = np.where(true > 0, hits / true, np.where(predicted == 0, 1.0, 0.0))
+        return np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+
+
+def bootstrap_samples(images: int, rng: np.random.Generator, resamples: int = BOOTSTRAP_RESAMPLES) -> np.ndarray:
+    """Image indices of `resamples` resamples with replacement (shape resamples x images)."""
+    if resamples < 1:
+        raise ValueError(f"bootstrap resamples: must be >= 1, got {resamples}")
+    return rng.integers(0, images, size=(resamples, images)) if images else np.zeros((resamples, 0), np.int64)
+
+
+def bootstrap_interval(counts: np.ndarray, statistic: Callable[[np.ndarray], np.ndarray], samples: np.ndarray,
+                       level: float = BOOTSTRAP_LEVEL) -> tuple[float, float]:
+    """The central `level` percentile interval of `statistic` over the resampled images' summed counts; with no
+    images, the statistic of nothing at both ends (nothing to resample)."""
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"bootstrap level: must lie strictly between 0 and 1, got {level}")
+    if len(counts) == 0:
+        point = float(statistic(counts.sum(axis=0)))
+        return point, point
+    values = statistic(counts[samples].sum(axis=1))
+    tail = 100.0 * (1.0 - level) / 2.0
+    low, high = np.percentile(values, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def ser_interval(predicted: Sequence[Events], truth: Sequence[Events], rng: np.random.Generator,
+                 resamples: int = BOOTSTRAP_RESAMPLES, level: float = BOOTSTRAP_LEVEL) -> tuple[float, float]:
+    """Bootstrap interval of `ser` over images (resampled with `rng`)."""
+    counts = ser_counts(predicted, truth)
+    return bootstrap_interval(counts, ser_of_sums, bootstrap_samples(len(counts), rng, resamples), level)
+
+
+def note_f1_interval(predicted: Sequence[Events], truth: Sequence[Events], rng: np.random.Generator,
+                     resamples: int = BOOTSTRAP_RESAMPLES, level: float = BOOTSTRAP_LEVEL) -> tuple[float, float]:
+    """Bootstrap interval of `note_f1` over images (resampled with `rng`)."""
+    counts = note_counts(predicted, truth)
+    return bootstrap_interval(counts, note_f1_of_sums, bootstrap_samples(len(counts), rng, resamples), level)
+
+
+def headline_intervals(predicted: Sequence[Events], truth: Sequence[Events], seed: int = BOOTSTRAP_SEED,
+                       resamples: int = BOOTSTRAP_RESAMPLES) -> dict[str, list[float]]:
+    """{"ser_ci95": [low, high], "note_f1_ci95": [low, high]}: both over the same resamples of the images, drawn
+    from a Generator seeded with `seed` (so a test set's interval does not depend on what was evaluated before)."""
+    check_counts(predicted, truth)
+    samples = bootstrap_samples(len(truth), np.random.default_rng(seed), resamples)
+    return {
+        "ser_ci95": list(bootstrap_interval(ser_counts(predicted, truth), ser_of_sums, samples)),
+        "note_f1_ci95": list(bootstrap_interval(note_counts(predicted, truth), note_f1_of_sums, samples)),
+    }

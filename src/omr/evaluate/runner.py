@@ -30,6 +30,8 @@ class EvaluateConfig:
     split: str = "test"
     batch_size: int = 32
     max_samples: int | None = None  # evaluate only the first N samples of each set (quick looks); None = all
+    bootstrap_resamples: int = metrics.BOOTSTRAP_RESAMPLES  # resamples of the images behind `ser_ci95`, `note_f1_ci95`
+    bootstrap_seed: int = metrics.BOOTSTRAP_SEED  # fixed, so the same predictions give the same intervals
 
     def __post_init__(self) -> None:
         if not self.datasets:
@@ -38,6 +40,8 @@ class EvaluateConfig:
             raise ValueError("params.yaml: evaluate.batch_size: must be >= 1")
         if self.max_samples is not None and self.max_samples < 1:
             raise ValueError("params.yaml: evaluate.max_samples: must be >= 1 or null")
+        if self.bootstrap_resamples < 1:
+            raise ValueError("params.yaml: evaluate.bootstrap_resamples: must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,11 @@ def read_pages(predictor: Predictor, pages: Sequence[np.ndarray], config: Recogn
     return readings
 
 
-def score_pages(readings: Sequence[PageReading], test_set: LoadedSplit) -> dict:
+def score_pages(readings: Sequence[PageReading], test_set: LoadedSplit,
+                bootstrap: tuple[int, int] = (metrics.BOOTSTRAP_RESAMPLES, metrics.BOOTSTRAP_SEED)) -> dict:
     """CONTRACT's metrics over each page's events as one sequence, plus `staff_count_accuracy`: the share of
-    pages where as many staves were found as the page has. Raw-output metrics (IoU, mAP) are not computed on pages:
+    pages where as many staves were found as the page has, and `ser_ci95` / `note_f1_ci95` with the page as the
+    unit resampled (`bootstrap` = (resamples, seed)). Raw-output metrics (IoU, mAP) are not computed on pages:
     they need the crops' outputs mapped back onto the page, which the events already summarise."""
     truth = [label.events for label in test_set.labels]
     read = [r for reading in readings for r in reading.recognitions]
@@ -132,23 +138,35 @@ def score_pages(readings: Sequence[PageReading], test_set: LoadedSplit) -> dict:
     result = metrics.event_metrics([r.events for r in readings], truth, knows_accidentals, knows_durations)
     staves = [len(label.extra.get("staves", ())) for label in test_set.labels]
     result["staff_count_accuracy"] = float(np.mean([r.staves_found == n for r, n in zip(readings, staves)]))
+    result.update(_intervals([r.events for r in readings], truth, bootstrap))
     return {key: _rounded(value) for key, value in result.items()}
 
 
 def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, config: RecognizeConfig,
-                   approach: str | None = None) -> dict:
+                   approach: str | None = None,
+                   bootstrap: tuple[int, int] = (metrics.BOOTSTRAP_RESAMPLES, metrics.BOOTSTRAP_SEED)) -> dict:
     """Every CONTRACT metric of one model on one test set: predicted events (notes and rests) against the labels',
-    plus the approach's own figures on its raw outputs (none when `approach` is None)."""
+    plus the approach's own figures on its raw outputs (none when `approach` is None), then the headline's 95%
+    bootstrap intervals over images, `ser_ci95` and `note_f1_ci95` (`bootstrap` = (resamples, seed))."""
     truth = [label.events for label in test_set.labels]
     knows_accidentals = all(r.knows_accidentals for r in recognitions)
     knows_durations = all(r.knows_durations for r in recognitions)
     result = metrics.event_metrics([r.events for r in recognitions], truth, knows_accidentals, knows_durations)
     if approach is not None:
         result.update(get_approach(approach).output_metrics([r.output for r in recognitions], test_set, config))
+    result.update(_intervals([r.events for r in recognitions], truth, bootstrap))
     return {key: _rounded(value) for key, value in result.items()}
 
 
-def _rounded(value: float | None) -> float | None:
+def _intervals(predicted: Sequence, truth: Sequence, bootstrap: tuple[int, int]) -> dict[str, list[float]]:
+    resamples, seed = bootstrap
+    return metrics.headline_intervals(predicted, truth, seed=seed, resamples=resamples)
+
+
+def _rounded(value: float | list | None) -> float | list | None:
+    """Six decimals; an interval's two ends each (the metrics files' only list values)."""
+    if isinstance(value, list):
+        return [_rounded(end) for end in value]
     return None if value is None else round(float(value), 6)
 
 
@@ -161,6 +179,7 @@ def evaluate_model(
 ) -> dict[str, dict]:
     """{dataset: metrics} for each configured dataset that exists; a missing one is skipped with a warning."""
     results = {}
+    bootstrap = (config.bootstrap_resamples, config.bootstrap_seed)
     for name in config.datasets:
         dataset_dir = Path(dataset_root) / name
         if not (dataset_dir / "meta.json").is_file():
@@ -171,8 +190,8 @@ def evaluate_model(
             on_dataset(name, len(test_set.labels))
         if test_set.is_pages:
             readings = read_pages(predictor, test_set.images, recognize_config, config.batch_size)
-            results[name] = score_pages(readings, test_set)
+            results[name] = score_pages(readings, test_set, bootstrap)
             continue
         recognitions = recognize_all(predictor, test_set.images, recognize_config, config.batch_size)
-        results[name] = score_test_set(recognitions, test_set, recognize_config, predictor.approach)
+        results[name] = score_test_set(recognitions, test_set, recognize_config, predictor.approach, bootstrap)
     return results
