@@ -250,6 +250,34 @@ def test_notation_staves_drawn_without_measure_numbers_are_unchanged_by_the_opti
 
 
 def replace_number(staff):
+    """The staff without what the options drawn last add (measure number, glyph font)."""
     from dataclasses import replace
 
-    return replace(staff, measure_number=None)
+    return replace(staff, measure_number=None, glyph_font=None)
+
+
+def test_a_staff_in_a_smufl_font_draws_other_clef_and_accidental_shapes_with_the_same_labels():
+    notes = (Note("F", 5, alter=1, accidental="sharp"), Note("B", 4, note_type="half", alter=-1))
+    ours = render_staff(Staff(notes, clef=True, key_signature=-2, time_signature="3/4"))
+    font = render_staff(Staff(notes, clef=True, key_signature=-2, time_signature="3/4", glyph_font="Gootville"))
+    assert font.events == ours.events and font.image.shape == ours.image.shape
+    assert [b.label for b in font.boxes] == [b.label for b in ours.boxes]
+    for label in ("clef", "flat", "sharp"):
+        mine = next(b for b in ours.boxes if b.label == label)
+        theirs = next(b for b in font.boxes if b.label == label)
+        x0, y0, x1, y1 = (int(v) for v in theirs.xyxy)
+        assert abs((theirs.xyxy[0] + theirs.xyxy[2]) - (mine.xyxy[0] + mine.xyxy[2])) / 2 < 8  # same place
+        assert not np.array_equal(font.image[y0:y1, x0:x1], ours.image[y0:y1, x0:x1])  # another shape
+    # The mask contract holds for font glyphs too: a mask pixel is always dark in the image.
+    assert (font.image[font.mask > 0] < 128).all()
+
+
+def test_glyph_fonts_must_be_verovios_smufl_fonts():
+    from omr.render.notation import NotationConfig
+
+    with pytest.raises(Exception, match="glyph_fonts"):
+        NotationConfig(glyph_fonts=("Times",), glyph_font_probability=0.5)
+    staves = [NotationConfig(glyph_fonts=("Petaluma",), glyph_font_probability=1.0).random(np.random.default_rng(s))
+              for s in range(3)]
+    assert {s.glyph_font for s in staves} == {"Petaluma"}
+    assert [replace_number(s) for s in staves] == [NotationConfig().random(np.random.default_rng(s)) for s in range(3)]

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from omr.engrave.verovio_svg import SVG, _LINE, _TRANSLATE, Rect, _bounding_rect, _glyph_code, _has_class, _pixels
+from omr.render.smufl import font_glyph_boxes
 
 _SCALE = re.compile(r"scale\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)")
 NOTEHEAD_GLYPHS = {"E0A2": "notehead_whole", "E0A3": "notehead_hollow", "E0A4": "notehead_filled"}
@@ -57,16 +56,6 @@ class SvgStaff:
     barlines: tuple[Rect, ...]
     beams: tuple[Rect, ...]  # one per beam polygon: each level's segment
     ties: tuple[tuple[str, Rect], ...]
-
-
-@lru_cache(maxsize=None)
-def font_glyph_boxes(font: str) -> dict[str, tuple[float, float, float, float]]:
-    """SMuFL code point -> (x, y, w, h) in font units (y up), from verovio's data/<font>.xml."""
-    import verovio
-
-    path = Path(verovio.__file__).parent / "data" / f"{font}.xml"
-    root = ElementTree.parse(path).getroot()
-    return {g.get("c"): tuple(float(g.get(k)) for k in ("x", "y", "w", "h")) for g in root.iter("g")}
 
 
 def key_signature_glyphs(svg: str, font: str) -> tuple[tuple[str, Rect], ...]:

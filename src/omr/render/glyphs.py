@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
+from omr.render.smufl import SMUFL_GLYPHS, place_font_glyph
 from omr.render.sprites import SUPERSAMPLING, Sprite, moved, sprite_of_coverage
 
 PHASES = 4  # sub-pixel placements per pixel; a glyph lands within 1/8 px of its exact anchor
@@ -170,8 +171,11 @@ def _glyph_sprite(name: str, staff_space: float, phase_x: int, phase_y: int) -> 
     return sprite_of_coverage(coverage, left, top)
 
 
-def place_glyph(name: str, x: float, y: float, staff_space: float) -> Sprite:
-    """The glyph's sprite with its anchor at image point (x, y), positions absolute in pixels."""
+def place_glyph(name: str, x: float, y: float, staff_space: float, font: str | None = None) -> Sprite:
+    """The glyph's sprite with its anchor at image point (x, y), positions absolute in pixels; `font`: a SMuFL
+    font of verovio's to draw it in instead of ours, where omr.render.smufl knows the glyph."""
+    if font is not None and name in SMUFL_GLYPHS:
+        return place_font_glyph(font, name, x, y, staff_space)
     base_x, base_y = math.floor(x), math.floor(y)
     phase_x = round((x - base_x) * PHASES)
     phase_y = round((y - base_y) * PHASES)

@@ -197,10 +197,10 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
     elements = [Element("staff_line", "staff", tuple(place_rect(staff_start, y - t / 2, staff_end, y + t / 2)
                                                      for y in staff_lines))]
     if staff.clef:
-        elements.append(clef_element(staff.clef_sign, staff_start, bottom_y, s))
+        elements.append(clef_element(staff.clef_sign, staff_start, bottom_y, s, staff.glyph_font))
     if staff.key_signature:
         elements.extend(key_signature_elements(staff.key_signature, staff.clef_sign, _preamble_start(staff, style),
-                                               bottom_y, s))
+                                               bottom_y, s, staff.glyph_font))
     if staff.time_signature is not None:
         elements.append(time_signature_element(staff.time_signature, columns.time_x, bottom_y, s))
     if staff.measure_number is not None:
@@ -231,7 +231,7 @@ def _event_elements(staff: Staff, columns: _Columns, stems: dict, bottom_y: floa
         elements.extend(note_core(event, position, x, y, up, tip, bottom_y, style))
         if acc_x is not None:
             elements.append(Element(event.accidental, event.accidental, (
-                place_glyph(event.accidental, acc_x, y, s),)))
+                place_glyph(event.accidental, acc_x, y, s, staff.glyph_font),)))
         elements.extend(note_extras(event, position, x, up, tip, index in beamed, bottom_y, style))
         events.append(SymbolicNote(event.step, event.octave, event.alter, event.note_type, x, y, event.accidental,
                                    event.dots, _tie_label(staff, index)))

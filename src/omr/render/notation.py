@@ -13,6 +13,7 @@ import numpy as np
 
 from omr.config import ConfigError
 from omr.music import CLEFS, TIME_SIGNATURES, key_alters, pitch_from_staff_position, printed_accidentals
+from omr.render.smufl import SMUFL_FONTS
 from omr.render.rhythm import RhythmValue, RhythmWeights, beam_groups, random_measure
 from omr.render.score import DYNAMICS, Note, Rest, Staff
 
@@ -54,12 +55,18 @@ class NotationConfig:
     # A measure number above the staff's start, as engravers number each system's first measure (a distractor:
     # text a reader of a page meets on every staff but the first).
     measure_number_probability: float = 0.0
+    # Fonts (verovio's SMuFL fonts, omr.render.smufl) a staff may draw its clef and accidentals in instead of ours,
+    # each staff with this chance: other shapes of the same signs. Keep the test sets' Leipzig and Bravura out.
+    glyph_fonts: tuple[str, ...] = ()
+    glyph_font_probability: float = 0.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_measures <= self.max_measures:
             raise ConfigError(f"min_measures/max_measures: need 1 <= min <= max, got {self.min_measures}, "
                               f"{self.max_measures}")
         _check_choices("time_signatures", self.time_signatures, TIME_SIGNATURES)
+        if self.glyph_fonts:  # empty: every staff in our own glyphs
+            _check_choices("glyph_fonts", self.glyph_fonts, SMUFL_FONTS)
         _check_choices("clefs", self.clefs, CLEFS)
         if len(self.clef_weights) != len(self.clefs) or min(self.clef_weights) < 0 or sum(self.clef_weights) <= 0:
             raise ConfigError(f"clef_weights: expected {len(self.clefs)} weights >= 0 (one per clef) with a positive "
@@ -74,7 +81,7 @@ class NotationConfig:
         for name in ("time_signature_probability", "dot_probability", "double_dot_probability", "rest_probability",
                      "tie_probability", "accidental_probability", "slur_probability", "staccato_probability",
                      "fermata_probability", "dynamics_probability", "final_barline_probability",
-                     "measure_number_probability"):
+                     "measure_number_probability", "glyph_font_probability"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name}: must be in 0..1, got {getattr(self, name)}")
         try:
@@ -107,10 +114,13 @@ class NotationConfig:
         number = None  # drawn last, and only where asked, so staves drawn without numbers stay as they were
         if self.measure_number_probability > 0 and rng.random() < self.measure_number_probability:
             number = int(rng.integers(2, 100))
+        font = None  # likewise drawn last, and only where asked
+        if self.glyph_fonts and self.glyph_font_probability > 0 and rng.random() < self.glyph_font_probability:
+            font = self.glyph_fonts[int(rng.integers(len(self.glyph_fonts)))]
         return Staff(
             tuple(events), clef=True, barlines_after=tuple(int(end) for end in ends), key_signature=key,
             clef_sign=clef, time_signature=time if show_time else None, beams=beam_groups(events, time),
-            slurs=slurs, dynamics=dynamics, final_barline=final_barline, measure_number=number,
+            slurs=slurs, dynamics=dynamics, final_barline=final_barline, measure_number=number, glyph_font=font,
         )
 
     def _pitched_events(self, rng: np.random.Generator, values: list[RhythmValue], measure_numbers: list[int],

@@ -17,10 +17,11 @@ CLEF_GLYPH = {"treble": ("clef", 2), "bass": ("clef_bass", 6)}  # glyph and the 
 TIME_DIGIT_POSITIONS = (6, 2)
 
 
-def clef_element(clef_sign: str, staff_start: float, bottom_y: float, s: float) -> Element:
+def clef_element(clef_sign: str, staff_start: float, bottom_y: float, s: float, font: str | None = None) -> Element:
     """The clef glyph anchored on its line (treble: G line; bass: F line); mask and box class name the clef."""
     name, position = CLEF_GLYPH[clef_sign]
-    return Element(name, name, (place_glyph(name, staff_start + 0.4 * s, staff_position_y(position, bottom_y, s), s),))
+    return Element(name, name, (place_glyph(name, staff_start + 0.4 * s, staff_position_y(position, bottom_y, s), s,
+                                            font),))
 
 
 def key_signature_x(key_signature: int, start: float, s: float) -> list[float]:
@@ -31,10 +32,10 @@ def key_signature_x(key_signature: int, start: float, s: float) -> list[float]:
 
 
 def key_signature_elements(key_signature: int, clef_sign: str, start: float, bottom_y: float,
-                           s: float) -> list[Element]:
+                           s: float, font: str | None = None) -> list[Element]:
     kind = "sharp" if key_signature > 0 else "flat"
     centres = key_signature_x(key_signature, start, s)[:-1]
-    return [Element(kind, kind, (place_glyph(kind, x, staff_position_y(position, bottom_y, s), s),))
+    return [Element(kind, kind, (place_glyph(kind, x, staff_position_y(position, bottom_y, s), s, font),))
             for x, position in zip(centres, key_signature_positions(key_signature, clef_sign))]
 
 
