@@ -13,6 +13,7 @@ from omr.evaluate.runner import load_test_set, recognize_all
 from omr.io import atomic_write_text
 from omr.recognize import Predictor, RecognizeConfig
 from omr.report.document import (
+    INTERVAL_METRICS,
     METRICS,
     PAGE_SETS,
     REAL_NOTATION_REGIME,
@@ -20,6 +21,7 @@ from omr.report.document import (
     REGIMES,
     Results,
     headline_metric,
+    interval_matrix,
     model_name,
     report_markdown,
     transfer_matrix,
@@ -106,9 +108,11 @@ def write_report(
         for key, metric in ((f"heatmap-{approach}", headline_metric(approach)),
                             (f"heatmap-pitch_ser-{approach}", "pitch_ser")):
             path = plots_dir / f"{key}.png"
-            transfer_heatmap(transfer_matrix(results, approach, evaluated, metric), REGIMES, evaluated,
-                             f"{approach}: {metric}" + ("" if METRICS[metric] else " (lower is better)"), path,
-                             lower_is_better=not METRICS[metric])
+            title = f"{approach}: {metric}" + ("" if METRICS[metric] else " (lower is better)")
+            # Cells annotated with their 95% interval where the metric has one (`ser`; not `pitch_ser`).
+            intervals = interval_matrix(results, approach, evaluated, metric) if metric in INTERVAL_METRICS else None
+            transfer_heatmap(transfer_matrix(results, approach, evaluated, metric), REGIMES, evaluated, title, path,
+                             lower_is_better=not METRICS[metric], intervals=intervals)
             figures[key] = path
     for (model, dataset), rows in grids.items():
         path = plots_dir / f"grid-{model}-{dataset}.png"

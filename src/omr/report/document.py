@@ -38,6 +38,9 @@ METRICS = {
 }
 
 Results = dict[str, dict[str, dict[str, float | None]]]  # model -> dataset -> metric -> value
+Interval = tuple[float, float]
+# The metrics the evaluation gives a 95% bootstrap interval over test images, stored beside them as `<metric>_ci95`.
+INTERVAL_METRICS = ("ser", "note_f1")
 
 
 def model_name(approach: str, regime: str) -> str:
@@ -46,6 +49,30 @@ def model_name(approach: str, regime: str) -> str:
 
 def value(results: Results, model: str, dataset: str, metric: str) -> float | None:
     return results.get(model, {}).get(dataset, {}).get(metric)
+
+
+def interval(results: Results, model: str, dataset: str, metric: str) -> Interval | None:
+    """The stored `<metric>_ci95` [low, high] of a cell; None where the file has none (evaluated before issue 15)."""
+    found = value(results, model, dataset, f"{metric}_ci95")
+    if isinstance(found, (list, tuple)) and len(found) == 2 and all(isinstance(end, (int, float)) for end in found):
+        return float(found[0]), float(found[1])
+    return None
+
+
+def intervals_overlap(a: Interval, b: Interval) -> bool:
+    """Whether two closed intervals share a point (touching ends count: the data cannot tell them apart)."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def interval_matrix(results: Results, approach: str, datasets: Sequence[str], metric: str = "ser") -> np.ndarray:
+    """Rows regime, columns dataset, last axis (low, high); NaN where a cell has no interval."""
+    matrix = np.full((len(REGIMES), len(datasets), 2), np.nan)
+    for row, regime in enumerate(REGIMES):
+        for col, dataset in enumerate(datasets):
+            found = interval(results, model_name(approach, regime), dataset, metric)
+            if found is not None:
+                matrix[row, col] = found
+    return matrix
 
 
 def transfer_matrix(results: Results, approach: str, datasets: Sequence[str], metric: str = "note_f1") -> np.ndarray:
@@ -63,11 +90,18 @@ def _cell(number: float | None, blank: str = "–") -> str:
     return blank if number is None else f"{number:.3f}"
 
 
+def _with_interval(text: str, found: Interval | None) -> str:
+    """`0.277 [0.240-0.312]`: a figure followed by its 95% interval, where it has one."""
+    return text if found is None else f"{text} [{found[0]:.3f}-{found[1]:.3f}]"
+
+
 def matrix_table(results: Results, approach: str, datasets: Sequence[str], metric: str = "note_f1") -> str:
     """The transfer matrix as a markdown table (the closing note pastes these)."""
     lines = [f"| {approach} ({metric}) | " + " | ".join(datasets) + " |", "|---" * (len(datasets) + 1) + "|"]
     for regime in REGIMES:
-        cells = [_cell(value(results, model_name(approach, regime), d, metric)) for d in datasets]
+        model = model_name(approach, regime)
+        cells = [_with_interval(_cell(value(results, model, d, metric)), interval(results, model, d, metric))
+                 if value(results, model, d, metric) is not None else _cell(None) for d in datasets]
         lines.append(f"| {regime} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -83,6 +117,8 @@ def comparison_table(results: Results, regime: str, dataset: str) -> str:
         present = [n for n in numbers if n is not None]
         best = max(present) if higher_is_better else min(present)
         cells = [f"**{_cell(n)}**" if n is not None and n == best and len(present) > 1 else _cell(n) for n in numbers]
+        cells = [_with_interval(cell, interval(results, model_name(a, regime), dataset, metric)) if n is not None
+                 else cell for cell, n, a in zip(cells, numbers, approaches)]
         lines.append(f"| {metric} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -93,7 +129,8 @@ def headline_metric(approach: str) -> str:
 
 
 def summary(results: Results, regime: str, datasets: Sequence[str]) -> list[str]:
-    """One line per test set: which approach wins on `ser` (lowest) and on set F1 (the one every approach reports)."""
+    """One line per test set: who wins on `ser` (lowest) and on set F1 (the one every approach reports); a "win"
+    only where the best's interval overlaps no other's, else a tie within noise (see `verdict`)."""
     lines = []
     for dataset in datasets:
         parts = []
@@ -101,12 +138,31 @@ def summary(results: Results, regime: str, datasets: Sequence[str]) -> list[str]
             scored = {a: value(results, model_name(a, regime), dataset, metric) for a in approach_names()}
             scored = {a: v for a, v in scored.items() if v is not None}
             if scored:
-                winner = (max if METRICS[metric] else min)(scored, key=scored.get)
-                others = ", ".join(f"{a} {v:.3f}" for a, v in scored.items() if a != winner)
-                parts.append(f"{metric}: **{winner}** {scored[winner]:.3f}" + (f" ({others})" if others else ""))
+                found = {a: interval(results, model_name(a, regime), dataset, metric) for a in scored}
+                parts.append(f"{metric}: {verdict(scored, found, METRICS[metric])}")
         if parts:
             lines.append(f"- `{dataset}` ({regime} models): " + "; ".join(parts))
     return lines
+
+
+def verdict(scored: dict[str, float], intervals: dict[str, Interval | None], higher_is_better: bool) -> str:
+    """`**best** 0.010 [..] (others)`, or `tie within noise (intervals overlap): best .., runner-up .. (others)`
+    where the best's interval overlaps another's (the runner-up's, as a rule). Where the best has no interval (a
+    metric that has none, or an older metrics file) the best point estimate is named, as before intervals."""
+    best = sorted(scored, key=scored.get, reverse=higher_is_better)[0]  # stable: equal figures keep approach order
+
+    def figure(a: str) -> str:
+        return _with_interval(f"{scored[a]:.3f}", intervals.get(a))
+
+    tied = [best]
+    if intervals.get(best) is not None:
+        tied += sorted((a for a in scored if a != best and intervals.get(a) is not None
+                        and intervals_overlap(intervals[best], intervals[a])), key=scored.get, reverse=higher_is_better)
+    others = ", ".join(f"{a} {figure(a)}" for a in scored if a not in tied)
+    rest = f" ({others})" if others else ""
+    if len(tied) > 1:
+        return "tie within noise (intervals overlap): " + ", ".join(f"{a} {figure(a)}" for a in tied) + rest
+    return f"**{best}** {figure(best)}{rest}"
 
 
 @dataclass(frozen=True)
@@ -200,7 +256,11 @@ def report_markdown(
     if missing:
         out += [f"Not evaluated yet (no metrics file): {', '.join(f'`{m}`' for m in missing)}.", ""]
     real_sets = [d for d in REAL_NOTATION_SETS if d in datasets] if regime != REAL_NOTATION_REGIME else []
-    out += ["## Who wins where", "", *summary(results, regime, datasets),
+    out += ["## Who wins where", "",
+            "A model wins only where its 95% bootstrap interval over the test images (in brackets) overlaps no",
+            "other model's, the runner-up's above all; otherwise the line says tie within noise. A figure without",
+            "an interval (set_micro_f1, or a metrics file from before intervals) names the best point estimate.", "",
+            *summary(results, regime, datasets),
             *summary(results, REAL_NOTATION_REGIME, real_sets), ""]
     out += _targets_section(results)
     for approach in map(get_approach, approach_names()):  # how to read an approach scored in its own terms

@@ -39,8 +39,9 @@ BOX_COLOUR, LOW_SCORE_COLOUR, STAFF_COLOUR = "red", "blue", "green"
 
 
 def transfer_heatmap(values: np.ndarray, regimes: Sequence[str], datasets: Sequence[str], title: str, path: Path,
-                     lower_is_better: bool = False) -> None:
-    """Rows regime, columns test set, each cell annotated with its value (NaN: not evaluated, drawn grey).
+                     lower_is_better: bool = False, intervals: np.ndarray | None = None) -> None:
+    """Rows regime, columns test set, each cell annotated with its value (NaN: not evaluated, drawn grey) and, under
+    it, its 95% interval where `intervals` (rows x columns x (low, high), NaN: none) has one.
 
     Green is good either way: error rates (`lower_is_better`) use the reversed scale; colours saturate at 1.0
     (an error rate can exceed it) while the annotation keeps the true value.
@@ -57,10 +58,20 @@ def transfer_heatmap(values: np.ndarray, regimes: Sequence[str], datasets: Seque
             value = values[row, col]
             red, green, blue, _ = cmap(min(max(value, 0.0), 1.0)) if not np.isnan(value) else (1, 1, 1, 1)
             dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.45  # white figures on the scale's dark ends
-            ax.text(col, row, "-" if np.isnan(value) else f"{value:.3f}", ha="center", va="center", fontsize=10,
+            ax.text(col, row, _heatmap_label(value, None if intervals is None else intervals[row, col]),
+                    ha="center", va="center", fontsize=10 if intervals is None else 8,
                     color="white" if dark else "black")
     ax.set_title(title)
     _save(fig, path)
+
+
+def _heatmap_label(value: float, interval: np.ndarray | None) -> str:
+    """`0.277` or `0.277\n[0.240, 0.312]`; `-` for a cell not evaluated."""
+    if np.isnan(value):
+        return "-"
+    if interval is None or np.isnan(interval).any():
+        return f"{value:.3f}"
+    return f"{value:.3f}\n[{interval[0]:.3f}, {interval[1]:.3f}]"
 
 
 @dataclass(frozen=True)
