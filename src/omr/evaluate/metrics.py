@@ -248,7 +248,8 @@ def ser_counts(predicted: Sequence[Events], truth: Sequence[Events]) -> np.ndarr
 def note_counts(predicted: Sequence[Events], truth: Sequence[Events]) -> np.ndarray:
     """Per image: [pitch-aligned hits, predicted notes, true notes] as `note_f1` counts them (shape images x 3)."""
     alignments = _alignments(predicted, truth, _pitch_tokens)
-    rows = [(len(a.hits), len(_pitch_tokens(p)), len(_pitch_tokens(t))) for a, p, t in zip(alignments, predicted, truth)]
+    rows = [(len(a.hits), len(_pitch_tokens(p)), len(_pitch_tokens(t)))
+            for a, p, t in zip(alignments, predicted, truth)]
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
 
 

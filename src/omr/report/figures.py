@@ -58,8 +58,8 @@ def transfer_heatmap(values: np.ndarray, regimes: Sequence[str], datasets: Seque
             value = values[row, col]
             red, green, blue, _ = cmap(min(max(value, 0.0), 1.0)) if not np.isnan(value) else (1, 1, 1, 1)
             dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.45  # white figures on the scale's dark ends
-            ax.text(col, row, _heatmap_label(value, None if intervals is None else intervals[row, col]),
-                    ha="center", va="center", fontsize=10 if intervals is None else 8,
+            label = _heatmap_label(value, None if intervals is None else intervals[row, col])
+            ax.text(col, row, label, ha="center", va="center", fontsize=8 if "\n" in label else 10,
                     color="white" if dark else "black")
     ax.set_title(title)
     _save(fig, path)
