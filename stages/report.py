@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import warnings
 from pathlib import Path
 
 from omr.config import ConfigError, build_config, load_params, section
 from omr.evaluate.runner import EvaluateConfig
-from omr.io import atomic_directory
+from omr.io import atomic_directory, atomic_write_text
 from omr.recognize import RecognizeConfig
-from omr.report.build import ReportConfig, grid_plan, grid_rows, read_results, write_report
+from omr.report.build import ReportConfig, grid_plan, grid_rows, read_results, summary_metrics, write_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=Path("data/datasets"))
     parser.add_argument("--plots", type=Path, default=Path("plots/report"))
     parser.add_argument("--out", type=Path, default=Path("reports/report.md"))
+    parser.add_argument("--summary", type=Path, default=Path("metrics/summary.json"))
     args = parser.parse_args(argv)
     try:
         params = load_params(args.params)
@@ -38,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     with atomic_directory(args.plots) as plots_dir:  # the folder appears whole or not at all
         figures = write_report(results, missing, evaluate.datasets, config, args.dvclive, grids,
                                recognize_config.score_threshold, plots_dir, args.out, link_dir=args.plots)
-    print(f"report: wrote {args.out} and {len(figures)} figures in {args.plots}"
+    # {model: {test set: ser}}: the short table of `dvc metrics show` and `dvc exp show` (dvc.yaml metrics).
+    atomic_write_text(args.summary, json.dumps(summary_metrics(results), indent=2) + "\n")
+    print(f"report: wrote {args.out}, {args.summary} and {len(figures)} figures in {args.plots}"
           + (f" ({len(missing)} models not evaluated: {', '.join(missing)})" if missing else ""))
     return 0
 

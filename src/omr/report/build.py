@@ -60,6 +60,24 @@ def read_results(metrics_dir: Path) -> tuple[Results, list[str]]:
     return results, missing
 
 
+SUMMARY_METRIC = "ser"  # the CONTRACT's headline
+
+
+def summary_metrics(results: Results, digits: int = 4) -> dict[str, dict[str, float]]:
+    """{model: {test set: ser}}, rounded: the short table `dvc metrics show` / `dvc exp show` print (the per-model
+    files hold hundreds of columns). Test sets without a numeric `ser` are left out, not written as null."""
+    summary: dict[str, dict[str, float]] = {}
+    for model, per_dataset in results.items():
+        cells = {
+            dataset: round(float(values[SUMMARY_METRIC]), digits)
+            for dataset, values in per_dataset.items()
+            if isinstance(values, dict) and isinstance(values.get(SUMMARY_METRIC), (int, float))
+        }
+        if cells:
+            summary[model] = cells
+    return summary
+
+
 def grid_plan(regime: str, datasets: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """Model -> test sets to draw sample grids of: every approach's `regime` (report.regime) model on every test
     set, and every approach's REAL_NOTATION_REGIME (v03_aug) model on the real-notation sets (v03, engraved_real),
