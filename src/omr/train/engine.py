@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import math
+import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -61,6 +62,11 @@ def train(run: TrainRun) -> TrainResult:
     approach.check_train_config(config, f"train.{run.approach}")
     config = dataclasses.replace(config, steps=config.steps_for(run.regime, f"train.{run.approach}"))
     torch.set_num_threads(config.threads)
+    # Same params, same machine -> bit-identical weights (tests/train/test_determinism.py): deterministic kernels
+    # where torch has them (warn_only: it warns, not fails, on an op that has none, e.g. some CUDA backward passes);
+    # cuBLAS needs its workspace fixed before its first call for that.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True, warn_only=True)
     # torchvision's v2 transforms and the DataLoader workers draw from torch's global generator.
     torch.manual_seed(config.seed)
     device = resolve_device(run.device)
