@@ -12,7 +12,8 @@ from typing import Iterator
 from omr.engrave.corpus import TuneRef, WindowRejected, parse_tune
 from omr.engrave.dataset import COLLECTIONS
 from omr.engrave.measures import cut_measure_window
-from omr.engrave.page import PageSample, PageStyle, engrave_page
+from omr.engrave.page import PageStyle, engrave_page
+from omr.engrave.real_dataset import WindowResult
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
 from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, png_bytes, refusals_and_params,
                               seeded_results, worker_toolkit, write_test_split)
@@ -45,21 +46,7 @@ class PagesConfig:
         return self.pages
 
 
-@dataclass(frozen=True)
-class PageResult:
-    """What one candidate tune gave: a page (PNG bytes + labels) or the reason it was refused."""
-
-    tune: TuneRef
-    font: str
-    title: str = ""
-    first_measure: int = 0
-    octave_shift: int = 0
-    png: bytes | None = None
-    sample: PageSample | None = None
-    reason: str | None = None
-
-
-def engrave_page_candidate(job: tuple[PagesConfig, TuneRef, int]) -> PageResult:
+def engrave_page_candidate(job: tuple[PagesConfig, TuneRef, int]) -> WindowResult:
     """Cut and engrave candidate number `candidate` as a page; its randomness depends on (seed, candidate) only."""
     config, tune, candidate = job
     rng, font = candidate_draws(config, candidate)
@@ -68,12 +55,12 @@ def engrave_page_candidate(job: tuple[PagesConfig, TuneRef, int]) -> PageResult:
                                     config.positions)
         sample = engrave_page(worker_toolkit(), window, font, config.style, rng)
     except WindowRejected as rejected:
-        return PageResult(tune=tune, font=font, reason=rejected.reason)
-    return PageResult(tune=tune, font=font, title=window.title, first_measure=window.first_measure,
+        return WindowResult(tune=tune, font=font, reason=rejected.reason)
+    return WindowResult(tune=tune, font=font, title=window.title, first_measure=window.first_measure,
                       octave_shift=window.octave_shift, png=png_bytes(sample.image), sample=sample)
 
 
-def page_results(config: PagesConfig, workers: int = 0) -> Iterator[PageResult]:
+def page_results(config: PagesConfig, workers: int = 0) -> Iterator[WindowResult]:
     """Results for the tunes in seeded order, until `config.pages` pages were made (or the corpus runs out)."""
     yield from seeded_results(engrave_page_candidate, config, workers)
 
@@ -84,7 +71,7 @@ def write_pages_dataset(out_dir: Path, config: PagesConfig, workers: int = 0) ->
                             lambda labels, results, drops: dataset_meta(labels, results, drops, config))
 
 
-def page_label(sample_id: str, result: PageResult) -> SampleLabel:
+def page_label(sample_id: str, result: WindowResult) -> SampleLabel:
     """The shared label of a page: every staff's events in reading order; staff lines, clef, key and time of the
     first staff at the top level (as a one-staff reader expects), each staff's own in `staves`."""
     page = result.sample
@@ -100,7 +87,7 @@ def page_label(sample_id: str, result: PageResult) -> SampleLabel:
     )
 
 
-def dataset_meta(labels: list[SampleLabel], results: list[PageResult], drops: Counter, config: PagesConfig) -> dict:
+def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: Counter, config: PagesConfig) -> dict:
     """meta.json: `kind: pages` (the evaluation finds the staves itself), sizes, contents, refusals, params."""
     events = [event for label in labels for event in label.events]
     staves = [len(label.extra["staves"]) for label in labels]

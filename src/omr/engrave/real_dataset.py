@@ -11,6 +11,7 @@ from typing import Iterator
 from omr.engrave.corpus import TuneRef, WindowRejected, parse_tune
 from omr.engrave.dataset import COLLECTIONS
 from omr.engrave.measures import cut_measure_window
+from omr.engrave.page import PageSample
 from omr.engrave.real_sample import RealSample, RealStyle, engrave_measure_window
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
 from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, png_bytes, refusals_and_params,
@@ -38,8 +39,9 @@ class EngravedRealConfig:
 
 
 @dataclass(frozen=True)
-class RealResult:
-    """What one candidate tune gave: a sample (PNG bytes + labels) or the reason it was refused."""
+class WindowResult:
+    """What one candidate tune gave: a sample (PNG bytes + labels: a RealSample window, or a PageSample for the
+    `pages` set) or the reason it was refused."""
 
     tune: TuneRef
     font: str
@@ -47,11 +49,11 @@ class RealResult:
     first_measure: int = 0
     octave_shift: int = 0
     png: bytes | None = None
-    sample: RealSample | None = None
+    sample: RealSample | PageSample | None = None
     reason: str | None = None
 
 
-def engrave_real_candidate(job: tuple[EngravedRealConfig, TuneRef, int]) -> RealResult:
+def engrave_real_candidate(job: tuple[EngravedRealConfig, TuneRef, int]) -> WindowResult:
     """Cut and engrave candidate number `candidate`; its randomness depends on (seed, candidate) only."""
     config, tune, candidate = job
     toolkit = worker_toolkit()
@@ -61,12 +63,12 @@ def engrave_real_candidate(job: tuple[EngravedRealConfig, TuneRef, int]) -> Real
                                     config.positions)
         sample = engrave_measure_window(toolkit, window, font, config.style)
     except WindowRejected as rejected:
-        return RealResult(tune=tune, font=font, reason=rejected.reason)
-    return RealResult(tune=tune, font=font, title=window.title, first_measure=window.first_measure,
+        return WindowResult(tune=tune, font=font, reason=rejected.reason)
+    return WindowResult(tune=tune, font=font, title=window.title, first_measure=window.first_measure,
                       octave_shift=window.octave_shift, png=png_bytes(sample.image), sample=sample)
 
 
-def engraved_real_results(config: EngravedRealConfig, workers: int = 0) -> Iterator[RealResult]:
+def engraved_real_results(config: EngravedRealConfig, workers: int = 0) -> Iterator[WindowResult]:
     """Results for the tunes in seeded order, until `config.windows` samples were made (or the corpus runs out)."""
     yield from seeded_results(engrave_real_candidate, config, workers)
 
@@ -77,7 +79,7 @@ def write_engraved_real_dataset(out_dir: Path, config: EngravedRealConfig, worke
                             lambda labels, results, drops: dataset_meta(labels, results, drops, config))
 
 
-def dataset_meta(labels: list[SampleLabel], results: list[RealResult], drops: Counter, config) -> dict:
+def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: Counter, config) -> dict:
     """meta.json: classes, split size, what the windows hold, what was refused and why, the params."""
     events = [event for label in labels for event in label.events]
     notes = [event for event in events if event.kind == "note"]
@@ -109,7 +111,7 @@ def dataset_meta(labels: list[SampleLabel], results: list[RealResult], drops: Co
     }
 
 
-def _label(sample_id: str, result: RealResult) -> SampleLabel:
+def _label(sample_id: str, result: WindowResult) -> SampleLabel:
     return sample_label(sample_id, result.sample, result.sample.events,
                         {"source": result.tune.name, "title": result.title, "font": result.font,
                          "first_measure": result.first_measure, "octave_shift": result.octave_shift})

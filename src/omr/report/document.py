@@ -66,21 +66,20 @@ def intervals_overlap(a: Interval, b: Interval) -> bool:
 
 def interval_matrix(results: Results, approach: str, datasets: Sequence[str], metric: str = "ser") -> np.ndarray:
     """Rows regime, columns dataset, last axis (low, high); NaN where a cell has no interval."""
-    matrix = np.full((len(REGIMES), len(datasets), 2), np.nan)
-    for row, regime in enumerate(REGIMES):
-        for col, dataset in enumerate(datasets):
-            found = interval(results, model_name(approach, regime), dataset, metric)
-            if found is not None:
-                matrix[row, col] = found
-    return matrix
+    return _regime_matrix(approach, datasets, lambda model, dataset: interval(results, model, dataset, metric), (2,))
 
 
 def transfer_matrix(results: Results, approach: str, datasets: Sequence[str], metric: str = "note_f1") -> np.ndarray:
     """Rows regime, columns dataset; NaN where a model or set was not evaluated."""
-    matrix = np.full((len(REGIMES), len(datasets)), np.nan)
+    return _regime_matrix(approach, datasets, lambda model, dataset: value(results, model, dataset, metric))
+
+
+def _regime_matrix(approach: str, datasets: Sequence[str], read, cell_shape: tuple[int, ...] = ()) -> np.ndarray:
+    """`read(model, dataset)` per regime (rows) and test set (columns); NaN where it gives None."""
+    matrix = np.full((len(REGIMES), len(datasets), *cell_shape), np.nan)
     for row, regime in enumerate(REGIMES):
         for col, dataset in enumerate(datasets):
-            found = value(results, model_name(approach, regime), dataset, metric)
+            found = read(model_name(approach, regime), dataset)
             if found is not None:
                 matrix[row, col] = found
     return matrix
