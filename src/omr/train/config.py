@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Literal
+
+# workers "auto" on CUDA: one loader process per spare core, at most this many (past it the GPU no longer waits).
+MAX_AUTO_WORKERS = 4
 
 @dataclass(frozen=True)
 class RegimeConfig:
@@ -30,7 +34,9 @@ class TrainConfig:
     log_every: int = 10
     seed: int = 0
     threads: int = 2  # torch intra-op threads on CPU
-    workers: int = 0  # DataLoader worker processes (0: load in the training process)
+    # DataLoader worker processes (0: load in the training process); "auto": sized from the machine (loader_workers)
+    workers: int | Literal["auto"] = 0
+    amp: bool = False  # CUDA only: mixed precision (bfloat16, or float16 with a grad scaler); ignored on CPU
     # segmentation/detection: train on random windows about this wide, cut between symbols (None: whole images)
     crop_width: int | None = None
     grad_clip: float | None = None  # clip the gradient norm to this (CTC + LSTM spikes early on); None: never
@@ -47,6 +53,8 @@ class TrainConfig:
         for name in ("batch_size", "val_batch_size", "log_every", "threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
+        if self.workers != "auto" and self.workers < 0:
+            raise ValueError(f"workers: must be >= 0 or auto, got {self.workers}")
         if self.crop_width is not None and self.crop_width < 32:
             raise ValueError(f"crop_width: must be >= 32 px or null, got {self.crop_width}")
         if self.grad_clip is not None and self.grad_clip <= 0:
@@ -63,3 +71,13 @@ class TrainConfig:
         if regime not in self.steps:
             raise ValueError(f"params.yaml: {key}.steps: no budget for regime {regime!r} (has {sorted(self.steps)})")
         return self.steps[regime]
+
+    def loader_workers(self, cuda: bool) -> int:
+        """The DataLoader's worker processes. "auto" on CUDA: min(4, cores - 1), so augmentation keeps up with the GPU
+        and one core is left to the training process; "auto" on CPU: 0, today's default (on CPU the model's threads
+        use the cores a loader process would take)."""
+        if self.workers != "auto":
+            return self.workers
+        if not cuda:
+            return 0
+        return max(0, min(MAX_AUTO_WORKERS, (os.cpu_count() or 1) - 1))

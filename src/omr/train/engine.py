@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -70,6 +71,7 @@ def train(run: TrainRun) -> TrainResult:
     # torchvision's v2 transforms and the DataLoader workers draw from torch's global generator.
     torch.manual_seed(config.seed)
     device = resolve_device(run.device)
+    precision = Precision.of(config, device)
     train_samples = load_split(run.dataset_dir, "train")
     val_samples = load_split(run.dataset_dir, "val")
     if len(train_samples) < config.batch_size:
@@ -79,16 +81,16 @@ def train(run: TrainRun) -> TrainResult:
     train_samples = with_targets(approach, train_samples, class_names)
     val_samples = with_targets(approach, val_samples, class_names)
     model = approach.build_model(run.model_config, class_names).to(device).to(memory_format=torch.channels_last)
-    loss_fn = approach.build_loss(config)
+    loss_fn = precision.full_precision_loss(approach.build_loss(config))
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scheduler = _schedule(optimizer, config)
     generator = torch.Generator().manual_seed(config.seed)
     loader = training_loader(approach, train_samples, run.regime_config.augmentation, run.model_config, config,
-                             generator)
+                             generator, device)
     fingerprint = _fingerprint(run)
     step, best, elapsed = 0, None, 0.0
     if run.resume:
-        step, best, elapsed = _restore(run, fingerprint, model, optimizer, scheduler, generator)
+        step, best, elapsed = _restore(run, fingerprint, model, optimizer, scheduler, generator, precision.scaler)
     live = _live(run, resumed=step > 0)
     primary = approach.primary_metric
     batches = _forever(loader)
@@ -101,12 +103,9 @@ def train(run: TrainRun) -> TrainResult:
             tick = time.perf_counter()
             batch = next(batches).to(device)
             tock = time.perf_counter()
-            loss = _loss(approach, model, loss_fn, batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.grad_clip is not None:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-            optimizer.step()
+            with precision.autocast():
+                loss = _loss(approach, model, loss_fn, batch)
+            precision.optimize(loss, model, optimizer, config.grad_clip)
             scheduler.step()
             step += 1
             wait += tock - tick
@@ -127,7 +126,7 @@ def train(run: TrainRun) -> TrainResult:
                     save_checkpoint(run.checkpoint_path, _checkpoint(run, model, class_names, step, best))
                 if step < config.steps:
                     _save_state(run, fingerprint, model, class_names, optimizer, scheduler, generator, step, best,
-                                time.perf_counter() - started)
+                                time.perf_counter() - started, precision.scaler)
     seconds = time.perf_counter() - started
     share = wait / max(wait + compute, 1e-9)
     if live is not None:
@@ -139,16 +138,21 @@ def train(run: TrainRun) -> TrainResult:
 
 
 def training_loader(approach: Approach, samples: list, augmentation: str, model_config: ModelConfig,
-                    config: TrainConfig, generator: torch.Generator) -> DataLoader:
-    """The training DataLoader: augmented batches of similar widths carrying what the approach learns from."""
+                    config: TrainConfig, generator: torch.Generator, device: torch.device | None = None) -> DataLoader:
+    """The training DataLoader: augmented batches of similar widths carrying what the approach learns from. For a
+    CUDA `device` the batches come in page-locked memory (Batch.to copies them asynchronously) and workers "auto"
+    starts loader processes (TrainConfig.loader_workers); None or CPU: the loader is exactly as before."""
+    cuda = device is not None and device.type == "cuda"
+    workers = config.loader_workers(cuda)
     transform = build_augmentation(augmentation, approach.staff_normalized(model_config), config.crop_width,
                                    sanitize_boxes=approach.uses_boxes, max_rotation=approach.max_rotation)
     return DataLoader(
         SampleDataset(samples, transform, with_mask=approach.uses_masks),
         batch_sampler=WidthBucketSampler([s.image.shape[-1] for s in samples], config.batch_size, generator),
         collate_fn=functools.partial(collate, transform=build_batch_augmentation(augmentation)),
-        num_workers=config.workers,
-        persistent_workers=config.workers > 0,
+        num_workers=workers,
+        persistent_workers=workers > 0,
+        pin_memory=cuda,
     )
 
 
@@ -158,6 +162,75 @@ def with_targets(approach: Approach, samples: list[CachedSample], class_names: t
     if all(target is None for target in targets):
         return samples
     return [dataclasses.replace(s, target=target) for s, target in zip(samples, targets)]
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How a run computes: `dtype` None is plain float32 (every CPU run); else CUDA autocast to bfloat16 or float16,
+    with a GradScaler for float16 (its narrow exponent underflows small gradients; bfloat16 has float32's range)."""
+
+    dtype: torch.dtype | None = None
+    device_type: str = "cpu"
+    scaler: torch.amp.GradScaler | None = None
+
+    @staticmethod
+    def of(config: TrainConfig, device: torch.device) -> "Precision":
+        # amp is ignored on CPU: these cores (AMD EPYC, no AVX512-BF16/AMX) have no native bfloat16 math, so CPU
+        # autocast would emulate it and run slower, and our LSTM/CTC/SSD ops gain nothing; ignoring it keeps every CPU
+        # figure bit-identical to a run without amp (tests/train/test_amp_and_loaders.py).
+        if not config.amp or device.type != "cuda":
+            return Precision()
+        if torch.cuda.is_bf16_supported():
+            return Precision(torch.bfloat16, "cuda")
+        return Precision(torch.float16, "cuda", torch.amp.GradScaler("cuda"))
+
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """Around the forward pass and the loss (never the backward pass or the optimizer step)."""
+        if self.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device_type, dtype=self.dtype)
+
+    def full_precision_loss(self, loss_fn):
+        """The approach's loss, computed in float32 under autocast (CTC's log-probabilities and Jaccard's sums lose
+        too much in 16 bits); None (SSD computes its own losses, which autocast already runs in float32) stays None."""
+        if self.dtype is None or loss_fn is None:
+            return loss_fn
+        return Float32Loss(loss_fn, self.device_type)
+
+    def optimize(self, loss: torch.Tensor, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                 grad_clip: float | None) -> None:
+        """Backward pass, optional gradient clipping and the optimizer step, through the scaler when there is one."""
+        optimizer.zero_grad(set_to_none=True)
+        if self.scaler is None:
+            loss.backward()
+            if grad_clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+            optimizer.step()
+            return
+        self.scaler.scale(loss).backward()
+        if grad_clip is not None:
+            self.scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
+            torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+        self.scaler.step(optimizer)  # skipped when a gradient overflowed; the scale then shrinks
+        self.scaler.update()
+
+
+class Float32Loss:
+    """A loss whose floating-point inputs are cast to float32 and which runs with autocast off."""
+
+    def __init__(self, loss_fn, device_type: str) -> None:
+        self.loss_fn, self.device_type = loss_fn, device_type
+
+    def __call__(self, *args, **kwargs):
+        args = [_float32(x) for x in args]
+        kwargs = {name: _float32(x) for name, x in kwargs.items()}
+        with torch.autocast(device_type=self.device_type, enabled=False):
+            return self.loss_fn(*args, **kwargs)
+
+
+def _float32(value):
+    # Targets, lengths and masks (integer, bool) are left as they are.
+    return value.float() if isinstance(value, torch.Tensor) and value.is_floating_point() else value
 
 
 def _loss(approach: Approach, model: torch.nn.Module, loss_fn, batch: Batch) -> torch.Tensor:
@@ -203,7 +276,8 @@ def _fingerprint(run: TrainRun) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _save_state(run, fingerprint, model, class_names, optimizer, scheduler, generator, step, best, elapsed) -> None:
+def _save_state(run, fingerprint, model, class_names, optimizer, scheduler, generator, step, best, elapsed,
+                scaler=None) -> None:
     checkpoint = _checkpoint(run, model, class_names, step, best or {})
     extra = {
         "fingerprint": fingerprint,
@@ -214,10 +288,12 @@ def _save_state(run, fingerprint, model, class_names, optimizer, scheduler, gene
         "best": best,
         "elapsed": elapsed,
     }
+    if scaler is not None:  # float16 AMP: the loss scale it has found belongs to the run
+        extra["grad_scaler"] = scaler.state_dict()
     save_checkpoint(run.state_path, checkpoint, extra=extra)
 
 
-def _restore(run, fingerprint, model, optimizer, scheduler, generator) -> tuple[int, dict | None, float]:
+def _restore(run, fingerprint, model, optimizer, scheduler, generator, scaler=None) -> tuple[int, dict | None, float]:
     """Load the last saved state when it belongs to this very run; else start from step 0 (and say why)."""
     if not run.state_path.is_file():
         return 0, None, 0.0
@@ -231,6 +307,8 @@ def _restore(run, fingerprint, model, optimizer, scheduler, generator) -> tuple[
     scheduler.load_state_dict(extra["scheduler"])
     generator.set_state(extra["generator"])
     torch.set_rng_state(extra["torch_rng"])
+    if scaler is not None and "grad_scaler" in extra:
+        scaler.load_state_dict(extra["grad_scaler"])
     tqdm.write(f"{run.state_path}: resuming at step {data['step']}")
     return int(data["step"]), extra.get("best"), float(extra.get("elapsed", 0.0))
 
