@@ -73,6 +73,21 @@ class Batch:
         )
         self.__dict__.update(state)
 
+    def pin_memory(self) -> "Batch":
+        """The batch in page-locked memory, so `to(cuda)` copies asynchronously. A DataLoader with pin_memory=True
+        calls this; without it the loader would hand back our dataclass unpinned (it only knows tensors, mappings
+        and sequences)."""
+        return Batch(
+            images=self.images.pin_memory(),
+            valid=self.valid.pin_memory(),
+            sizes=self.sizes,
+            masks=None if self.masks is None else self.masks.pin_memory(),
+            boxes=[b.pin_memory() for b in self.boxes],
+            labels=[lab.pin_memory() for lab in self.labels],
+            pitch_vectors=self.pitch_vectors.pin_memory(),
+            targets=None if self.targets is None else [t.pin_memory() for t in self.targets],
+        )
+
     def to(self, device: torch.device) -> "Batch":
         return Batch(
             images=self.images.to(device, non_blocking=True).contiguous(memory_format=torch.channels_last),
