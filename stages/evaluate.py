@@ -1,4 +1,7 @@
-"""DVC stage evaluate@<approach>-<regime>: one trained model on every test set -> metrics/eval/<model>.json."""
+"""DVC stage evaluate@<approach>-<regime>: one trained model, every seed of it, on every test set -> metrics/eval/<model>.json.
+
+The seeds are those its training wrote (models/<model>.seeds/seeds.json); the file holds their mean, spread and
+intervals (omr.evaluate.runner.evaluate_seeds)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import time
 from pathlib import Path
 
 from omr.config import ConfigError, build_config, load_params, section
-from omr.evaluate.runner import EvaluateConfig, evaluate_model
+from omr.evaluate.runner import EvaluateConfig, evaluate_seeds
 from omr.io import atomic_write_text
 from omr.recognize import RecognizeConfig
 
@@ -30,17 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"evaluate: error: {error}", file=sys.stderr)
         return 1
-    checkpoint = args.models / f"{args.model}.pt"
     from omr.models import load_predictor  # torch loads only once the params are known to be good
+    from omr.models.seeds import read_seed_index
 
     try:
-        predictor = load_predictor(checkpoint, device=device)
+        predictors = {seed: load_predictor(path, device=device)
+                      for seed, path in read_seed_index(args.models, args.model).items()}
     except (ValueError, FileNotFoundError) as error:
         print(f"evaluate: error: {error}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    results = evaluate_model(
-        predictor,
+    results = evaluate_seeds(
+        predictors,
         args.datasets,
         config,
         recognize_config,
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     atomic_write_text(args.out / f"{args.model}.json", json.dumps(results, indent=2, allow_nan=False) + "\n")
     summary = ", ".join(f"{name} note_f1 {values['note_f1']:.3f}" for name, values in results.items())
-    print(f"evaluate {args.model}: {summary} ({time.perf_counter() - started:.1f} s)")
+    print(f"evaluate {args.model} ({len(predictors)} seeds): {summary} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 

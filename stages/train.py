@@ -1,20 +1,24 @@
-"""DVC stage train@<approach>-<regime>: train one model, keep its best checkpoint, write its validation summary.
+"""DVC stage train@<approach>-<regime>: train one model once per seed, keep each best checkpoint, write the summary.
 
-Reads params.yaml `model`, `device`, `regimes.<regime>` and `train.<approach>` (all declared in dvc.yaml).
+Reads params.yaml `seeds`, `model`, `device`, `regimes.<regime>` and `train.<approach>` (all declared in dvc.yaml).
+One stage trains every seed in turn (not a stage per seed): a model keeps one name, one dataset dependency and one
+`models/<model>.pt` (its first seed's) that people run; further seeds go to `models/<model>.seeds/` (omr.models.seeds).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import warnings
 from pathlib import Path
 
 from omr.approaches import approach_names, get_approach
-from omr.config import ConfigError, build_config, load_params, section
+from omr.config import ConfigError, build_config, load_params, section, seed_list
 from omr.io import atomic_write_text
 from omr.models import ModelConfig
+from omr.models.seeds import seed_checkpoint_paths, write_seed_index
 from omr.train import RegimeConfig, TrainConfig, TrainRun, train
 
 
@@ -32,32 +36,50 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     name = f"{args.approach}-{args.regime}"
     try:
-        run = _run(args, name)
+        first_run, seeds = _run(args, name)
     except ConfigError as error:
         print(f"train: error: {error}", file=sys.stderr)
         return 1
     warnings.filterwarnings("ignore", category=UserWarning)
-    try:
-        result = train(run)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"train: error: {error}", file=sys.stderr)
-        return 1
-    summary = {
-        **{k: round(v, 5) if isinstance(v, float) else v for k, v in result.best.items()},
-        "encoder": run.model_config.encoder_for(args.approach),
-        "seconds": round(result.seconds, 1),
-        "data_wait_share": round(result.data_wait_share, 4),
-    }
+    summaries = {}
+    for seed, checkpoint_path in seed_checkpoint_paths(args.models, name, seeds).items():
+        run = dataclasses.replace(
+            first_run, train_config=dataclasses.replace(first_run.train_config, seed=seed),
+            checkpoint_path=checkpoint_path,
+            live_dir=first_run.live_dir if seed == seeds[0] else None)  # curves of the first seed (dvc.yaml plots)
+        try:
+            result = train(run)
+        except (FileNotFoundError, ValueError) as error:
+            print(f"train: error: {error}", file=sys.stderr)
+            return 1
+        summaries[seed] = _summary(result, run)
+        print(f"train: {name} seed {seed}: {json.dumps(summaries[seed])}")
+    write_seed_index(args.models, name, seeds)
+    summary = dict(summaries[seeds[0]])  # the first seed's figures, as before seeds; the others beside them
+    if len(seeds) > 1:
+        summary["per_seed"] = {str(seed): figures for seed, figures in summaries.items()}
     atomic_write_text(args.metrics / f"{name}.json", json.dumps(summary, indent=2) + "\n")
-    print(f"train: {name}: {json.dumps(summary)}")
     return 0
 
 
-def _run(args: argparse.Namespace, name: str) -> TrainRun:
+def _summary(result, run: TrainRun) -> dict:
+    return {
+        **{k: round(v, 5) if isinstance(v, float) else v for k, v in result.best.items()},
+        "encoder": run.model_config.encoder_for(run.approach),
+        "seconds": round(result.seconds, 1),
+        "data_wait_share": round(result.data_wait_share, 4),
+    }
+
+
+def _run(args: argparse.Namespace, name: str) -> tuple[TrainRun, tuple[int, ...]]:
+    """The first seed's run and every seed to train."""
     params = load_params(args.params)
+    seeds = seed_list(section(params, "seeds"))
     regime_key = f"regimes.{args.regime}"
     regime = build_config(RegimeConfig, section(params, regime_key), regime_key)
     train_key = f"train.{args.approach}"
+    if isinstance(section(params, train_key), dict) and "seed" in section(params, train_key):
+        raise ConfigError(f"params.yaml: {train_key}.seed: the seeds are the top-level `seeds` list now (e.g. seeds: [0])")
     train_config = build_config(TrainConfig, section(params, train_key), train_key)
     try:
         get_approach(args.approach).check_train_config(train_config, train_key)
@@ -83,7 +105,7 @@ def _run(args: argparse.Namespace, name: str) -> TrainRun:
         device=device,
         resume=args.resume,
         progress=not args.no_progress,
-    )
+    ), seeds
 
 
 if __name__ == "__main__":

@@ -47,6 +47,17 @@ def section(params: Mapping, dotted_key: str) -> Any:
     return value
 
 
+def seed_list(value: Any, key: str = "seeds") -> tuple[int, ...]:
+    """params.yaml `seeds`: a non-empty list of distinct non-negative integers, in the order they train."""
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"params.yaml: {key}: expected a non-empty list of seeds, e.g. [0, 1, 2], got {value!r}")
+    if not all(isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 for seed in value):
+        raise ConfigError(f"params.yaml: {key}: every seed must be an integer >= 0, got {value!r}")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"params.yaml: {key}: a seed is listed twice in {value!r}")
+    return tuple(value)
+
+
 def build_config(cls: type[T], data: Mapping | None, key: str) -> T:
     """Build dataclass `cls` from `data`, rejecting unknown keys and wrong types; `key` prefixes error messages."""
     if data is None:

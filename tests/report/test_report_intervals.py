@@ -101,3 +101,11 @@ def test_report_from_metrics_files_with_intervals_draws_and_writes_them(tmp_path
     text = (tmp_path / "report.md").read_text()
     assert "tie within noise (intervals overlap)" in text and "| v03_aug | 0.120 [0.100-0.140] |" in text
     assert (tmp_path / "plots" / "heatmap-sequence.png").is_file() and "heatmap-pitch_ser-sequence" in figures_written
+
+
+def test_a_model_of_several_seeds_shows_its_mean_with_the_seeds_spread():
+    found = results()
+    found["sequence-v03_aug"]["v03"].update(ser_std=0.021, seed_count=3)
+    table = matrix_table(found, "sequence", DATASETS, "ser")
+    assert "0.120 ± 0.021 (3 seeds) [0.100-0.140]" in table
+    assert "0.277 [0.240-0.310]" in table  # one seed: no spread to show

@@ -310,9 +310,39 @@ def headline_intervals(predicted: Sequence[Events], truth: Sequence[Events], see
                        resamples: int = BOOTSTRAP_RESAMPLES) -> dict[str, list[float]]:
     """{"ser_ci95": [low, high], "note_f1_ci95": [low, high]}: both over the same resamples of the images, drawn
     from a Generator seeded with `seed` (so a test set's interval does not depend on what was evaluated before)."""
-    check_counts(predicted, truth)
-    samples = bootstrap_samples(len(truth), np.random.default_rng(seed), resamples)
+    return seed_pooled_intervals([predicted], truth, seed, resamples)
+
+
+def seed_pooled_intervals(predicted_by_seed: Sequence[Sequence[Events]], truth: Sequence[Events],
+                          seed: int = BOOTSTRAP_SEED, resamples: int = BOOTSTRAP_RESAMPLES) -> dict[str, list[float]]:
+    """`headline_intervals` of several training seeds' predictions on the same images: a two-level bootstrap that
+    resamples the images and, independently, the seeds, so the interval holds both the test set's sampling noise and
+    the spread between trainings. With one seed it is `headline_intervals` exactly (the seed draws come from their
+    own Generator, so the image draws do not move)."""
+    if not predicted_by_seed:
+        raise ValueError("seed_pooled_intervals: needs the predictions of at least one seed")
+    for predicted in predicted_by_seed:
+        check_counts(predicted, truth)
+    images = bootstrap_samples(len(truth), np.random.default_rng(seed), resamples)
+    seeds = np.random.default_rng(seed + 1).integers(0, len(predicted_by_seed), size=(resamples, len(predicted_by_seed)))
+    ser = np.stack([ser_counts(p, truth) for p in predicted_by_seed])
+    notes = np.stack([note_counts(p, truth) for p in predicted_by_seed])
     return {
-        "ser_ci95": list(bootstrap_interval(ser_counts(predicted, truth), ser_of_sums, samples)),
-        "note_f1_ci95": list(bootstrap_interval(note_counts(predicted, truth), note_f1_of_sums, samples)),
+        "ser_ci95": list(_two_level_interval(ser, ser_of_sums, images, seeds)),
+        "note_f1_ci95": list(_two_level_interval(notes, note_f1_of_sums, images, seeds)),
     }
+
+
+def _two_level_interval(counts: np.ndarray, statistic: Callable[[np.ndarray], np.ndarray], images: np.ndarray,
+                        seeds: np.ndarray, level: float = BOOTSTRAP_LEVEL) -> tuple[float, float]:
+    """`bootstrap_interval` over counts of shape seeds x images x k: resample r sums the images `images[r]` of each
+    of the seeds `seeds[r]` (drawn with replacement)."""
+    if counts.shape[1] == 0:
+        point = float(statistic(counts.sum(axis=(0, 1))))
+        return point, point
+    per_seed = counts[:, images].sum(axis=2)  # seeds x resamples x k
+    chosen = per_seed[seeds.T, np.arange(len(images))[None, :]].sum(axis=0)  # resamples x k
+    values = statistic(chosen)
+    tail = 100.0 * (1.0 - level) / 2.0
+    low, high = np.percentile(values, [tail, 100.0 - tail])
+    return float(low), float(high)

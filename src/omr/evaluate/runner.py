@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 from PIL import Image
@@ -178,8 +178,23 @@ def evaluate_model(
     on_dataset: Callable[[str, int], None] | None = None,
 ) -> dict[str, dict]:
     """{dataset: metrics} for each configured dataset that exists; a missing one is skipped with a warning."""
+    return evaluate_seeds({0: predictor}, dataset_root, config, recognize_config, on_dataset)
+
+
+def evaluate_seeds(
+    predictors: Mapping[int, Predictor],
+    dataset_root: Path,
+    config: EvaluateConfig,
+    recognize_config: RecognizeConfig,
+    on_dataset: Callable[[str, int], None] | None = None,
+) -> dict[str, dict]:
+    """One model trained with several seeds ({seed: predictor}) on every configured test set: per set the mean over
+    seeds of every metric (`combine_seeds`), and 95% intervals over the images and the seeds together. One seed gives
+    exactly what that model's evaluation alone gives."""
+    if not predictors:
+        raise ValueError("evaluate_seeds: needs at least one seed's model")
     results = {}
-    bootstrap = (config.bootstrap_resamples, config.bootstrap_seed)
+    resamples, bootstrap_seed = config.bootstrap_resamples, config.bootstrap_seed
     for name in config.datasets:
         dataset_dir = Path(dataset_root) / name
         if not (dataset_dir / "meta.json").is_file():
@@ -188,10 +203,43 @@ def evaluate_model(
         test_set = load_test_set(dataset_dir, config.split, config.max_samples)
         if on_dataset is not None:
             on_dataset(name, len(test_set.labels))
-        if test_set.is_pages:
-            readings = read_pages(predictor, test_set.images, recognize_config, config.batch_size)
-            results[name] = score_pages(readings, test_set, bootstrap)
-            continue
-        recognitions = recognize_all(predictor, test_set.images, recognize_config, config.batch_size)
-        results[name] = score_test_set(recognitions, test_set, recognize_config, predictor.approach, bootstrap)
+        scored, predicted = {}, []
+        for seed, predictor in predictors.items():
+            if test_set.is_pages:
+                readings = read_pages(predictor, test_set.images, recognize_config, config.batch_size)
+                scored[seed] = score_pages(readings, test_set, (resamples, bootstrap_seed))
+                predicted.append([reading.events for reading in readings])
+            else:
+                recognitions = recognize_all(predictor, test_set.images, recognize_config, config.batch_size)
+                scored[seed] = score_test_set(recognitions, test_set, recognize_config, predictor.approach,
+                                              (resamples, bootstrap_seed))
+                predicted.append([recognition.events for recognition in recognitions])
+        truth = [label.events for label in test_set.labels]
+        pooled = metrics.seed_pooled_intervals(predicted, truth, bootstrap_seed, resamples)
+        results[name] = combine_seeds(scored, {key: _rounded(ends) for key, ends in pooled.items()})
     return results
+
+
+def combine_seeds(scored: Mapping[int, dict], intervals: dict[str, list[float]]) -> dict:
+    """One seed's metrics as they are. Several: each metric's mean over seeds, `<metric>_std` (sample standard
+    deviation) beside it, `seed_count`, the seeds' own figures under `per_seed` ({seed: metrics}), and `intervals`
+    (two-level bootstrap over images and seeds) in place of any single seed's. A metric one seed lacks (None) is
+    None in the mean."""
+    if len(scored) == 1:
+        return next(iter(scored.values()))
+    combined: dict = {}
+    first = next(iter(scored.values()))
+    for key in first:
+        if key.endswith("_ci95"):
+            continue
+        values = [seed_metrics.get(key) for seed_metrics in scored.values()]
+        if any(v is None for v in values):
+            combined[key] = None
+            continue
+        combined[key] = _rounded(float(np.mean(values)))
+        combined[f"{key}_std"] = _rounded(float(np.std(values, ddof=1)))
+    combined.update(intervals)
+    combined["seed_count"] = len(scored)
+    combined["per_seed"] = {str(seed): {k: v for k, v in seed_metrics.items() if not k.endswith("_ci95")}
+                            for seed, seed_metrics in scored.items()}
+    return combined

@@ -59,6 +59,12 @@ def interval(results: Results, model: str, dataset: str, metric: str) -> Interva
     return None
 
 
+def seed_spread(results: Results, model: str, dataset: str, metric: str) -> tuple[float, int] | None:
+    """(standard deviation over training seeds, seed count) of a cell; None where the model has one seed."""
+    std, count = value(results, model, dataset, f"{metric}_std"), value(results, model, dataset, "seed_count")
+    return None if std is None or not count else (float(std), int(count))
+
+
 def intervals_overlap(a: Interval, b: Interval) -> bool:
     """Whether two closed intervals share a point (touching ends count: the data cannot tell them apart)."""
     return a[0] <= b[1] and b[0] <= a[1]
@@ -94,12 +100,18 @@ def _with_interval(text: str, found: Interval | None) -> str:
     return text if found is None else f"{text} [{found[0]:.3f}-{found[1]:.3f}]"
 
 
+def _with_spread(text: str, found: tuple[float, int] | None) -> str:
+    """`0.277 ± 0.012 (3 seeds)`: a mean over seeds followed by their standard deviation, where there are several."""
+    return text if found is None else f"{text} ± {found[0]:.3f} ({found[1]} seeds)"
+
+
 def matrix_table(results: Results, approach: str, datasets: Sequence[str], metric: str = "note_f1") -> str:
     """The transfer matrix as a markdown table (the closing note pastes these)."""
     lines = [f"| {approach} ({metric}) | " + " | ".join(datasets) + " |", "|---" * (len(datasets) + 1) + "|"]
     for regime in REGIMES:
         model = model_name(approach, regime)
-        cells = [_with_interval(_cell(value(results, model, d, metric)), interval(results, model, d, metric))
+        cells = [_with_interval(_with_spread(_cell(value(results, model, d, metric)), seed_spread(results, model, d, metric)),
+                                interval(results, model, d, metric))
                  if value(results, model, d, metric) is not None else _cell(None) for d in datasets]
         lines.append(f"| {regime} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -256,9 +268,11 @@ def report_markdown(
         out += [f"Not evaluated yet (no metrics file): {', '.join(f'`{m}`' for m in missing)}.", ""]
     real_sets = [d for d in REAL_NOTATION_SETS if d in datasets] if regime != REAL_NOTATION_REGIME else []
     out += ["## Who wins where", "",
-            "A model wins only where its 95% bootstrap interval over the test images (in brackets) overlaps no",
-            "other model's, the runner-up's above all; otherwise the line says tie within noise. A figure without",
-            "an interval (set_micro_f1, or a metrics file from before intervals) names the best point estimate.", "",
+            "A model wins only where its 95% bootstrap interval (in brackets) overlaps no other model's, the",
+            "runner-up's above all; otherwise the line says tie within noise. The interval resamples the test images",
+            "and, where a model was trained with several seeds (`seeds` in params.yaml), the seeds too; such a",
+            "model's figure is the mean over its seeds, `± std (n seeds)` its spread. A figure without an interval",
+            "(set_micro_f1, or a metrics file from before intervals) names the best point estimate.", "",
             *summary(results, regime, datasets),
             *summary(results, REAL_NOTATION_REGIME, real_sets), ""]
     out += _targets_section(results)
