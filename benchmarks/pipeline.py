@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -54,6 +55,27 @@ def timed(command: list[str], env: dict) -> tuple[float, subprocess.CompletedPro
     started = time.perf_counter()
     process = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True)
     return time.perf_counter() - started, process
+
+
+def streamed_repro(command: list[str], cwd: Path, env: dict) -> tuple[int, dict[str, float]]:
+    """Run `dvc repro`, echoing its output (a long run shows where it is), and time each stage from one
+    "Running stage 'x'" line to the next (the last until DVC exits)."""
+    stage_seconds: dict[str, float] = {}
+    current, since = None, time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    for line in process.stdout:
+        print(line, end="", flush=True)
+        found = re.search(r"Running stage '([^']+)'", line)
+        if found:
+            now = time.perf_counter()
+            if current is not None:
+                stage_seconds[current] = round(now - since, 1)
+            current, since = found.group(1), now
+    returncode = process.wait()
+    if current is not None:
+        stage_seconds[current] = round(time.perf_counter() - since, 1)
+    return returncode, stage_seconds
 
 
 def noop(dvc: Path, env: dict, repeat: int) -> int:
@@ -98,12 +120,18 @@ def main() -> int:
         run([str(dvc), "config", "core.analytics", "false"], workdir)
         env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
         started = time.perf_counter()
-        # Stream DVC's own output so a long run shows where it is; stage timings come from the log lines.
-        process = subprocess.run([str(dvc), "repro", "--force"], cwd=workdir, env=env, text=True)
+        returncode, stage_seconds = streamed_repro([str(dvc), "repro", "--force"], workdir, env)
         elapsed = time.perf_counter() - started
-        if process.returncode != 0:
-            print(f"pipeline: dvc repro failed (exit {process.returncode}) after {elapsed:.0f} s", file=sys.stderr)
+        if returncode != 0:
+            print(f"pipeline: dvc repro failed (exit {returncode}) after {elapsed:.0f} s", file=sys.stderr)
             return 1
+        print("pipeline: wall seconds per stage (from DVC's 'Running stage' lines; stages run one at a time):")
+        for stage, seconds in stage_seconds.items():
+            print(f"  {seconds:7.1f}  {stage}")
+        for group in sorted({stage.split("@")[0] for stage in stage_seconds}):
+            total = sum(s for stage, s in stage_seconds.items() if stage.split("@")[0] == group)
+            print(f"  {total:7.1f}  total {group}")
+        (workdir / "pipeline-stages.json").write_text(json.dumps(stage_seconds, indent=2) + "\n")
         verdict = "within" if elapsed <= TARGET_S else "OVER"
         print(f"pipeline: default dvc repro --force from scratch took {elapsed:.0f} s ({elapsed / 60:.1f} min), "
               f"{verdict} the {TARGET_S // 60} min target, on {os.cpu_count()} CPUs")
