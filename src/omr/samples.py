@@ -60,6 +60,12 @@ NOTATION_MASK_CLASSES = MASK_CLASSES + (
 # one); per tie and per slur (the curve's extent); one per time signature (both digits) and per dynamics mark.
 NOTATION_BOX_CLASSES = BOX_CLASSES + NOTATION_MASK_CLASSES[len(MASK_CLASSES):]
 NOTEHEAD_CLASSES = ("notehead_filled", "notehead_hollow")
+
+
+def has_notation_symbols(labels: Iterable[SampleLabel]) -> bool:
+    """Whether any label boxes a symbol beyond the seed's classes (flags, beams, rests, ...): a training set the
+    detector and the U-Net learn with NOTATION_BOX_CLASSES / NOTATION_MASK_CLASSES rather than the seed's lists."""
+    return any(box.label not in BOX_CLASSES for label in labels for box in label.boxes)
 # Staff normalisation (training sets' geometry): staff space 8 px, middle line centred on a 128-row canvas
 # (row 64, i.e. y = 64.5 in continuous pixel coordinates). Used by omr.data (labels) and omr.recognize (images).
 STAFF_CANVAS_HEIGHT = 128

@@ -16,8 +16,16 @@ class DetectionApproach(Approach):
     secondary_metric = "map50_95"
     uses_boxes = True
 
+    def class_names(self, train_labels):
+        # The seed's eight classes unless the training set boxes real notation (v03): then every labelled symbol,
+        # so beams, flags, rests and dots are learnt as themselves rather than as background.
+        from omr.data.dataset import NOTATION_DETECTION_CLASSES
+        from omr.samples import has_notation_symbols
+
+        return NOTATION_DETECTION_CLASSES if has_notation_symbols(train_labels) else self.default_class_names()
+
     def default_class_names(self) -> tuple[str, ...]:
-        from omr.data.dataset import DETECTION_CLASSES  # the cached splits' box labels index these
+        from omr.data.dataset import DETECTION_CLASSES  # the cached splits' box labels index these (first)
 
         return DETECTION_CLASSES
 

@@ -11,7 +11,7 @@ from omr.approaches.base import Approach
 from omr.decode import notes_from_mask
 from omr.evaluate import metrics
 from omr.predictions import SegmentationOutput
-from omr.samples import MASK_CLASSES, read_meta
+from omr.samples import MASK_CLASSES, NOTATION_MASK_CLASSES, has_notation_symbols, read_meta
 
 
 class SegmentationApproach(Approach):
@@ -21,12 +21,16 @@ class SegmentationApproach(Approach):
     secondary_metric = "staff_iou"
     uses_masks = True
 
+    def class_names(self, train_labels):
+        # Real notation (v03) has its own mask format, NOTATION_MASK_CLASSES (the seed's first, same indices).
+        return NOTATION_MASK_CLASSES if has_notation_symbols(train_labels) else MASK_CLASSES
+
     def default_class_names(self) -> tuple[str, ...]:
         return MASK_CLASSES
 
     def check_dataset(self, dataset_dir: Path, class_names: tuple[str, ...]) -> None:
         # The network's channels are the checkpoint's class names; a mask indexing another class list would train
-        # the wrong classes silently (issue 13 will map between them).
+        # the wrong classes silently.
         meta_path = Path(dataset_dir) / "meta.json"
         mask_classes = tuple(read_meta(Path(dataset_dir)).get("mask_classes", MASK_CLASSES))
         if mask_classes != tuple(class_names):
@@ -67,10 +71,10 @@ class SegmentationApproach(Approach):
         predicted = [o.class_map for o in outputs]
         truth = [s.mask.numpy() for s in samples]
         names = outputs[0].class_names if outputs else MASK_CLASSES
-        # check_dataset made the training set's mask classes the model's, so the truth uses MASK_CLASSES too.
+        # check_dataset made the training set's mask classes the model's, so the truth uses the model's names too.
         return {
-            "notehead_iou": metrics.notehead_iou(predicted, truth, names, MASK_CLASSES),
-            "staff_iou": metrics.staff_iou(predicted, truth, names, MASK_CLASSES),
+            "notehead_iou": metrics.notehead_iou(predicted, truth, names, names),
+            "staff_iou": metrics.staff_iou(predicted, truth, names, names),
         }
 
     def decode(self, output, image, config):

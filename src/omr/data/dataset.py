@@ -12,12 +12,16 @@ from PIL import Image
 from torch.utils.data import Dataset
 from torchvision import tv_tensors
 
-from omr.samples import MASK_CLASSES, NOTATION_MASK_CLASSES, SampleLabel, read_labels, read_meta
+from omr.samples import (MASK_CLASSES, NOTATION_BOX_CLASSES, NOTATION_MASK_CLASSES, SampleLabel, read_labels,
+                         read_meta)
 
 # What the detector learns: the staff box, both noteheads and the accidentals (CONTRACT/issue 3), and clefs and
 # barlines, which otherwise only teach "background" through SSD's sampled hard negatives: a 400-step v02 detector
 # then still scored the clef as a notehead at 0.6. Label 0 is the SSD background, so class i is label i + 1.
 DETECTION_CLASSES = ("staff", "notehead_filled", "notehead_hollow", "sharp", "flat", "natural", "clef", "barline")
+# Real notation (v03): every labelled symbol. It begins with DETECTION_CLASSES in their order, so a cached box's label
+# is its index here whichever list the detector learns (a seed set's boxes never index past the seed's classes).
+NOTATION_DETECTION_CLASSES = NOTATION_BOX_CLASSES
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class CachedSample:
     image: torch.Tensor
     mask: torch.Tensor | None
     boxes: torch.Tensor  # Nx4 float32 xyxy, detection classes only
-    labels: torch.Tensor  # N int64, 1-based indices into DETECTION_CLASSES
+    labels: torch.Tensor  # N int64, 1-based indices into NOTATION_DETECTION_CLASSES (DETECTION_CLASSES first)
     pitch_vector: torch.Tensor  # 52 float32
     label: SampleLabel
     target: torch.Tensor | None = None
@@ -59,9 +63,9 @@ def _cache(split_dir: Path, label: SampleLabel) -> CachedSample:
         mask = torch.from_numpy(np.asarray(Image.open(split_dir / label.mask), dtype=np.uint8).copy())
         if mask.shape != image.shape:
             raise ValueError(f"{split_dir / label.mask}: mask shape {tuple(mask.shape)} != image shape {image.shape}")
-    kept = [box for box in label.boxes if box.label in DETECTION_CLASSES]
+    kept = [box for box in label.boxes if box.label in NOTATION_DETECTION_CLASSES]
     boxes = torch.tensor([box.xyxy for box in kept], dtype=torch.float32).reshape(-1, 4)
-    labels = torch.tensor([DETECTION_CLASSES.index(box.label) + 1 for box in kept], dtype=torch.int64)
+    labels = torch.tensor([NOTATION_DETECTION_CLASSES.index(box.label) + 1 for box in kept], dtype=torch.int64)
     return CachedSample(
         id=label.id,
         image=torch.from_numpy(image.copy()).unsqueeze(0),

@@ -18,6 +18,7 @@ from torchvision.models.detection.transform import GeneralizedRCNNTransform
 
 from omr.models.config import ModelConfig
 from omr.models.encoder import build_encoder
+from omr.samples import BOX_CLASSES as SEED_CLASSES
 
 # (width, height) in pixels per feature level. Stride 4: noteheads (~10x8 at staff space 8) and accidentals
 # (~8x20); stride 16: the staff box (its width follows the note count, its height ~34 px spans the five lines).
@@ -26,6 +27,14 @@ from omr.models.encoder import build_encoder
 ANCHORS = {
     4: ((10, 8), (14, 11), (7, 6), (8, 20), (11, 28)),
     16: ((64, 28), (128, 28), (256, 28), (512, 28), (64, 42), (128, 42), (256, 42), (512, 42)),
+}
+# Real notation adds shapes the seed's lists never had: augmentation dots (~4x4), whole/half rests and beam hooks
+# (~10x4), time signatures and tall rests (~14x32), ties and short beam segments (~24x7) at stride 4, and long thin
+# beam segments, ties and slurs (one box per beam level per segment: 30-150 px wide, 4-20 high as the slope goes) at
+# stride 16. Only a detector of the notation classes gets them: the seed's models keep their anchors (and weights).
+NOTATION_ANCHORS = {
+    4: ANCHORS[4] + ((5, 5), (10, 5), (14, 32), (24, 7)),
+    16: ANCHORS[16] + ((32, 10), (64, 14), (128, 20)),
 }
 
 
@@ -102,7 +111,7 @@ class DetectionModel(nn.Module):
         super().__init__()
         self.class_names = tuple(class_names)
         backbone = _EncoderBackbone(config)
-        anchors = PixelAnchorGenerator(ANCHORS)
+        anchors = PixelAnchorGenerator(NOTATION_ANCHORS if len(self.class_names) > len(SEED_CLASSES) else ANCHORS)
         head = SSDHead(backbone.out_channels, anchors.num_anchors_per_location(), len(self.class_names) + 1)
         det = config.detection
         self.ssd = SSD(
