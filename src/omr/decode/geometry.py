@@ -22,7 +22,7 @@ ACCIDENTAL_REACH = 2.5
 
 @dataclass(frozen=True)
 class StaffGeometry:
-    """Five staff lines (top first); y -> treble-clef staff position -> pitch, ledger positions included."""
+    """Five staff lines (top first); y -> staff position -> pitch in a clef, ledger positions included."""
 
     lines: tuple[float, float, float, float, float]
 
@@ -48,13 +48,13 @@ class StaffGeometry:
         line_position = 2 * (4 - index)
         return line_position + int(round((self.lines[index] - y) / half_space))
 
-    def pitch(self, y: float) -> tuple[str, int]:
-        """(step, octave) written at image y on a treble staff."""
-        return pitch_from_staff_position(self.staff_position(y))
+    def pitch(self, y: float, clef: str = "treble") -> tuple[str, int]:
+        """(step, octave) written at image y in the clef (treble unless told)."""
+        return pitch_from_staff_position(self.staff_position(y), clef)
 
-    def piano_pitch(self, y: float) -> tuple[str, int] | None:
-        """`pitch(y)`, or None when it lies beyond the piano's white keys (a head found far off the staff)."""
-        step, octave = self.pitch(y)
+    def piano_pitch(self, y: float, clef: str = "treble") -> tuple[str, int] | None:
+        """`pitch(y, clef)`, or None when it lies beyond the piano's white keys (a head found far off the staff)."""
+        step, octave = self.pitch(y, clef)
         try:
             pitch_index(step, octave)
         except ValueError:
