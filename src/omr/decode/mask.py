@@ -1,4 +1,5 @@
-"""Segmentation class map -> notes: notehead components (touching heads split), staff lines, accidentals nearby."""
+"""Segmentation class map -> events: notehead components (touching heads split), staff lines, accidentals nearby;
+the other classes' components become symbols for the shared assembler (omr.decode.notation)."""
 
 from __future__ import annotations
 
@@ -9,43 +10,91 @@ import numpy as np
 from omr.decode.components import Component, components
 from omr.decode.decoded import Decoded
 from omr.decode.geometry import ACCIDENTAL_REACH, StaffGeometry, class_row_profile, find_staff_lines, row_profile
-from omr.decode.spelling import key_from_signature, sounding_notes
-from omr.music import SymbolicNote
-from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD
+from omr.decode.notation import HEAD_DURATION, REST_DURATION, Symbol, assemble
+from omr.samples import ACCIDENTAL_ALTER
 
 HEAD_WIDTH_SPACES = 1.3  # a notehead is about 1.3 staff spaces wide and 1 high
 MIN_HEAD_AREA_SHARE = 0.25  # blobs smaller than this share of a head's area are noise
 STEM_SPACES = 3.5  # a stem's length from its head in staff spaces: the engraving rule (and the renderer's default)
+# A 16th's or 32nd's flags overlap into one blob: the first flag is FLAG_LENGTH spaces long along the stem and each
+# further one hangs FLAG_SPACING lower (our renderer's glyphs, omr.render.notation_glyphs/note_layout).
+FLAG_LENGTH, FLAG_SPACING = 2.1, 0.75  # measured on v03's masks: 2.12, 2.88, 3.62 spaces for 1, 2, 3 flags
+# Two dots of a double-dotted note touch (0.5 spaces apart, 0.4 wide): a blob this much wider holds one more.
+DOT_WIDTH, DOT_ADVANCE = 0.45, 0.5
+# A key signature's neighbouring signs may touch: a sign's blob is about 0.4 spaces wider than its advance.
+KEY_ADVANCE = {"sharp": 1.2, "flat": 1.1}
 
 
 def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np.ndarray | None = None) -> Decoded:
-    """Notes left to right from a class map; staff lines from its staff_line class, else from the image."""
+    """Events left to right from a class map; staff lines from its staff_line class, else from the image."""
     class_map = np.asarray(class_map)
     names = list(class_names)
     staff = _staff(class_map, names, image)
     if staff is None:
         return Decoded(events=(), staff_lines=None)
     space = staff.staff_space
-    head_ids = [names.index(n) for n in DURATION_OF_NOTEHEAD if n in names]
+    head_ids = [names.index(n) for n in HEAD_DURATION if n in names]
     # Bridging 1 px rejoins a hollow head's ring where resampling or a model broke it into arcs.
     heads = _split_heads(components(np.isin(class_map, head_ids), bridge=1), space)
     stem = class_map == names.index("stem") if "stem" in names else np.zeros(class_map.shape, bool)
-    heads = [h for h in heads if _is_head(h, space, stem)]
-    heads.sort(key=lambda h: h.centre[0])
-    printed, unattached = _accidentals(class_map, names, heads, space)
-    notes = []
-    for head, accidental in zip(heads, printed):
-        x, y = head.centre
-        pitch = staff.piano_pitch(y)
-        if pitch is None:
-            continue
-        step, octave = pitch
-        notes.append(SymbolicNote(step, octave, 0, _duration(class_map, names, head), x, y, accidental=accidental))
-    key_fifths = key_from_signature(unattached, heads[0].centre[0] if heads else None, space)
-    barlines = _barlines(class_map, names, staff)
-    clef = "treble" if "clef" in names and _has_clef(class_map, names.index("clef"), space) else None
-    return Decoded(events=sounding_notes(notes, key_fifths, barlines), staff_lines=staff.lines, clef=clef,
-                   key_fifths=key_fifths, barlines=barlines)
+    kinds = [_head_kind(class_map, names, head) for head in heads]
+    found = [(h, k, _stem_up(h, space, stem)) for h, k in zip(heads, kinds)]
+    found = [(h, k, up) for h, k, up in found if _is_head(h, space, up is not None or k == "notehead_whole")]
+    found.sort(key=lambda item: item[0].centre[0])
+    printed, unattached = _accidentals(class_map, names, [h for h, _, _ in found], space)
+    symbols = [Symbol(kind, tuple(map(float, h.bbox)), h.centre, accidental=sign, stem_up=up)
+               for (h, kind, up), sign in zip(found, printed)]
+    return assemble(staff, symbols, _marks(class_map, names, staff), unattached)
+
+
+def _marks(class_map: np.ndarray, names: list[str], staff: StaffGeometry) -> list[Symbol]:
+    """Symbols of everything but heads and accidentals: beams, dots, ties, flags, rests, barlines and clefs."""
+    space = staff.staff_space
+    marks = [_symbol("beam", blob) for blob in _blobs(class_map, names, "beam")]
+    # A barline or stem painted over a tie cuts it: pieces 2 px apart are one tie.
+    marks += [_symbol("tie", blob) for blob in _blobs(class_map, names, "tie", bridge=1)]
+    for blob in _blobs(class_map, names, "augmentation_dot"):
+        marks += [_symbol("augmentation_dot", blob)] * _count(blob.bbox[2] - blob.bbox[0], space, DOT_WIDTH, DOT_ADVANCE)
+    for blob in _blobs(class_map, names, "flag"):
+        marks += [_symbol("flag", blob)] * _count(blob.bbox[3] - blob.bbox[1], space, FLAG_LENGTH, FLAG_SPACING)
+    for name in REST_DURATION:
+        if name in names:
+            marks += _rests(name, components(class_map == names.index(name)), space)
+    marks += [Symbol("barline", (x, 0.0, x, 0.0), (x, 0.0)) for x in _barlines(class_map, names, staff)]
+    for name in ("clef", "clef_bass"):
+        if name in names and _has_clef(class_map, names.index(name), space):
+            marks.append(Symbol(name, (0.0, 0.0, 0.0, 0.0), (0.0, 0.0)))
+    return marks
+
+
+def _blobs(class_map: np.ndarray, names: list[str], kind: str, bridge: int = 0) -> list[Component]:
+    return components(class_map == names.index(kind), bridge=bridge) if kind in names else []
+
+
+def _count(extent: float, space: float, first: float, advance: float) -> int:
+    """How many touching copies of a sign make a blob `extent` px long (the first `first` spaces, each further one
+    `advance` more)."""
+    return max(1, 1 + int(round((extent / space - first) / advance)))
+
+
+def _symbol(kind: str, blob: Component) -> Symbol:
+    return Symbol(kind, tuple(map(float, blob.bbox)), blob.centre)
+
+
+def _rests(kind: str, blobs: list[Component], space: float) -> list[Symbol]:
+    """One symbol per rest: pieces of one glyph that share columns are one rest; specks are none."""
+    groups: list[list[Component]] = []
+    for blob in sorted(blobs, key=lambda b: b.bbox[0]):
+        if groups and blob.bbox[0] <= max(b.bbox[2] for b in groups[-1]):
+            groups[-1].append(blob)
+        else:
+            groups.append([blob])
+    rests = []
+    for group in groups:
+        rows, cols = np.concatenate([b.rows for b in group]), np.concatenate([b.cols for b in group])
+        if rows.size >= MIN_HEAD_AREA_SHARE * space * space:
+            rests.append(_symbol(kind, Component(rows, cols)))
+    return rests
 
 
 def _barlines(class_map: np.ndarray, names: list[str], staff: StaffGeometry) -> tuple[float, ...]:
@@ -106,26 +155,41 @@ def _split_along(blob: Component, size: float, axis: int) -> list[Component]:
     return parts
 
 
-def _is_head(head: Component, space: float, stem: np.ndarray) -> bool:
+def _stem_up(head: Component, space: float, stem: np.ndarray) -> bool | None:
+    """Whether the head's stem goes up (from its right side) or down (from its left), from the stem class; None
+    where it has none. Any stem pixel beside the head or along the stem's length (3.5 spaces) counts: where a stem
+    crosses ledger lines or sits next to an accidental, a model may give its first pixels another class."""
+    x0, y0, x1, y1 = head.bbox
+    side, length = int(np.ceil(space / 2)), int(np.ceil(STEM_SPACES * space))
+    middle = (x0 + x1) // 2
+    region = stem[max(0, y0 - length): y1 + length, max(0, x0 - side): x1 + side]
+    if not region.any():
+        return None
+    rows, cols = np.nonzero(region)
+    rows, cols = rows + max(0, y0 - length), cols + max(0, x0 - side)
+    head_y = (y0 + y1) / 2
+    up = int(((rows < head_y) & (cols >= middle)).sum())
+    down = int(((rows > head_y) & (cols < middle)).sum())
+    return up >= down
+
+
+def _is_head(head: Component, space: float, has_stem: bool) -> bool:
     """A head is head-sized (a hollow ring has little area but a full box) or at least a quarter of that area, and
-    touches a stem: quarter and half notes have one, and the glyphs we never trained on that a model may read as
-    heads (a font's clef curl, a time signature's digits) have none."""
+    has a stem unless it is a whole note's: the glyphs a model may read as heads (a font's clef curl, a time
+    signature's digits) have none."""
     x0, y0, x1, y1 = head.bbox
     expected = HEAD_WIDTH_SPACES * space * space * 0.8  # ellipse area ~ pi/4 of its box
     head_sized = x1 - x0 >= 0.6 * HEAD_WIDTH_SPACES * space and y1 - y0 >= 0.6 * space
     if not head_sized and head.area < MIN_HEAD_AREA_SHARE * expected:
         return False
-    # Any stem pixel beside the head or along the stem's length (3.5 spaces) counts: where a stem crosses ledger
-    # lines or sits next to an accidental, a model may give its first pixels another class.
-    side, length = int(np.ceil(space / 2)), int(np.ceil(STEM_SPACES * space))
-    return bool(stem[max(0, y0 - length) : y1 + length, max(0, x0 - side) : x1 + side].any())
+    return has_stem
 
 
-def _duration(class_map: np.ndarray, names: list[str], head: Component) -> str:
-    """Majority notehead class of the head's pixels -> quarter (filled) / half (hollow)."""
+def _head_kind(class_map: np.ndarray, names: list[str], head: Component) -> str:
+    """Majority notehead class of the head's pixels (filled, hollow or whole)."""
     values = class_map[head.rows, head.cols]
-    counts = {name: int((values == names.index(name)).sum()) for name in DURATION_OF_NOTEHEAD if name in names}
-    return DURATION_OF_NOTEHEAD[max(counts, key=counts.get)]
+    counts = {name: int((values == names.index(name)).sum()) for name in HEAD_DURATION if name in names}
+    return max(counts, key=counts.get)
 
 
 def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component],
@@ -133,7 +197,10 @@ def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component]
     """Printed sign per head from accidental blobs (each blob votes, by area, for the nearest head starting to its
     right), and (kind, x, y) of the blobs no head is near (a key signature's, or look-alikes)."""
     votes: list[dict[str, int]] = [{} for _ in heads]
-    unattached = []
+    unattached: list[tuple[str, float, float]] = []
+    # Touching key signs are split only where the vocabulary is real notation's (its training sets draw key
+    # signatures); a seed model's class map is read as before.
+    split = "notehead_whole" in names
     for name in ACCIDENTAL_ALTER:
         if name not in names:
             continue
@@ -148,5 +215,14 @@ def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component]
                 index = min(candidates)[1]
                 votes[index][name] = votes[index].get(name, 0) + blob.area
             elif blob.area >= MIN_HEAD_AREA_SHARE * space * space:
-                unattached.append((name, ax, ay))
+                unattached.extend(_key_signs(name, blob, space, split))
     return [max(v, key=v.get) if v else None for v in votes], unattached
+
+
+def _key_signs(name: str, blob: Component, space: float, split: bool) -> list[tuple[str, float, float]]:
+    """(kind, x, y) of the signs in an accidental blob no head took: touching key signs spread over its width."""
+    x0, _, x1, _ = blob.bbox
+    count = _count(x1 - x0, space, KEY_ADVANCE[name] + 0.4, KEY_ADVANCE[name]) if split and name in KEY_ADVANCE else 1
+    if count == 1:
+        return [(name, *blob.centre)]
+    return [(name, x0 + (k + 0.5) * (x1 - x0) / count, blob.centre[1]) for k in range(count)]

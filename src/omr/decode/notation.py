@@ -20,12 +20,15 @@ from omr.decode.geometry import StaffGeometry
 from omr.decode.spelling import key_from_signature, sounding_notes
 from omr.music import BEAM_COUNT, DURATIONS, SymbolicNote, SymbolicRest
 
-HEAD_DURATION = {"notehead_whole": "whole", "notehead_hollow": "half", "notehead_filled": "quarter"}
+# Filled first: where a blob holds as many pixels of two head classes, the first wins (the seed decoders' order).
+HEAD_DURATION = {"notehead_filled": "quarter", "notehead_hollow": "half", "notehead_whole": "whole"}
 REST_DURATION = {f"rest_{duration}": duration for duration in DURATIONS}
 DURATION_OF_STROKES = {count: duration for duration, count in BEAM_COUNT.items()}  # 1 -> eighth, 2 -> 16th ...
 
 # Where things sit, in staff spaces (measured on our renderer and on Verovio's Leipzig and Bravura engravings):
 STEM_REACH = 0.35  # a beam segment ends at its stems' outer edges: it spans a stem whose x lies this close inside
+BEAM_THICKNESS = 0.5  # a beam's thickness across (ours 0.5; Verovio's 0.5)
+BEAM_JOIN = 0.2  # two segments of one level meet at a stem to within this
 FLAG_REACH = 0.6  # a flag starts at its stem (ours 0.1-0.2 left of the stem's right edge, Verovio's at it)
 DOT_REACH = 2.3  # a dot's centre right of its head's or rest's right edge: two dots, beside an up stem's flag
 DOT_RISE = 1.0  # a head's dot sits in its own space or the one above: at most half a space above its centre
@@ -109,18 +112,26 @@ def _on_side(head: Symbol, mark: Symbol, up: bool) -> bool:
 
 
 def beams_on_stem(head: Symbol, beams: Sequence[Symbol], space: float) -> int:
-    """Beam levels spanning the head's stem, on the side it has them (monophonic: one group there). Verovio draws
-    a level as one polygon per pair of neighbouring stems: two segments that meet end to start at this stem, at one
-    height, are one level."""
+    """Beam levels spanning the head's stem, on the side it has them (monophonic: one group there)."""
     reach = STEM_REACH * space
     counts = []
     for up in _sides(head):
         x = stem_x(head, up)
         spanning = [b for b in beams if b.box[0] - reach <= x <= b.box[2] + reach and _on_side(head, b, up)]
-        joints = sum(abs(a.box[2] - x) <= reach and abs(b.box[0] - x) <= reach and a.box[1] <= b.box[3]
-                     and b.box[1] <= a.box[3] for a in spanning for b in spanning if a is not b)
+        joints = sum(abs(a.box[2] - x) <= reach and abs(b.box[0] - x) <= reach and _continues(a, b, space)
+                     for a in spanning for b in spanning if a is not b)
         counts.append(len(spanning) - joints)
     return max(counts)
+
+
+def _continues(left: Symbol, right: Symbol, space: float) -> bool:
+    """Verovio draws a level as one polygon per pair of neighbouring stems: `right` goes on where `left` ends, at
+    the same height there (whichever way the beam slants), so the two are one level; a deeper level's segment lies
+    a beam spacing (0.75 spaces) off."""
+    thickness, tolerance = BEAM_THICKNESS * space, BEAM_JOIN * space
+    falling = abs(left.box[3] - thickness - right.box[1]) <= tolerance  # left's bottom right meets right's top left
+    rising = abs(left.box[1] - (right.box[3] - thickness)) <= tolerance
+    return falling or rising
 
 
 def flag_distance(head: Symbol, flag: Symbol, space: float) -> float | None:
