@@ -9,12 +9,13 @@ from PIL import Image
 
 from omr.config import build_config, load_params
 from omr.decode import notes_from_boxes, notes_from_mask, notes_from_vector
-from omr.evaluate.metrics import note_metrics
+from omr.evaluate.metrics import event_metrics, event_token, note_metrics
 from omr.samples import iter_split, read_meta
 
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
 SYNTHETIC = ("v01", "v02", "v01_3notes", "long")
 SAMPLES = 40
+V03_SAMPLES = 300  # the committed test split whole (same params, same seed)
 
 # Stand-ins while params.yaml lacks a dataset (CONTRACT.md's description of each); the real params win.
 FALLBACK = {
@@ -86,52 +87,68 @@ def test_true_engraved_boxes_and_vectors_decode_perfectly(tmp_path):
     assert_vector_perfect(from_vector, truth, "engraved vector")
 
 
+def params_windows() -> int:
+    return int(load_params(PARAMS)["engraved_real"]["windows"])
+
+
 @pytest.fixture(scope="module")
 def engraved_real_dir(tmp_path_factory):
-    """A small engraved_real set (the project's params, fewer windows), built once for the tests below."""
+    """engraved_real as the project's params write it (every committed window), built once for the test below."""
     engrave = pytest.importorskip("omr.engrave.real_dataset")
     params = dict(load_params(PARAMS).get("engraved_real") or pytest.skip("params.yaml has no engraved_real section"))
     params.pop("workers", None)  # a stage knob, not part of the dataset config
-    params.update(windows=30)
     out = tmp_path_factory.mktemp("engraved_real") / "engraved_real"
     engrave.write_engraved_real_dataset(out, build_config(engrave.EngravedRealConfig, params, "engraved_real"))
     return out
 
 
-def _within_box_decoder_reach(label) -> bool:
-    """What notes_from_boxes reads today: treble clef, quarter/half heads (no whole head class), heads at least
-    MIN_HEAD_SPACING staff spaces apart (closer ones it merges as one head seen twice)."""
-    from omr.decode.boxes import MIN_HEAD_SPACING
-
-    xs = [note.x for note in label.notes]
-    return (label.clef == "treble" and all(box.label != "notehead_whole" for box in label.boxes)
-            and all(b - a >= MIN_HEAD_SPACING * label.staff_space for a, b in zip(xs, xs[1:])))
+def event_tokens(events):
+    """What `ser` compares of each event (CONTRACT): pitch, alter, duration and dots of a note; a rest's duration
+    and dots."""
+    return [event_token(event) for event in events]
 
 
-def _pitches_and_alters(notes):
-    return [(note.step, note.octave, note.alter) for note in notes]
+def assert_events_perfect(decoded, labels, what):
+    """Every sample decodes event for event, and the metrics say so."""
+    wrong = [(label.id, event_tokens(d.events), event_tokens(label.events)) for d, label in zip(decoded, labels)
+             if event_tokens(d.events) != event_tokens(label.events)]
+    assert not wrong, f"{what}: {len(wrong)} of {len(labels)} samples decode wrongly, first: {wrong[0]}"
+    result = event_metrics([d.events for d in decoded], [label.events for label in labels])
+    assert result["ser"] == 0.0 and result["exact_match"] == 1.0 and result["duration_accuracy"] == 1.0
+    assert [d.clef or "treble" for d in decoded] == [label.clef or "treble" for label in labels]
+    assert [d.key_fifths for d in decoded] == [label.key_fifths for label in labels]
 
 
-def test_true_engraved_real_boxes_decode_to_the_labels_pitches_alters_and_key(engraved_real_dir):
-    """Pitches and sounding alters only: today's box decoder reads every filled head as a quarter, so eighths and
-    shorter lose their durations by design. The key is read from the signature's sharp/flat boxes on every window."""
-    samples = [label for _, label in iter_split(engraved_real_dir, "test")]
-    decoded = [notes_from_boxes(label.boxes, score_threshold=0.5) for label in samples]
-    assert [d.key_fifths for d in decoded] == [label.key_fifths for label in samples]
-    within = [(label, d) for label, d in zip(samples, decoded) if _within_box_decoder_reach(label)]
-    assert len(within) >= 8, "too few windows within the box decoder's reach to test it"
-    wrong = [(label.id, _pitches_and_alters(d.notes), _pitches_and_alters(label.notes)) for label, d in within
-             if _pitches_and_alters(d.notes) != _pitches_and_alters(label.notes)]
-    assert not wrong, f"{len(wrong)} of {len(within)} engraved_real windows decode wrongly, first: {wrong[0]}"
+@pytest.fixture(scope="module")
+def v03_dir(tmp_path_factory):
+    """v03's test split as the project's params write it, fewer samples."""
+    from omr.render.dataset import DatasetConfig, write_dataset
+
+    params = dict(load_params(PARAMS).get("datasets", {}).get("v03") or pytest.skip("params.yaml has no v03"))
+    params.update(train=0, val=0, test=V03_SAMPLES)
+    out = tmp_path_factory.mktemp("v03") / "v03"
+    write_dataset(out, build_config(DatasetConfig, params, "datasets.v03"))
+    return out
 
 
-@pytest.mark.xfail(strict=True, reason="notes_from_boxes merges heads < MIN_HEAD_SPACING apart (Verovio's 16ths "
-                                       "and eighths), reads every staff as treble and has no whole-head class")
-def test_true_engraved_real_boxes_beyond_the_box_decoders_reach_decode_too(engraved_real_dir):
-    """Pins today's limits: when the box decoder reads close heads, bass clef and whole heads, this passes (and,
-    being strict, fails the run until the test above drops its reach filter)."""
-    beyond = [label for _, label in iter_split(engraved_real_dir, "test") if not _within_box_decoder_reach(label)]
-    assert beyond
-    for label in beyond:
-        decoded = notes_from_boxes(label.boxes, score_threshold=0.5)
-        assert _pitches_and_alters(decoded.notes) == _pitches_and_alters(label.notes), label.id
+def test_true_v03_boxes_decode_event_for_event(v03_dir):
+    labels = [label for _, label in iter_split(v03_dir, "test")]
+    assert len(labels) == V03_SAMPLES
+    assert_events_perfect([notes_from_boxes(label.boxes, score_threshold=0.5) for label in labels], labels,
+                          "v03 boxes")
+
+
+def test_true_v03_masks_decode_event_for_event(v03_dir):
+    meta = read_meta(v03_dir)
+    samples = list(iter_split(v03_dir, "test"))
+    decoded = [notes_from_mask(np.asarray(Image.open(folder / label.mask)), meta["mask_classes"])
+               for folder, label in samples]
+    assert_events_perfect(decoded, [label for _, label in samples], "v03 masks")
+
+
+def test_true_engraved_real_boxes_decode_event_for_event(engraved_real_dir):
+    """Verovio's engravings as written: 16ths set 1.7 spaces apart, per-stem beam polygons, bass clef, keys."""
+    labels = [label for _, label in iter_split(engraved_real_dir, "test")]
+    assert len(labels) == params_windows()
+    assert_events_perfect([notes_from_boxes(label.boxes, score_threshold=0.5) for label in labels], labels,
+                          "engraved_real boxes")

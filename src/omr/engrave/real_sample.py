@@ -15,7 +15,8 @@ from omr.engrave.real_score import measure_window_musicxml
 from omr.engrave.real_verify import (check_alters_readable, check_note, check_rest, check_round_trip,
                                      check_signatures, check_ties, paired_events, written_pitch)
 from omr.engrave.sample import check_frame, rasterise_svg
-from omr.engrave.svg_events import ACCIDENTAL_GLYPHS, NOTEHEAD_GLYPHS, REST_GLYPHS, SvgStaff, read_svg_staff
+from omr.engrave.svg_events import (ACCIDENTAL_GLYPHS, FLAG_COUNT, NOTEHEAD_GLYPHS, REST_GLYPHS, SvgStaff,
+                                    read_svg_staff)
 from omr.engrave.verovio_svg import Rect, engrave_svg
 from omr.music import Event, SymbolicNote, SymbolicRest
 from omr.samples import ACCIDENTAL_ALTER, Box
@@ -123,8 +124,9 @@ def staff_boxes(staff: SvgStaff, to_image: Callable) -> tuple[Box, ...]:
             if event.accidental is not None:
                 boxes.append(box(_accidental_class(event.accidental), event.accidental_box))
             boxes.append(box(NOTEHEAD_GLYPHS[event.glyph], event.box))
-            # One box per flag glyph: verovio draws a 16th's or 32nd's flags as one glyph (our renderer: one each).
-            boxes += [box("flag", rect) for _, rect in event.flags]
+            # One box per flag, as our renderer boxes them: verovio draws a 16th's or 32nd's flags as one glyph,
+            # whose box alone does not tell an eighth from a 16th (Bravura's are one size), so it is cut in slices.
+            boxes += [box("flag", part) for code, rect in event.flags for part in _flag_slices(rect, FLAG_COUNT[code])]
         else:
             boxes.append(box(f"rest_{REST_GLYPHS[event.glyph]}", event.box))
         boxes += [box("augmentation_dot", rect) for rect in event.dots]
@@ -132,6 +134,13 @@ def staff_boxes(staff: SvgStaff, to_image: Callable) -> tuple[Box, ...]:
     boxes += [box("tie", rect) for _, rect in staff.ties]
     boxes += [box("barline", rect) for rect in staff.barlines]
     return tuple(boxes)
+
+
+def _flag_slices(rect: Rect, count: int) -> list[Rect]:
+    """A glyph of `count` flags as `count` boxes, stacked along the stem (check_note has verified the count)."""
+    x0, y0, x1, y1 = rect
+    step = (y1 - y0) / count
+    return [(x0, y0 + k * step, x1, y0 + (k + 1) * step) for k in range(count)]
 
 
 def _accidental_class(code: str) -> str:
