@@ -89,3 +89,12 @@ def test_mask_counts_beams_along_stems_and_reads_a_dotted_eighth_rest():
     decoded = notes_from_mask(class_map, NOTATION_MASK_CLASSES)
     assert [event_token(e) for e in decoded.events] == [("note", "G", 4, 0, "16th", 0), ("note", "A", 4, 0, "16th", 0),
                                                         ("rest", "eighth", 1)]
+
+
+def test_duplicated_beam_segments_meeting_at_a_stem_never_count_below_no_beam():
+    # A model's output: three copies of a segment ending at the middle stem and three going on from it (Verovio's
+    # one polygon per pair of stems). Counted per pair these made -3 levels (a crash on a v03_aug U-Net's output).
+    left, right = (104.0, 10.0, 135.0, 14.0), (135.0, 10.0, 166.0, 14.0)
+    beams = [Box("beam", left)] * 3 + [Box("beam", right)] * 3
+    found = tokens([head(100, 44), head(130, 44), head(160, 44), *beams])
+    assert len(found) == 3 and all(token[4] in {"eighth", "16th", "32nd"} for token in found)

@@ -93,7 +93,7 @@ def staff_clef(marks: Sequence[Symbol]) -> str | None:
 def head_duration(head: Symbol, strokes: int) -> str:
     """Whole and half from the head; a filled head is a quarter, or shorter by its stem's beams or flags."""
     duration = HEAD_DURATION[head.kind]
-    if duration != "quarter" or strokes == 0:
+    if duration != "quarter" or strokes <= 0:
         return duration
     return DURATION_OF_STROKES[min(strokes, max(DURATION_OF_STROKES))]
 
@@ -118,9 +118,11 @@ def beams_on_stem(head: Symbol, beams: Sequence[Symbol], space: float) -> int:
     for up in _sides(head):
         x = stem_x(head, up)
         spanning = [b for b in beams if b.box[0] - reach <= x <= b.box[2] + reach and _on_side(head, b, up)]
-        joints = sum(abs(a.box[2] - x) <= reach and abs(b.box[0] - x) <= reach and _continues(a, b, space)
-                     for a in spanning for b in spanning if a is not b)
-        counts.append(len(spanning) - joints)
+        # A segment that goes on from another at this stem is the same level. Counted once per continuing segment
+        # (not per pair), so a model's duplicated segments never count fewer than no beam.
+        continuing = sum(any(abs(a.box[2] - x) <= reach and abs(b.box[0] - x) <= reach and _continues(a, b, space)
+                             for a in spanning if a is not b) for b in spanning)
+        counts.append(max(0, len(spanning) - continuing))
     return max(counts)
 
 
