@@ -45,7 +45,7 @@ def candidate_files(folder: Path) -> tuple[dict, dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--candidate", type=Path, required=True, help="a folder that ran dvc repro")
+    parser.add_argument("--candidate", type=Path, default=ROOT, help="a folder that ran dvc repro (default: this checkout)")
     parser.add_argument("--reference", default="HEAD", help="a git revision of this checkout (default HEAD)")
     args = parser.parse_args()
     reference_lock, reference = reference_files(args.reference)
