@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Mapping
 
+from omr.evaluate.metrics import stored_interval
+
 Results = Mapping[str, Mapping[str, Mapping[str, object]]]  # model -> test set -> metric -> value
 HEADLINE_METRICS = ("ser", "note_f1")
 
@@ -48,14 +50,8 @@ def compare_results(reference: Results, candidate: Results,
                 found = candidate.get(model, {}).get(dataset, {}).get(metric)
                 cells.append(CellAgreement(model, dataset, metric, float(figure),
                                            float(found) if isinstance(found, (int, float)) else None,
-                                           _interval(values.get(f"{metric}_ci95"))))
+                                           stored_interval(values.get(f"{metric}_ci95"))))
     return cells
-
-
-def _interval(found: object) -> tuple[float, float] | None:
-    if isinstance(found, (list, tuple)) and len(found) == 2 and all(isinstance(end, (int, float)) for end in found):
-        return float(found[0]), float(found[1])
-    return None
 
 
 @dataclass(frozen=True)

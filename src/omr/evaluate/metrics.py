@@ -281,15 +281,8 @@ def bootstrap_interval(counts: np.ndarray, statistic: Callable[[np.ndarray], np.
                        level: float = BOOTSTRAP_LEVEL) -> tuple[float, float]:
     """The central `level` percentile interval of `statistic` over the resampled images' summed counts; with no
     images, the statistic of nothing at both ends (nothing to resample)."""
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"bootstrap level: must lie strictly between 0 and 1, got {level}")
-    if len(counts) == 0:
-        point = float(statistic(counts.sum(axis=0)))
-        return point, point
-    values = statistic(counts[samples].sum(axis=1))
-    tail = 100.0 * (1.0 - level) / 2.0
-    low, high = np.percentile(values, [tail, 100.0 - tail])
-    return float(low), float(high)
+    # One seed: every resample draws that seed (the two-level bootstrap with nothing to resample at the top).
+    return _two_level_interval(counts[None], statistic, samples, np.zeros((len(samples), 1), np.int64), level)
 
 
 def ser_interval(predicted: Sequence[Events], truth: Sequence[Events], rng: np.random.Generator,
@@ -304,6 +297,13 @@ def note_f1_interval(predicted: Sequence[Events], truth: Sequence[Events], rng: 
     """Bootstrap interval of `note_f1` over images (resampled with `rng`)."""
     counts = note_counts(predicted, truth)
     return bootstrap_interval(counts, note_f1_of_sums, bootstrap_samples(len(counts), rng, resamples), level)
+
+
+def stored_interval(found: object) -> tuple[float, float] | None:
+    """A metrics file's `<metric>_ci95` value as (low, high); None for anything but a pair of numbers."""
+    if isinstance(found, (list, tuple)) and len(found) == 2 and all(isinstance(end, (int, float)) for end in found):
+        return float(found[0]), float(found[1])
+    return None
 
 
 def headline_intervals(predicted: Sequence[Events], truth: Sequence[Events], seed: int = BOOTSTRAP_SEED,
@@ -337,6 +337,8 @@ def _two_level_interval(counts: np.ndarray, statistic: Callable[[np.ndarray], np
                         seeds: np.ndarray, level: float = BOOTSTRAP_LEVEL) -> tuple[float, float]:
     """`bootstrap_interval` over counts of shape seeds x images x k: resample r sums the images `images[r]` of each
     of the seeds `seeds[r]` (drawn with replacement)."""
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"bootstrap level: must lie strictly between 0 and 1, got {level}")
     if counts.shape[1] == 0:
         point = float(statistic(counts.sum(axis=(0, 1))))
         return point, point

@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from omr.approaches import approach_names, get_approach
+from omr.evaluate.metrics import stored_interval
 
 REGIMES = ("v01", "v01_aug", "v02_aug", "v03_aug")
 # The real-notation regime and the test sets it is meant for: the report adds its summary, tables and grids there,
@@ -53,10 +54,7 @@ def value(results: Results, model: str, dataset: str, metric: str) -> float | No
 
 def interval(results: Results, model: str, dataset: str, metric: str) -> Interval | None:
     """The stored `<metric>_ci95` [low, high] of a cell; None where the file has none (evaluated before issue 15)."""
-    found = value(results, model, dataset, f"{metric}_ci95")
-    if isinstance(found, (list, tuple)) and len(found) == 2 and all(isinstance(end, (int, float)) for end in found):
-        return float(found[0]), float(found[1])
-    return None
+    return stored_interval(value(results, model, dataset, f"{metric}_ci95"))
 
 
 def seed_spread(results: Results, model: str, dataset: str, metric: str) -> tuple[float, int] | None:
