@@ -1,4 +1,5 @@
-"""Connected components of a binary image in numpy (8-connectivity), without scipy."""
+"""Connected components of a binary image (8-connectivity), by scipy.ndimage: the mask decoder labels every class
+map of every image, and the numpy label propagation it replaces cost 13 of a U-Net evaluation's 83 s."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy import ndimage
+
+_EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -31,50 +35,17 @@ class Component:
 
 
 def label_components(binary: np.ndarray) -> np.ndarray:
-    """Label map (0 = background, 1.. = components) by min-label propagation until nothing changes."""
-    binary = np.asarray(binary, dtype=bool)
-    result = np.zeros(binary.shape, dtype=np.int32)
-    rows, cols = np.nonzero(binary.any(axis=1))[0], np.nonzero(binary.any(axis=0))[0]
-    if rows.size == 0:
-        return result
-    # Work only inside the foreground's bounding box: symbols cover a small part of a staff image.
-    window = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
-    result[window] = _label_window(binary[window])
-    return result
-
-
-def _label_window(binary: np.ndarray) -> np.ndarray:
-    height, width = binary.shape
-    big = np.iinfo(np.int64).max
-    labels = np.where(binary, np.arange(1, binary.size + 1, dtype=np.int64).reshape(height, width), big)
-    while True:
-        padded = np.pad(labels, 1, constant_values=big)
-        neighbours = [padded[1 + dy : 1 + dy + height, 1 + dx : 1 + dx + width] for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-        updated = np.where(binary, np.minimum.reduce(neighbours), big)
-        # Pointer jumping: a pixel takes its label's own label, so long components converge in log steps.
-        flat = updated.reshape(-1)
-        inside = flat != big
-        flat[inside] = np.minimum(flat[inside], flat[flat[inside] - 1])
-        if np.array_equal(updated, labels):
-            break
-        labels = updated
-    result = np.zeros((height, width), dtype=np.int32)
-    if binary.any():
-        _, dense = np.unique(labels[binary], return_inverse=True)
-        result[binary] = dense.reshape(-1) + 1
-    return result
+    """Label map (0 = background, 1.. = 8-connected components, numbered in raster order of their first pixel)."""
+    labels, _ = ndimage.label(np.asarray(binary, dtype=bool), structure=_EIGHT_CONNECTED)
+    return labels.astype(np.int32, copy=False)
 
 
 def dilate(binary: np.ndarray, radius: int = 1) -> np.ndarray:
-    """Binary dilation by a (2r+1)^2 square."""
+    """Binary dilation by a (2r+1)^2 square (pixels outside the image count as background)."""
     binary = np.asarray(binary, dtype=bool)
-    height, width = binary.shape
-    padded = np.pad(binary, radius)
-    out = np.zeros_like(binary)
-    for dy in range(2 * radius + 1):
-        for dx in range(2 * radius + 1):
-            out |= padded[dy : dy + height, dx : dx + width]
-    return out
+    if radius <= 0:
+        return binary.copy()
+    return ndimage.binary_dilation(binary, structure=np.ones((2 * radius + 1, 2 * radius + 1), dtype=bool))
 
 
 def components(binary: np.ndarray, bridge: int = 0) -> list[Component]:
