@@ -98,3 +98,12 @@ def test_beam_search_finds_the_label_sequence_summed_over_alignments():
     assert beam_ctc(scores, beam_width=4)[0] == [1]
     clear = _scores([0, 1, 1, 0, 1, 2, 2, 2, 0])
     assert beam_ctc(clear)[0] == greedy_ctc(clear)[0]
+
+
+def test_note_and_rest_tokens_name_their_factors_and_nothing_else_does():
+    from omr.decode.tokens import token_factors
+
+    assert token_factors("n-3:16..") == ("note", "pos:-3", "dur:16", "dots:2")
+    assert token_factors("r:1") == ("rest", "dur:1", "dots:0")
+    for token in ("clef:bass", "key:#8", "time:6/8", "acc:flat", "|", "~", "n4", "d8.", "r"):
+        assert token_factors(token) == ()

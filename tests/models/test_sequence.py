@@ -74,3 +74,46 @@ def test_a_tiny_set_is_learnt_with_ctc_and_read_back_through_the_predictor(tmp_p
             [(e.step, e.octave, e.alter, e.duration) for e in sample.label.events]
         # Heads are placed on the staff: y within a staff space of the truth's.
         assert np.allclose([e.y for e in decoded.events], [e.y for e in sample.label.events], atol=8)
+
+
+def test_factorized_classifier_shares_position_duration_and_dots_across_tokens():
+    from omr.approaches.sequence import token_factor_table
+    from omr.models.sequence import FactorizedClassifier
+
+    names = ("clef:treble", "n4:8", "n4:8.", "n6:8.", "r:16")
+    table = token_factor_table(names)
+    assert table[0] == () and table[1] == ()  # the blank and the clef are only themselves
+    assert table[3] == ("note", "pos:4", "dur:8", "dots:1") and table[5] == ("rest", "dur:16", "dots:0")
+    torch.manual_seed(0)
+    classifier = FactorizedClassifier(6, table)
+    features = torch.randn(2, 3, 6)
+    # The factors start at zero: training begins from the joint classifier.
+    torch.testing.assert_close(classifier(features), classifier.joint(features))
+    with torch.no_grad():
+        classifier.factor.bias.copy_(torch.arange(classifier.factor.bias.numel(), dtype=torch.float32) + 1)
+    shift = classifier(features) - classifier.joint(features)
+    column = {name: i for i, name in enumerate(sorted({n for row in table for n in row}))}
+    expected = [sum(column[n] + 1 for n in row) for row in table]
+    torch.testing.assert_close(shift[0, 0], torch.tensor(expected, dtype=torch.float32))
+    # One gradient step on `n4:8.` moves `n6:8.` too (shared dur:8 and dots:1), the clef not at all.
+    classifier.zero_grad()
+    classifier(features)[..., 3].sum().backward()
+    assert classifier.factor.weight.grad[column["dots:1"]].abs().sum() > 0
+    assert classifier.factor.weight.grad[column["pos:6"]].abs().sum() == 0
+
+
+def test_a_factorized_checkpoint_reads_back_bit_identical(tmp_path, tiny_dataset):
+    approach = get_approach("sequence")
+    samples = load_split(tiny_dataset, "train")[:2]
+    names = approach.class_names([s.label for s in samples])
+    config = dataclasses.replace(TINY, sequence=SequenceModelConfig(hidden=16, classifier="factorized"))
+    torch.manual_seed(0)
+    model = approach.build_model(config, names).eval()
+    path = tmp_path / "sequence-factorized.pt"
+    save_checkpoint(path, Checkpoint("sequence", "tiny", config, names, model.state_dict(), step=0))
+    image = samples[0].image[0].numpy()
+    predictor = load_predictor(path, device="cpu")
+    assert predictor.model.classifier.__class__.__name__ == "FactorizedClassifier"
+    with torch.no_grad():
+        tensor = torch.from_numpy(image.astype(np.float32) / 255.0)[None, None]
+        torch.testing.assert_close(predictor.model(tensor)[0], model(tensor)[0], rtol=0, atol=0)

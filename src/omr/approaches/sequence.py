@@ -10,7 +10,7 @@ import numpy as np
 from omr.approaches.base import Approach
 from omr.decode import Decoded, find_staff_lines, row_profile
 from omr.decode.ctc import beam_ctc, greedy_ctc
-from omr.decode.tokens import events_from_tokens, tokens_from_label, vocabulary
+from omr.decode.tokens import events_from_tokens, token_factors, tokens_from_label, vocabulary
 from omr.evaluate import metrics
 from omr.music import staff_position, staff_position_y
 from omr.predictions import SequenceOutput
@@ -40,7 +40,8 @@ class SequenceApproach(Approach):
 
         own = config.sequence
         return SequenceModel(config.encoder_for(self.name), config.encoder_depth, config.weights, len(class_names),
-                             channels=own.channels, hidden=own.hidden, layers=own.layers, kind=own.kind)
+                             channels=own.channels, hidden=own.hidden, layers=own.layers, kind=own.kind,
+                             factors=token_factor_table(class_names) if own.classifier == "factorized" else None)
 
     def build_loss(self, config):
         import torch
@@ -83,6 +84,11 @@ class SequenceApproach(Approach):
 
     def decode(self, output, image, config):
         return decode_sequence(output, image, config.ctc_beam)
+
+
+def token_factor_table(class_names) -> list[tuple[str, ...]]:
+    """Per output index (0 = the CTC blank, then the vocabulary) the factors its logit shares."""
+    return [()] + [token_factors(token) for token in class_names]
 
 
 def tokens_of(output: SequenceOutput, beam: int = 1) -> tuple[list[str], list[float]]:

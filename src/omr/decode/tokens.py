@@ -93,6 +93,20 @@ def vocabulary(token_lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
     return tuple(sorted({token for tokens in token_lists for token in tokens}))
 
 
+def token_factors(token: str) -> tuple[str, ...]:
+    """What a token is made of, for a classifier that shares them across tokens: `n4:8.` -> note, pos:4, dur:8,
+    dots:1; `r:16` -> rest, dur:16, dots:0; any other token (preamble, accidentals, bars, split-encoding tokens) is
+    only itself. Why: a joint vocabulary spreads each duration and each dot over ~16 positions, so a dotted 16th
+    on one line is rare however often dots and 16ths are seen; shared factors learn "dotted" once."""
+    note = _NOTE.match(token)
+    if note and note.group(2):
+        return ("note", f"pos:{note.group(1)}", f"dur:{note.group(2)}", f"dots:{len(note.group(3))}")
+    rest = _REST.match(token)
+    if rest and rest.group(1):
+        return ("rest", f"dur:{rest.group(1)}", f"dots:{len(rest.group(2))}")
+    return ()
+
+
 def events_from_tokens(tokens: Sequence[str], xs: Sequence[float] | None = None) -> TokenReading:
     """Events of a token sequence: pitch from the position and the clef in force (treble where none is printed),
     `alter` from the printed accidentals, the key and the measure (measures exist where the staff shows barlines or

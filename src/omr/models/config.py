@@ -45,6 +45,9 @@ class SequenceModelConfig:
     channels: int = 32  # per feature row of a frame column (16 rows on the staff canvas)
     hidden: int = 128  # frame features and each LSTM direction
     layers: int = 2
+    # joint: one weight vector per token (the CRNN's); factorized: plus shared ones per note/rest factor (position,
+    # duration, dots; omr.decode.tokens.token_factors). joint is the default so older checkpoints load as trained.
+    classifier: Literal["joint", "factorized"] = "joint"
     # Frames read a column's rows as staff positions, so the staff must sit where training put it.
     staff_normalize: bool = True
 

@@ -10,6 +10,7 @@ rows, kept apart (not pooled), say where a head sits.
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 import torch
 from torch import nn
@@ -27,7 +28,8 @@ class SequenceModel(nn.Module):
     """images Bx1xHxW in [0, 1] (1 = paper), valid Bx1xHxW -> (log-probabilities B x T x (V+1), frame counts B)."""
 
     def __init__(self, encoder: str, encoder_depth: int, weights: str | None, vocabulary_size: int,
-                 channels: int = 32, hidden: int = 128, layers: int = 2, kind: str = "lstm") -> None:
+                 channels: int = 32, hidden: int = 128, layers: int = 2, kind: str = "lstm",
+                 factors: Sequence[Sequence[str]] | None = None) -> None:
         super().__init__()
         self.encoder = build_encoder(encoder, encoder_depth, weights)
         levels = self.encoder.out_channels
@@ -49,7 +51,8 @@ class SequenceModel(nn.Module):
         # A shortcut from each frame's own features around the sequence layer: without it CTC sat 400-700 steps on
         # its all-blank plateau (loss ~3.5); with it the loss fell below 1 by step 160 (docs/sequence.md).
         self.shortcut = nn.Linear(hidden, out)
-        self.classifier = nn.Linear(out, vocabulary_size + 1)
+        self.classifier = (nn.Linear(out, vocabulary_size + 1) if factors is None
+                           else FactorizedClassifier(out, factors))
 
     def forward(self, images: torch.Tensor, valid: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         levels = self.encoder(1.0 - images)
@@ -72,6 +75,29 @@ class SequenceModel(nn.Module):
             padding = torch.arange(frames.shape[1], device=frames.device)[None, :] >= lengths.to(frames.device)[:, None]
             context = self.sequence(frames + _positions(frames), src_key_padding_mask=padding)
         return context + self.shortcut(frames)
+
+
+class FactorizedClassifier(nn.Module):
+    """Logits = a joint linear layer (one vector per output) + shared factor vectors: the logit of `n4:8.` adds the
+    factors note, pos:4, dur:8 and dots:1, each learnt from every token that has it. The factor weights start at
+    zero, so training starts from the joint classifier."""
+
+    def __init__(self, features: int, factors: Sequence[Sequence[str]]) -> None:
+        super().__init__()
+        names = sorted({name for row in factors for name in row})
+        column = {name: i for i, name in enumerate(names)}
+        assignment = torch.zeros(len(factors), max(1, len(names)))
+        for output, row in enumerate(factors):
+            for name in row:
+                assignment[output, column[name]] = 1.0
+        self.register_buffer("assignment", assignment)
+        self.joint = nn.Linear(features, len(factors))
+        self.factor = nn.Linear(features, assignment.shape[1])
+        nn.init.zeros_(self.factor.weight)
+        nn.init.zeros_(self.factor.bias)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.joint(features) + self.factor(features) @ self.assignment.T
 
 
 def frame_counts(valid: torch.Tensor, frames: int) -> torch.Tensor:
