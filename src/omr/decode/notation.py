@@ -93,7 +93,7 @@ def staff_clef(marks: Sequence[Symbol]) -> str | None:
 def head_duration(head: Symbol, strokes: int) -> str:
     """Whole and half from the head; a filled head is a quarter, or shorter by its stem's beams or flags."""
     duration = HEAD_DURATION[head.kind]
-    if duration != "quarter" or strokes <= 0:
+    if duration != "quarter" or strokes == 0:
         return duration
     return DURATION_OF_STROKES[min(strokes, max(DURATION_OF_STROKES))]
 
