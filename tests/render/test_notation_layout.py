@@ -256,13 +256,13 @@ def replace_number(staff):
     return replace(staff, measure_number=None, glyph_font=None)
 
 
-def test_a_staff_in_a_smufl_font_draws_other_clef_and_accidental_shapes_with_the_same_labels():
+def test_a_staff_in_a_smufl_font_draws_other_clef_accidental_and_time_shapes_with_the_same_labels():
     notes = (Note("F", 5, alter=1, accidental="sharp"), Note("B", 4, note_type="half", alter=-1))
     ours = render_staff(Staff(notes, clef=True, key_signature=-2, time_signature="3/4"))
     font = render_staff(Staff(notes, clef=True, key_signature=-2, time_signature="3/4", glyph_font="Gootville"))
     assert font.events == ours.events and font.image.shape == ours.image.shape
     assert [b.label for b in font.boxes] == [b.label for b in ours.boxes]
-    for label in ("clef", "flat", "sharp"):
+    for label in ("clef", "flat", "sharp", "time_signature"):
         mine = next(b for b in ours.boxes if b.label == label)
         theirs = next(b for b in font.boxes if b.label == label)
         x0, y0, x1, y1 = (int(v) for v in theirs.xyxy)
@@ -270,6 +270,16 @@ def test_a_staff_in_a_smufl_font_draws_other_clef_and_accidental_shapes_with_the
         assert not np.array_equal(font.image[y0:y1, x0:x1], ours.image[y0:y1, x0:x1])  # another shape
     # The mask contract holds for font glyphs too: a mask pixel is always dark in the image.
     assert (font.image[font.mask > 0] < 128).all()
+
+
+def test_time_signature_digits_of_every_font_fill_half_the_staff():
+    # Petaluma's digits are 3-4 spaces high in the font; printed, a digit fills two spaces in every engraving.
+    for font in (None, "Gootville", "Leland", "Petaluma"):
+        staff = render_staff(Staff((Note("B", 4),), clef=True, time_signature="3/4", glyph_font=font))
+        box = next(b for b in staff.boxes if b.label == "time_signature")
+        space = staff.staff_space
+        assert 3.6 * space <= box.xyxy[3] - box.xyxy[1] <= 4.6 * space, font  # two digits stacked on the staff
+        assert box.xyxy[1] >= staff.staff_lines[0] - 0.4 * space and box.xyxy[3] <= staff.staff_lines[-1] + 0.4 * space
 
 
 def test_glyph_fonts_must_be_verovios_smufl_fonts():

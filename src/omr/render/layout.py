@@ -202,7 +202,8 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
         elements.extend(key_signature_elements(staff.key_signature, staff.clef_sign, _preamble_start(staff, style),
                                                bottom_y, s, staff.glyph_font))
     if staff.time_signature is not None:
-        elements.append(time_signature_element(staff.time_signature, columns.time_x, bottom_y, s))
+        elements.append(time_signature_element(staff.time_signature, columns.time_x, bottom_y, s,
+                                               staff.glyph_font))
     if staff.measure_number is not None:
         elements.append(measure_number_element(staff.measure_number, staff_start, staff_lines[0], s))
     stems, plans = _stems(staff, columns.centre_x, bottom_y, style)

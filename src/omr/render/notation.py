@@ -55,8 +55,9 @@ class NotationConfig:
     # A measure number above the staff's start, as engravers number each system's first measure (a distractor:
     # text a reader of a page meets on every staff but the first).
     measure_number_probability: float = 0.0
-    # Fonts (verovio's SMuFL fonts, omr.render.smufl) a staff may draw its clef and accidentals in instead of ours,
-    # each staff with this chance: other shapes of the same signs. Keep the test sets' Leipzig and Bravura out.
+    # Fonts (verovio's SMuFL fonts, omr.render.smufl) a staff may draw its clef, accidentals and time signature in
+    # instead of ours, each staff with this chance: other shapes of the same signs. Keep the test sets' Leipzig and
+    # Bravura out.
     glyph_fonts: tuple[str, ...] = ()
     glyph_font_probability: float = 0.0
 

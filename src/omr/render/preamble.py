@@ -39,15 +39,15 @@ def key_signature_elements(key_signature: int, clef_sign: str, start: float, bot
             for x, position in zip(centres, key_signature_positions(key_signature, clef_sign))]
 
 
-def time_signature_element(time: str, x: float, bottom_y: float, s: float) -> Element:
+def time_signature_element(time: str, x: float, bottom_y: float, s: float, font: str | None = None) -> Element:
     """Two stacked digits (or the common-time C on the middle line): one element, one box."""
     if time == "C":
         return Element("time_signature", "time_signature",
-                       (place_glyph("time_C", x, staff_position_y(4, bottom_y, s), s),))
+                       (place_glyph("time_C", x, staff_position_y(4, bottom_y, s), s, font),))
     numbers = time.split("/")
     sprites = []
     for number, position in zip(numbers, TIME_DIGIT_POSITIONS):
         if len(number) != 1 or number not in "23468":
             raise ValueError(f"time signature {time!r}: only the digits 2, 3, 4, 6 and 8 can be drawn")
-        sprites.append(place_glyph(f"time_{number}", x, staff_position_y(position, bottom_y, s), s))
+        sprites.append(place_glyph(f"time_{number}", x, staff_position_y(position, bottom_y, s), s, font))
     return Element("time_signature", "time_signature", tuple(sprites))

@@ -117,7 +117,7 @@ class Staff:
     dynamics: tuple[tuple[int, str], ...] = ()
     final_barline: bool = False
     measure_number: int | None = None  # printed above the staff's start (a distractor, never an event)
-    glyph_font: str | None = None  # a SMuFL font (omr.render.smufl) for the clef and accidentals; None: ours
+    glyph_font: str | None = None  # a SMuFL font (omr.render.smufl) for clef, accidentals, time; None: ours
 
     def __post_init__(self) -> None:
         if self.measure_number is not None and self.measure_number < 1:

@@ -1,7 +1,7 @@
 """Glyphs of the SMuFL music fonts verovio ships (Gootville, Petaluma, Leland, ...), drawn as our sprites.
 
-Our own glyphs are one design; every engraving a user brings is another. A staff may draw its clef and accidentals
-in one of these fonts instead (`Staff.glyph_font`), so models meet more than one shape of each sign. The fonts the
+Our own glyphs are one design; every engraving a user brings is another. A staff may draw its clef, accidentals and
+time signature in one of these fonts instead (`Staff.glyph_font`), so models meet more than one shape of each sign. The fonts the
 engraved test sets use (Leipzig, Bravura) are never drawn here by default: they stay unseen.
 
 SMuFL: an em of 1000 font units is four staff spaces, y up; a glyph's origin is its left edge on the staff
@@ -23,14 +23,20 @@ from PIL import Image
 from omr.render.sprites import Sprite, moved, sprite_of_coverage
 
 # Our glyph name -> SMuFL code point, and where our anchor lies on it: "centre" (accidentals: the glyph box's
-# middle, as ours) or "origin" (clefs: the left edge on the clef's line, as ours).
+# middle, as ours) or "origin" (clefs: the left edge on the clef's line, as ours). Time-signature digits and common
+# time are centred on their origin's row in SMuFL, as ours on theirs, so "centre" anchors them too.
 SMUFL_GLYPHS = {
     "sharp": ("E262", "centre"),
     "flat": ("E260", "centre"),
     "natural": ("E261", "centre"),
     "clef": ("E050", "origin"),
     "clef_bass": ("E062", "origin"),
+    **{f"time_{digit}": (f"E08{digit}", "centre") for digit in "23468"},
+    "time_C": ("E08A", "centre"),
 }
+# A time signature's digit fills half the staff, two spaces, in every engraving; Petaluma's hand-drawn digits are
+# 3-4 spaces high in the font, so these glyphs are scaled to that height rather than drawn at the font's size.
+SMUFL_FIT_HEIGHT = {name: 2.0 for name in SMUFL_GLYPHS if name.startswith("time_")}
 SMUFL_FONTS = ("Bravura", "Gootville", "Leipzig", "Leland", "Petaluma")  # the fonts verovio ships
 UNITS_PER_SPACE = 250.0
 PHASES = 4  # sub-pixel placements per pixel, as omr.render.glyphs
@@ -83,6 +89,8 @@ def _font_sprite(font: str, name: str, staff_space: float, phase_x: int, phase_y
     code, anchor = SMUFL_GLYPHS[name]
     gx, gy, gw, gh = font_glyph_boxes(font)[code]
     scale = staff_space / UNITS_PER_SPACE
+    if name in SMUFL_FIT_HEIGHT:
+        scale = SMUFL_FIT_HEIGHT[name] * staff_space / gh
     # The anchor's offset from the glyph origin, in font units (y up).
     ax = gx + gw / 2 if anchor == "centre" else 0.0
     ay = 0.0
