@@ -1,8 +1,8 @@
 """Glyphs of the SMuFL music fonts verovio ships (Gootville, Petaluma, Leland, ...), drawn as our sprites.
 
 Our own glyphs are one design; every engraving a user brings is another. A staff may draw its clef, accidentals and
-time signature in one of these fonts instead (`Staff.glyph_font`), so models meet more than one shape of each sign. The fonts the
-engraved test sets use (Leipzig, Bravura) are never drawn here by default: they stay unseen.
+time signature in one of these fonts instead (`Staff.glyph_font`), so models meet more than one shape of each sign.
+The fonts the engraved test sets use (Leipzig, Bravura) are never drawn here by default: they stay unseen.
 
 SMuFL: an em of 1000 font units is four staff spaces, y up; a glyph's origin is its left edge on the staff
 position it sits on (an accidental: its note's line or space; a G clef: the G line).
@@ -22,21 +22,20 @@ from PIL import Image
 
 from omr.render.sprites import Sprite, moved, sprite_of_coverage
 
-# Our glyph name -> SMuFL code point, and where our anchor lies on it: "centre" (accidentals: the glyph box's
-# middle, as ours) or "origin" (clefs: the left edge on the clef's line, as ours). Time-signature digits and common
-# time are centred on their origin's row in SMuFL, as ours on theirs, so "centre" anchors them too.
+# Our glyph name -> (SMuFL code point, where our anchor lies on it, height in spaces or None). The anchor is
+# "centre" (accidentals: the glyph box's middle, as ours; time digits and common time, which SMuFL centres on their
+# row, as ours) or "origin" (clefs: the left edge on the clef's line, as ours). None draws the glyph at the font's
+# size; a height scales it to that many staff spaces: a time signature's digit fills half the staff in every
+# engraving, and Petaluma's hand-drawn digits are 3-4 spaces high in the font.
 SMUFL_GLYPHS = {
-    "sharp": ("E262", "centre"),
-    "flat": ("E260", "centre"),
-    "natural": ("E261", "centre"),
-    "clef": ("E050", "origin"),
-    "clef_bass": ("E062", "origin"),
-    **{f"time_{digit}": (f"E08{digit}", "centre") for digit in "23468"},
-    "time_C": ("E08A", "centre"),
+    "sharp": ("E262", "centre", None),
+    "flat": ("E260", "centre", None),
+    "natural": ("E261", "centre", None),
+    "clef": ("E050", "origin", None),
+    "clef_bass": ("E062", "origin", None),
+    **{f"time_{digit}": (f"E08{digit}", "centre", 2.0) for digit in "23468"},
+    "time_C": ("E08A", "centre", 2.0),
 }
-# A time signature's digit fills half the staff, two spaces, in every engraving; Petaluma's hand-drawn digits are
-# 3-4 spaces high in the font, so these glyphs are scaled to that height rather than drawn at the font's size.
-SMUFL_FIT_HEIGHT = {name: 2.0 for name in SMUFL_GLYPHS if name.startswith("time_")}
 SMUFL_FONTS = ("Bravura", "Gootville", "Leipzig", "Leland", "Petaluma")  # the fonts verovio ships
 UNITS_PER_SPACE = 250.0
 PHASES = 4  # sub-pixel placements per pixel, as omr.render.glyphs
@@ -86,11 +85,9 @@ def _font_sprite(font: str, name: str, staff_space: float, phase_x: int, phase_y
     """The glyph rasterised by resvg (anti-aliased) around an anchor at (phase / PHASES) px from the origin."""
     import resvg_py
 
-    code, anchor = SMUFL_GLYPHS[name]
+    code, anchor, height = SMUFL_GLYPHS[name]
     gx, gy, gw, gh = font_glyph_boxes(font)[code]
-    scale = staff_space / UNITS_PER_SPACE
-    if name in SMUFL_FIT_HEIGHT:
-        scale = SMUFL_FIT_HEIGHT[name] * staff_space / gh
+    scale = staff_space / UNITS_PER_SPACE if height is None else height * staff_space / gh
     # The anchor's offset from the glyph origin, in font units (y up).
     ax = gx + gw / 2 if anchor == "centre" else 0.0
     ay = 0.0
