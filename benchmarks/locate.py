@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from omr.locate import NoStaffFound, locate_staff, locate_staves, rotate
+from omr.transcribe.locate import NoStaffFound, locate_staff, locate_staves, rotate
 
 PAGE_WIDTH = 2000
 

@@ -19,8 +19,8 @@ from omr.config import build_config, load_params, section
 from omr.evaluate import metrics
 from omr.evaluate.runner import load_test_set, recognize_all
 from omr.models import load_predictor
-from omr.music import notes_of
-from omr.recognize import RecognizeConfig
+from omr.music.events import notes_of
+from omr.transcribe.recognize import RecognizeConfig
 
 BOX_IOU = 0.3  # a beam or tie box is thin: a loose overlap still says the symbol was seen
 

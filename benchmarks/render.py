@@ -86,8 +86,8 @@ def v03_musicxml(staff, events) -> str:
     from music21 import stream
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    from omr.music import BEAM_COUNT
-    from omr.musicxml import _music21_event, _preamble  # the project's own event -> music21 mapping
+    from omr.music.events import BEAM_COUNT
+    from omr.music.musicxml import _music21_event, _preamble  # the project's own event -> music21 mapping
 
     part, measure, number = stream.Part(), None, 0
     beam_type = {index: ("start" if index == group[0] else "stop" if index == group[-1] else "continue")

@@ -26,10 +26,10 @@ from PIL import Image
 from omr.approaches import approach_names, get_approach
 from omr.commands.transcribe import write_all_or_none
 from omr.config import build_config, load_params
-from omr.page_output import page_files
+from omr.transcribe.write import page_files
 from omr.render import render_staff
 from omr.render.dataset import DatasetConfig, render_sample, sample_rng
-from omr.transcription import transcribe_page
+from omr.transcribe.assemble import transcribe_page
 
 STAFF_TARGET_MS = 100.0
 PAGE_TARGET_MS = 2000.0

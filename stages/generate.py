@@ -9,7 +9,7 @@ from pathlib import Path
 
 from omr.config import ConfigError, build_config, load_params, section
 from omr.render.dataset import DatasetConfig, default_workers, write_dataset
-from omr.round_trip import round_trip_failures
+from omr.music.round_trip import round_trip_failures
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from omr.config import ConfigError, build_config, load_params, section
 from omr.evaluate.runner import EvaluateConfig
 from omr.io import atomic_directory, atomic_write_text
-from omr.recognize import RecognizeConfig
+from omr.transcribe.recognize import RecognizeConfig
 from omr.report.build import ReportConfig, grid_plan, grid_rows, read_results, summary_metrics, write_report
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from omr.io import atomic_write_text
-from omr.music import CLEFS, PITCH_VECTOR_SIZE, Event, SymbolicNote, event_from_json, measure_length, notes_of, pitch_vector
+from omr.music.events import CLEFS, PITCH_VECTOR_SIZE, Event, SymbolicNote, event_from_json, measure_length, notes_of, pitch_vector
 
 # Index = value in the mask PNG. Later classes are painted over earlier ones where they overlap.
 MASK_CLASSES = (
@@ -67,7 +67,7 @@ def has_notation_symbols(labels: Iterable[SampleLabel]) -> bool:
     detector and the U-Net learn with NOTATION_BOX_CLASSES / NOTATION_MASK_CLASSES rather than the seed's lists."""
     return any(box.label not in BOX_CLASSES for label in labels for box in label.boxes)
 # Staff normalisation (training sets' geometry): staff space 8 px, middle line centred on a 128-row canvas
-# (row 64, i.e. y = 64.5 in continuous pixel coordinates). Used by omr.data (labels) and omr.recognize (images).
+# (row 64, i.e. y = 64.5 in continuous pixel coordinates). Used by omr.data (labels) and omr.transcribe.recognize (images).
 STAFF_CANVAS_HEIGHT = 128
 STAFF_CANVAS_MIDDLE = 64.5
 STAFF_CANVAS_SPACE = 8.0

@@ -9,8 +9,8 @@ from omr.approaches.regression import RegressionApproach
 from omr.data import collate, load_split, SampleDataset
 from omr.decode import Decoded
 from omr.models import ModelConfig, load_checkpoint
-from omr.music import SymbolicNote, SymbolicRest
-from omr.recognize import RecognizeConfig
+from omr.music.events import SymbolicNote, SymbolicRest
+from omr.transcribe.recognize import RecognizeConfig
 from omr.train import RegimeConfig, TrainConfig, TrainRun, train
 
 TINY = ModelConfig(encoder="tu-mobilenetv3_small_050")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from omr.decode.tokens import BARLINE, event_tokens
-from omr.music import SymbolicNote as N, SymbolicRest as R, staff_position
-from omr.predictions import SequenceOutput
+from omr.music.events import SymbolicNote as N, SymbolicRest as R, staff_position
+from omr.decode.outputs import SequenceOutput
 from omr.render import RenderedSample, render_staff, staff_from_notes
 
 PAGE_MARGIN = 24  # px of paper left of and above the first staff

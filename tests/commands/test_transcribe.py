@@ -15,12 +15,12 @@ from PIL import Image
 import omr.models
 from omr.approaches import get_approach
 from omr.cli import main
-from omr.locate import locate_staves
+from omr.transcribe.locate import locate_staves
 from omr.models import Checkpoint, ModelConfig, build_model, save_checkpoint
-from omr.music import SymbolicNote, event_text
-from omr.musicxml import events_from_musicxml
-from omr.page_output import OUTPUT_SUFFIXES
-from omr.predictions import DetectionOutput
+from omr.music.events import SymbolicNote, event_text
+from omr.music.musicxml import events_from_musicxml
+from omr.transcribe.write import OUTPUT_SUFFIXES
+from omr.decode.outputs import DetectionOutput
 from omr.render import render_staff, staff_from_notes
 from omr.samples import Box
 

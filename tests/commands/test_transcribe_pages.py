@@ -15,11 +15,11 @@ from PIL import Image
 import omr.commands.transcribe as transcribe_command
 import omr.models
 from omr.cli import main
-from omr.locate import NoStaffFound
-from omr.music import SymbolicNote as N
-from omr.page_output import OUTPUT_SUFFIXES, render_page as render_transcription
-from omr.page_score import notes_from_midi, sounding_notes, staves_from_musicxml
-from omr.transcription import MAX_PIXELS, read_image, tied_across_staves, transcribe_page
+from omr.transcribe.locate import NoStaffFound
+from omr.music.events import SymbolicNote as N
+from omr.transcribe.write import OUTPUT_SUFFIXES, render_page as render_transcription
+from omr.music.score import notes_from_midi, sounding_notes, staves_from_musicxml
+from omr.transcribe.assemble import MAX_PIXELS, read_image, tied_across_staves, transcribe_page
 
 
 @pytest.fixture(scope="module")

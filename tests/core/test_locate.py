@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from omr.locate import NoStaffFound, locate_staff, rotate
-from omr.music import SymbolicNote
+from omr.transcribe.locate import NoStaffFound, locate_staff, rotate
+from omr.music.events import SymbolicNote
 from omr.render import render_staff, staff_from_notes
 from omr.samples import MASK_CLASSES
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from omr.locate import NoStaffFound, locate_staff, locate_staves, rotate
-from omr.locate_page import runs_at_least
-from omr.music import SymbolicNote
+from omr.transcribe.locate import NoStaffFound, locate_staff, locate_staves, rotate
+from omr.transcribe.staves import runs_at_least
+from omr.music.events import SymbolicNote
 from omr.render import render_staff, staff_from_notes
 
 MELODIES = [

@@ -1,6 +1,6 @@
 import pytest
 
-from omr.music import (
+from omr.music.events import (
     PITCH_VECTOR_SIZE,
     SymbolicNote,
     pitch_from_index,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from omr import musicxml
-from omr.music import SymbolicNote, SymbolicRest
-from omr.musicxml import (
+from omr.music import musicxml
+from omr.music.events import SymbolicNote, SymbolicRest
+from omr.music.musicxml import (
     events_from_musicxml,
     events_round_trip_mismatch,
     events_to_musicxml,
@@ -148,7 +148,7 @@ def test_a_file_reads_like_its_text(tmp_path):
     assert events_from_musicxml(Path(path)) == events_from_musicxml(text)
 
 
-# --- the thin wrappers kept for notes of the v01/v02 kind (omr.transcription) --------------------------------------
+# --- the thin wrappers kept for notes of the v01/v02 kind (omr.transcribe.assemble) --------------------------------------
 
 def test_notes_round_trip_through_musicxml_with_accidentals_and_halves_across_barlines(tmp_path):
     # Beats 0, 1, 2, then a half on beat 3 of the bar: exported tied across the barline, read back as one half.
@@ -175,15 +175,15 @@ def test_empty_transcription_is_still_a_valid_score():
 
 
 def test_a_staff_without_events_reads_back_without_events():
-    from omr.musicxml import events_from_musicxml, events_to_musicxml
+    from omr.music.musicxml import events_from_musicxml, events_to_musicxml
 
     events, clef, key_fifths, time = events_from_musicxml(events_to_musicxml([], "bass", -2, "3/4"))
     assert (events, clef, key_fifths, time) == ((), "bass", -2, "3/4")
 
 
-# --- a page of staves: one part, a system per staff (omr.page_score) ----------------------------------------------
+# --- a page of staves: one part, a system per staff (omr.music.score) ----------------------------------------------
 
-from omr.page_score import (ScoreStaff, notes_from_midi, page_midi, page_musicxml, page_round_trip_mismatch,
+from omr.music.score import (ScoreStaff, notes_from_midi, page_midi, page_musicxml, page_round_trip_mismatch,
                             sounding_notes, staves_from_musicxml)
 
 PAGE = (

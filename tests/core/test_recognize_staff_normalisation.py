@@ -1,12 +1,12 @@
-"""Staff normalisation in omr.recognize: a staff at another size and row reaches the model with the training geometry
+"""Staff normalisation in omr.transcribe.recognize: a staff at another size and row reaches the model with the training geometry
 (staff space 8, middle line on the centre row of a 128-row canvas), and what the model says maps back to the image."""
 
 import numpy as np
 
 from omr.decode.geometry import find_staff_lines, row_profile
-from omr.music import SymbolicNote
-from omr.predictions import DetectionOutput
-from omr.recognize import RecognizeConfig, recognize
+from omr.music.events import SymbolicNote
+from omr.decode.outputs import DetectionOutput
+from omr.transcribe.recognize import RecognizeConfig, recognize
 from omr.render import RenderStyle, render_staff, staff_from_notes
 from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE
 

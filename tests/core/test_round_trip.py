@@ -6,7 +6,7 @@ import yaml
 
 from omr.config import build_config
 from omr.render.dataset import DatasetConfig, render_sample
-from omr.round_trip import check_labels
+from omr.music.round_trip import check_labels
 from omr.samples import SampleLabel
 
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
@@ -39,8 +39,8 @@ def test_the_check_gives_the_same_answer_with_worker_processes():
 def _pages(labels, staves_per_page=4):
     """v03 staves grouped into pages, each staff with the clef and time in force (a page cannot write 'no clef'
     or 'no time' after one: a reader keeps the last), measures from its barlines."""
-    from omr.musicxml import measure_numbers_from_barlines
-    from omr.page_score import ScoreStaff
+    from omr.music.musicxml import measure_numbers_from_barlines
+    from omr.music.score import ScoreStaff
 
     pages = []
     for start in range(0, len(labels) - staves_per_page + 1, staves_per_page):
@@ -55,7 +55,7 @@ def _pages(labels, staves_per_page=4):
 
 
 def test_pages_of_v03_staves_survive_musicxml_and_midi():
-    from omr.page_score import notes_from_midi, page_midi, page_round_trip_mismatch, sounding_notes
+    from omr.music.score import notes_from_midi, page_midi, page_round_trip_mismatch, sounding_notes
 
     pages = _pages([label for _, label in _v03_labels(48)])
     assert len(pages) == 12

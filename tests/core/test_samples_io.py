@@ -1,7 +1,7 @@
 import pytest
 
 from omr.io import atomic_directory, atomic_write_text
-from omr.music import SymbolicNote
+from omr.music.events import SymbolicNote
 from omr.samples import Box, SampleLabel, read_labels, write_labels
 
 

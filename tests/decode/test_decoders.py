@@ -2,7 +2,7 @@ import numpy as np
 
 from omr.decode import notes_from_boxes, notes_from_mask, notes_from_vector
 from omr.decode.components import components
-from omr.music import pitch_index
+from omr.music.events import pitch_index
 from omr.samples import MASK_CLASSES, Box
 
 STAFF_BOX = Box("staff", (0.0, 20.0, 100.0, 52.0))  # lines at 20, 28, 36, 44, 52 (bottom line = E4)
@@ -146,7 +146,7 @@ def test_mask_ignores_specks_and_needs_a_staff():
 
 def test_boxes_read_the_staff_lines_from_the_image_when_the_staff_box_is_loose():
     # A detector's staff box is only good to a few pixels (mAP@0.75 << mAP@0.5); pitch needs a quarter space.
-    from omr.music import SymbolicNote
+    from omr.music.events import SymbolicNote
     from omr.render import render_staff, staff_from_notes
 
     truth = [SymbolicNote("C", 4), SymbolicNote("G", 4, duration="half"), SymbolicNote("A", 5), SymbolicNote("E", 5)]

@@ -1,5 +1,5 @@
 from omr.decode.spelling import key_from_signature, measure_numbers, sounding_notes
-from omr.music import SymbolicNote
+from omr.music.events import SymbolicNote
 
 
 SPACE = 8.0

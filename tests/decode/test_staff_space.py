@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from omr.decode import estimate_staff_space
-from omr.music import SymbolicNote
+from omr.music.events import SymbolicNote
 from omr.render import render_staff, staff_from_notes
 from omr.render.layout import RenderStyle
 

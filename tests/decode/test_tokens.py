@@ -10,7 +10,7 @@ from omr.config import build_config
 from omr.decode.ctc import beam_ctc, greedy_ctc
 from omr.decode.tokens import events_from_tokens, tokens_from_label, vocabulary
 from omr.evaluate import metrics
-from omr.music import SymbolicNote, SymbolicRest
+from omr.music.events import SymbolicNote, SymbolicRest
 from omr.render.dataset import DatasetConfig, render_sample
 from omr.samples import SampleLabel
 

@@ -9,7 +9,7 @@ from omr.engrave.measures import MeasureWindow, SourceEvent, cut_measure_window
 from omr.engrave.real_sample import RealStyle, engrave_measure_window
 from omr.engrave.svg_events import read_svg_staff
 from omr.engrave.verovio_svg import make_toolkit
-from omr.music import staff_position
+from omr.music.events import staff_position
 from omr.samples import NOTATION_BOX_CLASSES
 
 TUNE = TuneRef("test.abc", 1)
@@ -157,7 +157,7 @@ def test_window_whose_engraving_differs_from_its_source_is_dropped(toolkit, monk
 
 
 def test_labels_survive_events_to_musicxml_and_back(toolkit):
-    from omr.musicxml import events_from_musicxml, events_to_musicxml
+    from omr.music.musicxml import events_from_musicxml, events_to_musicxml
 
     sample = engrave_measure_window(toolkit, _window(RESTS_DOTS_TIE, measures=3, key_fifths=1), "Leipzig",
                                     RealStyle())
@@ -169,7 +169,7 @@ def test_labels_survive_events_to_musicxml_and_back(toolkit):
 
 
 def test_label_that_does_not_survive_the_round_trip_is_refused(toolkit, monkeypatch):
-    from omr import musicxml
+    from omr.music import musicxml
 
     window = _window(RESTS_DOTS_TIE, measures=3, key_fifths=1)
     real = musicxml.events_from_musicxml

@@ -6,7 +6,7 @@ import pytest
 from omr.engrave.corpus import SourceNote, TuneRef, Window, WindowRejected, cut_window, parse_tune, rewritten_durations
 from omr.engrave.sample import EngravingStyle, engrave_window
 from omr.engrave.verovio_svg import make_toolkit
-from omr.music import staff_position
+from omr.music.events import staff_position
 
 # Tunes from three collections (German, Irish dance, Scottish air); windows are cut with fixed seeds.
 TUNES = (TuneRef("essenFolksong/altdeu20.abc", 270), TuneRef("ryansMammoth/MillTownMaidReel.abc", 1),

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from omr.evaluate import metrics
-from omr.music import SymbolicNote, SymbolicRest
+from omr.music.events import SymbolicNote, SymbolicRest
 
 CODES = {"1": "whole", "2": "half", "4": "quarter", "8": "eighth", "16": "16th", "32": "32nd"}
 ALTERS = {"": 0, "#": 1, "b": -1, "##": 2, "bb": -2}

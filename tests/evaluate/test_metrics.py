@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from omr.evaluate import metrics
-from omr.music import SymbolicNote, pitch_vector
+from omr.music.events import SymbolicNote, pitch_vector
 from omr.samples import MASK_CLASSES, Box
 
 

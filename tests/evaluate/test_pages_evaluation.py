@@ -6,9 +6,9 @@ import numpy as np
 
 from omr.decode.tokens import tokens_from_label
 from omr.evaluate.runner import EvaluateConfig, evaluate_model
-from omr.locate import locate_staves
-from omr.predictions import SequenceOutput
-from omr.recognize import RecognizeConfig
+from omr.transcribe.locate import locate_staves
+from omr.decode.outputs import SequenceOutput
+from omr.transcribe.recognize import RecognizeConfig
 from omr.samples import SampleLabel, iter_split
 from PIL import Image
 

@@ -13,9 +13,9 @@ from PIL import Image
 from omr.config import build_config, load_params
 from omr.evaluate import metrics
 from omr.evaluate.runner import EvaluateConfig, LoadedSplit, evaluate_model, load_test_set, score_test_set
-from omr.music import SymbolicNote, SymbolicRest
-from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
-from omr.recognize import Recognition, RecognizeConfig, model_scale, rescale_image
+from omr.music.events import SymbolicNote, SymbolicRest
+from omr.decode.outputs import DetectionOutput, RegressionOutput, SegmentationOutput
+from omr.transcribe.recognize import Recognition, RecognizeConfig, model_scale, rescale_image
 from omr.samples import MASK_CLASSES, Box, SampleLabel
 
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"

@@ -8,7 +8,7 @@ from omr.approaches import get_approach
 from omr.data import load_split
 from omr.models import Checkpoint, ModelConfig, build_model, load_predictor, save_checkpoint
 from omr.models.detection import PixelAnchorGenerator
-from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
+from omr.decode.outputs import DetectionOutput, RegressionOutput, SegmentationOutput
 
 TINY = ModelConfig(encoder="tu-mobilenetv3_small_050")
 OUTPUT_TYPES = {"segmentation": SegmentationOutput, "regression": RegressionOutput, "detection": DetectionOutput}

@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from omr.music import staff_position_y
+from omr.music.events import staff_position_y
 from omr.render import Note, Rest, RenderStyle, Staff, render_staff
 from omr.render.dataset import DatasetConfig, encode_png, render_sample
 from omr.samples import MASK_CLASSES, NOTATION_BOX_CLASSES, NOTATION_MASK_CLASSES

@@ -4,7 +4,7 @@ import pytest
 from omr.config import ConfigError, build_config, load_params
 from omr.render import RandomConfig
 from omr.render.dataset import DatasetConfig
-from omr.music import staff_position
+from omr.music.events import staff_position
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_params_yaml_datasets_build_and_match_the_contract():
 
 
 # --- real notation (v03): NotationConfig --------------------------------------------------------------------------
-from omr.music import key_alters, sounding_alters  # noqa: E402
+from omr.music.events import key_alters, sounding_alters  # noqa: E402
 from omr.render.notation import NotationConfig  # noqa: E402
 
 NOTATION = NotationConfig()

@@ -2,7 +2,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from omr.music import SymbolicNote, staff_position, staff_position_y
+from omr.music.events import SymbolicNote, staff_position, staff_position_y
 from omr.render import Note, NoteBuilder, RandomConfig, RenderStyle, Staff, render_staff, staff_from_notes
 from omr.render.dataset import render_sample
 from omr.samples import MASK_CLASSES, NOTEHEAD_CLASSES
@@ -190,7 +190,7 @@ def test_random_staves_get_clefs_and_keys_at_the_configured_rate():
 
 
 def test_a_staff_of_events_prints_the_natural_a_reader_needs_against_the_key():
-    from omr.music import SymbolicNote
+    from omr.music.events import SymbolicNote
 
     events = (SymbolicNote("F", 4, 0), SymbolicNote("F", 4, 1), SymbolicNote("C", 5, 1))
     staff = staff_from_notes(events, clef=True, key_fifths=1)

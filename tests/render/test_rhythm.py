@@ -4,7 +4,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from omr.music import TIME_SIGNATURES, measure_length
+from omr.music.events import TIME_SIGNATURES, measure_length
 from omr.render.notation import NotationConfig
 from omr.render.rhythm import RhythmValue, beam_groups, beat_length, measure_ends, random_measure
 from omr.render.score import Note, Rest
@@ -41,7 +41,7 @@ def test_every_measure_of_random_staves_sums_to_the_time_signature():
 
 
 def quarter_length_of(event) -> Fraction:
-    from omr.music import quarter_length
+    from omr.music.events import quarter_length
 
     return quarter_length(event.note_type if event.kind == "note" else event.rest_type, event.dots)
 
@@ -116,7 +116,7 @@ def test_measure_ends_places_barlines_and_names_the_event_crossing_one():
 
 
 def test_staff_from_events_keeps_rests_dots_ties_and_beams_by_the_beat():
-    from omr.music import SymbolicNote, SymbolicRest
+    from omr.music.events import SymbolicNote, SymbolicRest
     from omr.render.score import staff_from_notes
 
     events = [SymbolicNote("F", 4, 1, "eighth"), SymbolicNote("A", 4, 0, "eighth"), SymbolicRest("quarter"),

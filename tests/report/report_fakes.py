@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from omr.decode.tokens import events_from_tokens
-from omr.predictions import SequenceOutput
+from omr.decode.outputs import SequenceOutput
 from omr.report.figures import GridRow
 
 VOCABULARY = ("clef:treble", "n4:4", "|")

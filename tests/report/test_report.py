@@ -3,8 +3,8 @@ import json
 import numpy as np
 from PIL import Image
 
-from omr.music import SymbolicNote, SymbolicRest
-from omr.predictions import DetectionOutput, RegressionOutput, SegmentationOutput
+from omr.music.events import SymbolicNote, SymbolicRest
+from omr.decode.outputs import DetectionOutput, RegressionOutput, SegmentationOutput
 from omr.report.build import ReportConfig, read_results, write_report
 from omr.report.document import comparison_table, headline_metric, matrix_table, summary, targets, transfer_matrix
 from omr.report.figures import GridRow, read_curves

@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # only for annotations: importing them here would load torch 
     from omr.decode import Decoded
     from omr.evaluate.runner import LoadedSplit
     from omr.models.config import ModelConfig
-    from omr.predictions import ModelOutput
-    from omr.recognize import RecognizeConfig
+    from omr.decode.outputs import ModelOutput
+    from omr.transcribe.recognize import RecognizeConfig
     from omr.samples import SampleLabel
     from omr.train.config import TrainConfig
 

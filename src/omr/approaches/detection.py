@@ -5,7 +5,7 @@ from __future__ import annotations
 from omr.approaches.base import Approach
 from omr.decode import notes_from_boxes
 from omr.evaluate import metrics
-from omr.predictions import DetectionOutput
+from omr.decode.outputs import DetectionOutput
 from omr.samples import Box
 
 

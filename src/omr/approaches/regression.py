@@ -5,7 +5,7 @@ from __future__ import annotations
 from omr.approaches.base import Approach
 from omr.decode import notes_from_vector
 from omr.evaluate import metrics
-from omr.predictions import RegressionOutput
+from omr.decode.outputs import RegressionOutput
 
 
 class RegressionApproach(Approach):

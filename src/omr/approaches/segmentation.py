@@ -10,7 +10,7 @@ import numpy as np
 from omr.approaches.base import Approach
 from omr.decode import notes_from_mask
 from omr.evaluate import metrics
-from omr.predictions import SegmentationOutput
+from omr.decode.outputs import SegmentationOutput
 from omr.samples import MASK_CLASSES, NOTATION_MASK_CLASSES, has_notation_symbols, read_meta
 
 

@@ -12,8 +12,8 @@ from omr.decode import Decoded, find_staff_lines, row_profile
 from omr.decode.ctc import beam_ctc, greedy_ctc
 from omr.decode.tokens import events_from_tokens, token_factors, tokens_from_label, vocabulary
 from omr.evaluate import metrics
-from omr.music import staff_position, staff_position_y
-from omr.predictions import SequenceOutput
+from omr.music.events import staff_position, staff_position_y
+from omr.decode.outputs import SequenceOutput
 
 
 class SequenceApproach(Approach):

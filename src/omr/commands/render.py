@@ -12,7 +12,7 @@ from PIL import Image
 from omr.config import build_config, load_params, section
 from omr.io import atomic_write_bytes, atomic_write_text
 from omr.render.contact_sheet import mask_overlay
-from omr.music import CLEFS, event_text, measure_length
+from omr.music.events import CLEFS, event_text, measure_length
 from omr.render import RenderStyle, render_staff
 from omr.render.dataset import SPLITS, DatasetConfig, encode_png, render_sample
 from omr.render.text_staff import staff_from_text

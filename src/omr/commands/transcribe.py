@@ -19,9 +19,9 @@ from pathlib import Path
 
 from omr.approaches import approach_names
 from omr.io import atomic_write_bytes
-from omr.locate import NoStaffFound
-from omr.recognize import RecognizeConfig
-from omr.transcription import read_image, transcribe_page
+from omr.transcribe.locate import NoStaffFound
+from omr.transcribe.recognize import RecognizeConfig
+from omr.transcribe.assemble import read_image, transcribe_page
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +75,7 @@ def transcribe_image(predictor, path: Path, out: Path, config: RecognizeConfig) 
     """Read, transcribe and write one image; its result line (status 'ok' or 'refused', with the error)."""
     from music21.exceptions21 import Music21Exception
 
-    from omr.page_output import page_files
+    from omr.transcribe.write import page_files
 
     result = {"image": str(path), "status": "refused", "error": None, "staves": 0, "events": 0, "outputs": []}
     try:

@@ -31,7 +31,7 @@ def build_augmentation(name: str, staff_normalize: bool = False, crop_width: int
 
     staff_normalize: after the geometric transforms, map every sample so its staff (from the `staff` box, which
     followed the image) has the training staff space with its middle line on the centre of a 128-row canvas (what
-    omr.recognize does to an image from its staff lines); small residual jitter mimics that estimate's error.
+    omr.transcribe.recognize does to an image from its staff lines); small residual jitter mimics that estimate's error.
     crop_width: last, cut a random window about this wide out of wider images, between symbols (not for the
     regression: a window's pitch vector is not the image's). `ssd` also cuts a window 1.5 times as wide first, so
     its transforms work on what can end up in the last one (a scale of 0.75 still leaves it wide enough).

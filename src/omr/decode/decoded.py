@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from omr.music import Event, SymbolicNote, notes_of
+from omr.music.events import Event, SymbolicNote, notes_of
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from omr.music import pitch_from_staff_position, pitch_index
+from omr.music.events import pitch_from_staff_position, pitch_index
 
 INK_THRESHOLD = 128  # a grayscale pixel darker than this is ink (images are 255 = white)
 INK_RELATIVE = 0.2  # staff-space estimation: ink = darker than paper by this fraction of the contrast

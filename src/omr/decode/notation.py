@@ -18,7 +18,7 @@ from typing import Sequence
 from omr.decode.decoded import Decoded
 from omr.decode.geometry import StaffGeometry
 from omr.decode.spelling import key_from_signature, sounding_notes
-from omr.music import BEAM_COUNT, DURATIONS, SymbolicNote, SymbolicRest
+from omr.music.events import BEAM_COUNT, DURATIONS, SymbolicNote, SymbolicRest
 
 # Filled first: where a blob holds as many pixels of two head classes, the first wins (the seed decoders' order).
 HEAD_DURATION = {"notehead_filled": "quarter", "notehead_hollow": "half", "notehead_whole": "whole"}

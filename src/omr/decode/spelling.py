@@ -11,7 +11,7 @@ import dataclasses
 from collections import Counter
 from typing import Sequence
 
-from omr.music import ALTER_OF_ACCIDENTAL, SymbolicNote, sounding_alters
+from omr.music.events import ALTER_OF_ACCIDENTAL, SymbolicNote, sounding_alters
 
 KEY_KINDS = {"sharp": 1, "flat": -1}
 

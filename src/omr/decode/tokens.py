@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from omr.music import (ACCIDENTALS, DURATIONS, Event, SymbolicNote, SymbolicRest, key_signature_positions,
+from omr.music.events import (ACCIDENTALS, DURATIONS, Event, SymbolicNote, SymbolicRest, key_signature_positions,
                        pitch_from_staff_position, sounding_alters, staff_position)
 from omr.samples import SampleLabel
 

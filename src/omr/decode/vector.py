@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from omr.decode.decoded import Decoded
-from omr.music import PITCH_VECTOR_SIZE, SymbolicNote, pitch_from_index
+from omr.music.events import PITCH_VECTOR_SIZE, SymbolicNote, pitch_from_index
 
 
 def notes_from_vector(probabilities: np.ndarray, threshold: float) -> Decoded:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from omr.music import staff_position
+from omr.music.events import staff_position
 
 ABC_TUNE_NUMBER = re.compile(r"^X:\s*(\d+)", re.MULTILINE)
 BEATS_PER_BAR = 4  # windows are re-barred in 4/4 after their durations are rewritten

@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 from omr.engrave.corpus import TuneRef, WindowRejected, single_treble_part
-from omr.music import DURATIONS, TIME_SIGNATURES, quarter_length, staff_position
+from omr.music.events import DURATIONS, TIME_SIGNATURES, quarter_length, staff_position
 
 BASS_OCTAVE_SHIFTS = (1, 2)  # octaves a bass-clef window may be moved down
 

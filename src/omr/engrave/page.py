@@ -18,7 +18,7 @@ from omr.engrave.real_verify import check_alters_readable, check_round_trip, che
 from omr.engrave.sample import rasterise_svg
 from omr.engrave.svg_events import read_svg_systems
 from omr.engrave.verovio_svg import FONTS
-from omr.music import Event
+from omr.music.events import Event
 from omr.samples import Box
 
 VEROVIO_UNITS_PER_SPACE = 18  # verovio's page options are in units of which a staff space holds 2 x `unit` (9)

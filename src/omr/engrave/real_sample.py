@@ -18,7 +18,7 @@ from omr.engrave.sample import check_frame, rasterise_svg
 from omr.engrave.svg_events import (ACCIDENTAL_GLYPHS, FLAG_COUNT, NOTEHEAD_GLYPHS, REST_GLYPHS, SvgStaff,
                                     read_svg_staff)
 from omr.engrave.verovio_svg import Rect, engrave_svg
-from omr.music import Event, SymbolicNote, SymbolicRest
+from omr.music.events import Event, SymbolicNote, SymbolicRest
 from omr.samples import ACCIDENTAL_ALTER, Box
 
 # engraved_real speaks our renderer's box vocabulary, so a model trained on our renderer is scored on boxes of the

@@ -12,7 +12,7 @@ from __future__ import annotations
 from omr.engrave.corpus import WindowRejected
 from omr.engrave.measures import MeasureWindow, SourceEvent
 from omr.engrave.svg_events import ACCIDENTAL_GLYPHS, CLEF_GLYPHS, FLAG_COUNT, REST_GLYPHS, SvgEvent, SvgStaff
-from omr.music import ALTER_OF_ACCIDENTAL, BEAM_COUNT, pitch_from_staff_position, sounding_alters
+from omr.music.events import ALTER_OF_ACCIDENTAL, BEAM_COUNT, pitch_from_staff_position, sounding_alters
 
 OFF_GRID_TOLERANCE = 0.25  # in staff positions (half staff spaces)
 REAL_VERIFICATION_FAILURES = (
@@ -155,7 +155,7 @@ def check_signatures(toolkit, staff: SvgStaff, window: MeasureWindow, shows_time
 
 def check_round_trip(events, window: MeasureWindow) -> None:
     """Events -> MusicXML (music21) -> events gives the labels back unchanged, in the window's measures."""
-    from omr.musicxml import events_round_trip_mismatch
+    from omr.music.musicxml import events_round_trip_mismatch
 
     measures = [source.measure + 1 for source in window.events]
     found = events_round_trip_mismatch(events, window.clef, window.key_fifths, window.time, measure_numbers=measures)

@@ -19,7 +19,7 @@ from omr.engrave.corpus import BEATS_PER_BAR, SourceNote, Window, WindowRejected
 from omr.engrave.score import window_musicxml
 from omr.engrave.svg_events import key_signature_glyphs
 from omr.engrave.verovio_svg import ACCIDENTAL_GLYPHS, Engraving, EngravedNote, engrave_svg, read_engraving
-from omr.music import QUARTER_LENGTH, SymbolicNote, pitch_from_staff_position, sounding_alters
+from omr.music.events import QUARTER_LENGTH, SymbolicNote, pitch_from_staff_position, sounding_alters
 from omr.render.marks import TEXT_FONT_FAMILY, text_font_path
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from omr.engrave.corpus import BEATS_PER_BAR, Window
-from omr.music import ALTER_SIGNS
+from omr.music.events import ALTER_SIGNS
 
 QUARTER_LENGTH = {"quarter": 1.0, "half": 2.0}
 

@@ -29,7 +29,7 @@ from omr.evaluate.output_metrics import (  # noqa: F401  (re-exported: one funct
     staff_iou,
     vector_micro_f1,
 )
-from omr.music import Event, SymbolicNote, notes_of, pitch_vector
+from omr.music.events import Event, SymbolicNote, notes_of, pitch_vector
 
 Events = Sequence[Event]  # one image's events, left to right (a tuple of notes alone is one too)
 

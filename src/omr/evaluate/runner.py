@@ -16,10 +16,10 @@ from PIL import Image
 
 from omr.approaches import get_approach
 from omr.evaluate import metrics
-from omr.locate import NoStaffFound, locate_staves
-from omr.recognize import Predictor, Recognition, RecognizeConfig, recognize_batch
+from omr.transcribe.locate import NoStaffFound, locate_staves
+from omr.transcribe.recognize import Predictor, Recognition, RecognizeConfig, recognize_batch
 from omr.samples import SampleLabel, iter_split, read_meta
-from omr.transcription import page_from_recognitions
+from omr.transcribe.assemble import page_from_recognitions
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,8 @@ class PageReading:
 
 def read_pages(predictor: Predictor, pages: Sequence[np.ndarray], config: RecognizeConfig,
                batch_size: int) -> list[PageReading]:
-    """Find every staff of each page (omr.locate), recognise all staves in width-sorted batches, and read each page
-    as `omr transcribe` does (omr.transcription: clef, key and time carried where a staff shows none, events top to
+    """Find every staff of each page (omr.transcribe.locate), recognise all staves in width-sorted batches, and read each page
+    as `omr transcribe` does (omr.transcribe.assemble: clef, key and time carried where a staff shows none, events top to
     bottom). A page where no staff is found reads as no events (and is scored so)."""
     located = []
     for page in pages:

@@ -1,4 +1,4 @@
-"""Predictor: a trained model behind `predict(image) -> output` (omr.predictions), padding and cropping inside."""
+"""Predictor: a trained model behind `predict(image) -> output` (omr.decode.outputs), padding and cropping inside."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from omr.approaches import get_approach
 from omr.data.batching import pad_image, padded_size
 from omr.models.checkpoint import Checkpoint, load_checkpoint
 from omr.models.inference import fused_for_inference
-from omr.predictions import ModelOutput
+from omr.decode.outputs import ModelOutput
 
 
 def resolve_device(device: str) -> torch.device:
@@ -33,14 +33,14 @@ class Predictor:
         self.regime = checkpoint.regime
         self.class_names = checkpoint.class_names
         self.metrics = checkpoint.metrics
-        # omr.recognize maps an image's staff to the training canvas first when the model was trained that way.
+        # omr.transcribe.recognize maps an image's staff to the training canvas first when the model was trained that way.
         self.staff_normalized = get_approach(checkpoint.approach).staff_normalized(checkpoint.model_config)
         self.device = resolve_device(device)
         # Batch norms folded into their convolutions: 8-13% faster on this CPU, outputs equal to ~1e-5.
         self.model = fused_for_inference(checkpoint.build()).to(self.device)
 
     def predict(self, image: np.ndarray) -> ModelOutput:
-        """One image HxW uint8 -> its approach's model output (omr.predictions) in its coordinates."""
+        """One image HxW uint8 -> its approach's model output (omr.decode.outputs) in its coordinates."""
         return self.predict_batch([image])[0]
 
     @torch.inference_mode()

@@ -8,7 +8,7 @@ from torch.nn import functional as F
 
 from omr.models.config import ModelConfig
 from omr.models.encoder import build_encoder
-from omr.music import PITCH_VECTOR_SIZE
+from omr.music.events import PITCH_VECTOR_SIZE
 from omr.samples import STAFF_CANVAS_HEIGHT
 
 # The column head's height in feature rows: the staff canvas (128 px) at stride 8. Other heights are pooled to it.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from omr.music import Event, SymbolicNote, notes_of
+from omr.music.events import Event, SymbolicNote, notes_of
 from omr.render.layout import Layout, RenderStyle, layout
 from omr.render.random_config import RandomConfig
 from omr.render.raster import boxes, rasterise

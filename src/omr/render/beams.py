@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from omr.music import BEAM_COUNT
+from omr.music.events import BEAM_COUNT
 from omr.render.score import MIDDLE_LINE_POSITION, Note
 
 BEAM_THICKNESS = 0.5  # spaces

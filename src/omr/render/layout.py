@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from omr.music import SymbolicNote, SymbolicRest, notes_of, staff_position_y
+from omr.music.events import SymbolicNote, SymbolicRest, notes_of, staff_position_y
 from omr.render.beams import BeamPlan, beam_polygons, group_stem_up, plan_beam
 from omr.render.glyphs import GLYPH_WIDTH, place_glyph
 from omr.render.marks import (column_extent, dynamics_element, fermata_element, measure_number_element,

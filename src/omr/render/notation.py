@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from omr.config import ConfigError
-from omr.music import CLEFS, TIME_SIGNATURES, key_alters, pitch_from_staff_position, printed_accidentals
+from omr.music.events import CLEFS, TIME_SIGNATURES, key_alters, pitch_from_staff_position, printed_accidentals
 from omr.render.smufl import SMUFL_FONTS
 from omr.render.rhythm import RhythmValue, RhythmWeights, beam_groups, random_measure
 from omr.render.score import DYNAMICS, Note, Rest, Staff

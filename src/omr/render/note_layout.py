@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from omr.music import BEAM_COUNT, staff_position_y
+from omr.music.events import BEAM_COUNT, staff_position_y
 from omr.render.glyphs import NOTEHEAD_HALF_WIDTH, place_glyph
 from omr.render.sprites import Sprite, place_rect
 from omr.render.notation_glyphs import WHOLE_HEAD_A

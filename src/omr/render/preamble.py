@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from omr.music import key_signature_positions, staff_position_y
+from omr.music.events import key_signature_positions, staff_position_y
 from omr.render.glyphs import GLYPH_WIDTH, place_glyph
 from omr.render.note_layout import Element
 

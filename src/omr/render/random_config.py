@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from omr.config import ConfigError
-from omr.music import STEPS, pitch_from_staff_position, sounding_alters, staff_position
+from omr.music.events import STEPS, pitch_from_staff_position, sounding_alters, staff_position
 from omr.render.layout import RenderStyle
 from omr.render.notation import NotationConfig
 from omr.render.score import ACCIDENTALS, ALTER_OF_ACCIDENTAL, NOTE_TYPES, STEM_DIRECTIONS, Note, Staff

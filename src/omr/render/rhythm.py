@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from omr.music import DURATIONS, measure_length, quarter_length
+from omr.music.events import DURATIONS, measure_length, quarter_length
 
 BEAMABLE = ("eighth", "16th", "32nd")
 # Every position in a measure is a multiple of a 32nd (1/8 quarter): values whose length is not (a dotted 32nd,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from omr.music import ALTER_SIGNS, CLEFS, DURATIONS, STEPS, Event, SymbolicNote, measure_length, printed_accidentals, staff_position
+from omr.music.events import ALTER_SIGNS, CLEFS, DURATIONS, STEPS, Event, SymbolicNote, measure_length, printed_accidentals, staff_position
 from omr.render.rhythm import beam_groups, measure_ends
 
 # Note and rest types, whole to 32nd (CONTRACT durations).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from omr.music import sounding_alters
+from omr.music.events import sounding_alters
 from omr.render.rhythm import BarlineCrossingError, beam_groups, measure_ends
 from omr.render.score import Staff, note_from_text
 

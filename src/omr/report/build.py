@@ -11,7 +11,7 @@ from typing import Sequence
 from omr.approaches import approach_names
 from omr.evaluate.runner import load_test_set, recognize_all
 from omr.io import atomic_write_text
-from omr.recognize import Predictor, RecognizeConfig
+from omr.transcribe.recognize import Predictor, RecognizeConfig
 from omr.report.document import (
     INTERVAL_METRICS,
     METRICS,

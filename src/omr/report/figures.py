@@ -17,8 +17,8 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from omr.approaches.sequence import tokens_of  # noqa: E402
 from omr.evaluate.metrics import exact_match  # noqa: E402
-from omr.music import Event, event_text  # noqa: E402
-from omr.predictions import (DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput,  # noqa: E402
+from omr.music.events import Event, event_text  # noqa: E402
+from omr.decode.outputs import (DetectionOutput, ModelOutput, RegressionOutput, SegmentationOutput,  # noqa: E402
                              SequenceOutput)
 from omr.samples import Box  # noqa: E402
 

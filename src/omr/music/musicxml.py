@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-from omr.music import (
+from omr.music.events import (
     ALTER_OF_ACCIDENTAL,
     CLEFS,
     DURATIONS,
@@ -241,7 +241,7 @@ def notes_to_musicxml(notes: Sequence[SymbolicNote], title: str = "") -> str:
     Thin wrapper over `events_to_musicxml`: the bars and ties are made here (`tied_at_barlines`), and the signs
     printed are those a copyist needs in those bars (`printed_accidentals`) where a note carries none.
     """
-    from omr.music import printed_accidentals
+    from omr.music.events import printed_accidentals
 
     events, numbers = tied_at_barlines(notes, Fraction(4))
     pitches = [(n.step, n.octave, n.alter) for n in events]

@@ -10,7 +10,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Sequence
 
-from omr.musicxml import events_round_trip_mismatch, measure_numbers_from_barlines
+from omr.music.musicxml import events_round_trip_mismatch, measure_numbers_from_barlines
 from omr.samples import SampleLabel, iter_split, read_meta
 
 

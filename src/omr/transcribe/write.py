@@ -12,9 +12,9 @@ import json
 import numpy as np
 from PIL import Image
 
-from omr.page_score import ScoreStaff, page_midi, page_musicxml
+from omr.music.score import ScoreStaff, page_midi, page_musicxml
 from omr.render import RenderStyle, render_staff, staff_from_notes
-from omr.transcription import PageTranscription, StaffTranscription
+from omr.transcribe.assemble import PageTranscription, StaffTranscription
 
 OUTPUT_SUFFIXES = (".musicxml", ".mid", ".notes.json", ".rendered.png")
 

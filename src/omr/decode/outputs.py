@@ -2,7 +2,7 @@
 
 All coordinates are those of the image the model was given (after any rescaling done by the caller). Each output
 knows how to map itself back: `to_image` (from a rescaled image to the original's pixels) and `from_canvas` (from a
-staff canvas to the rescaled image's rows), so omr.recognize needs no per-type dispatch.
+staff canvas to the rescaled image's rows), so omr.transcribe.recognize needs no per-type dispatch.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
-from omr.music import PITCH_VECTOR_SIZE
+from omr.music.events import PITCH_VECTOR_SIZE
 from omr.samples import Box
 
 

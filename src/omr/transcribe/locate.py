@@ -1,7 +1,7 @@
 """Find the staff of an image, or every staff of a page (a scan or photo with margins, slightly rotated): deskew by
 the staff lines' angle and crop around each staff's five lines, so the crop looks like our training images (staff
 centred, 6 staff spaces of room above and below, neighbouring staves painted out). numpy/Pillow/scipy only; the
-page-level search lives in omr.locate_page.
+page-level search lives in omr.transcribe.staves.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from omr.decode.geometry import INK_RELATIVE, estimate_staff_space, find_staff_lines, ink_mask
-from omr.locate_page import (
+from omr.transcribe.staves import (
     MIN_LINE_COVERAGE,
     MIN_STAFF_LENGTH,
     NoStaffFound,

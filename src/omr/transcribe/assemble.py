@@ -1,8 +1,8 @@
 """A user's image -> what its staves say: read the file, find every staff, recognise them all in one batch, and
 carry clef, key and time signature from staff to staff. Torch-free (the predictor is passed in), so `omr transcribe`,
-the evaluation of the `pages` set and benchmarks/transcribe.py share it. Files are written by omr.page_output.
+the evaluation of the `pages` set and benchmarks/transcribe.py share it. Files are written by omr.transcribe.write.
 
-Coordinates: every x/y here (events, barlines, staff lines) is in the deskewed page's pixels (omr.locate: the input
+Coordinates: every x/y here (events, barlines, staff lines) is in the deskewed page's pixels (omr.transcribe.locate: the input
 turned back by the staves' angle, or the input itself where that angle is 0).
 """
 
@@ -17,11 +17,11 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from omr.locate import LocatedStaff, locate_staves
-from omr.music import (Event, SymbolicNote, event_text, measure_length, notes_of, pitch_from_staff_position,
+from omr.transcribe.locate import LocatedStaff, locate_staves
+from omr.music.events import (Event, SymbolicNote, event_text, measure_length, notes_of, pitch_from_staff_position,
                        sounding_alters, staff_position)
-from omr.musicxml import measure_groups, measure_numbers_from_barlines
-from omr.recognize import Predictor, RecognizeConfig, Recognition, recognize_batch
+from omr.music.musicxml import measure_groups, measure_numbers_from_barlines
+from omr.transcribe.recognize import Predictor, RecognizeConfig, Recognition, recognize_batch
 
 # Refused before decoding: 40 megapixels hold an A4 page scanned at 600 dpi (35 MP); a larger image would take
 # minutes and gigabytes (a 20000 x 20000 image is 400 MP of pixels, 1.6 GB as float32).
@@ -32,7 +32,7 @@ PREAMBLE = ("clef", "key", "time")  # what a staff may print before its first no
 @dataclass(frozen=True)
 class StaffTranscription:
     """One staff as read: its events and barlines (page pixels), the clef, key and time in force on it (read here or
-    carried from the staff before: `printed` names those read here) and where it sits (`staff`, omr.locate)."""
+    carried from the staff before: `printed` names those read here) and where it sits (`staff`, omr.transcribe.locate)."""
 
     events: tuple[Event, ...]
     staff: LocatedStaff

@@ -1,5 +1,5 @@
 """Staves on a deskewed page: five-line combs of long thin horizontal strokes, their extent, the systems they form,
-and which ink between two staves belongs to which. numpy/scipy only; omr.locate builds the crops from these.
+and which ink between two staves belongs to which. numpy/scipy only; omr.transcribe.locate builds the crops from these.
 
 Classic OMR: staff lines are the only long, thin, horizontal strokes of a page. Keeping ink that is thin vertically
 (a line, not a beam, notehead or letter) and long horizontally (not a ledger line, a hyphen or a tie) leaves the

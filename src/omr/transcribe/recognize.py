@@ -14,8 +14,8 @@ from PIL import Image
 from omr.approaches import get_approach
 from omr.decode import Decoded, estimate_staff_space
 from omr.decode.geometry import find_staff_lines, row_profile
-from omr.music import Event, SymbolicNote, notes_of
-from omr.predictions import ModelOutput
+from omr.music.events import Event, SymbolicNote, notes_of
+from omr.decode.outputs import ModelOutput
 from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE
 
 

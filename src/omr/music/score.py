@@ -4,7 +4,7 @@ Staff after staff in reading order, measures numbered on across the page. Each s
 (`<print new-system="yes">`, music21's `SystemLayout(isNew=True)`), on its first measure. The first staff writes its
 clef, key and time signature; a later one writes only what changes there (a clef change between staves, a new key
 or meter), so reading the file back gives each staff the clef, key and time in force, as a reader of the page sees
-them. Measures and accidentals are written as given (`makeNotation` off, as in omr.musicxml); beams are music21's
+them. Measures and accidentals are written as given (`makeNotation` off, as in omr.music.musicxml); beams are music21's
 `makeBeams` per measure (by the beat of the time signature in force, 4/4 where there is none), since an event
 carries no beam of its own.
 """
@@ -18,8 +18,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-from omr.music import Event
-from omr.musicxml import _clef_name, _event, _music21_event, _preamble, _time_name, measure_groups
+from omr.music.events import Event
+from omr.music.musicxml import _clef_name, _event, _music21_event, _preamble, _time_name, measure_groups
 
 STEP_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 # MIDI readers quantise onsets and lengths; 1/16 of a quarter holds every event length (a dotted 32nd is 3/16).
@@ -81,7 +81,7 @@ def page_musicxml(staves: Sequence[ScoreStaff], title: str = "") -> str:
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
     exporter = GeneralObjectExporter(page_score(staves, title))
-    exporter.makeNotation = False  # our measures and accidentals as they are (omr.musicxml)
+    exporter.makeNotation = False  # our measures and accidentals as they are (omr.music.musicxml)
     return exporter.parse().decode("utf-8")
 
 
