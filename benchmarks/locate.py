@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from omr.transcribe.locate import NoStaffFound, locate_staff, locate_staves, rotate
+from omr.transcribe.locate import locate_staff, locate_staves
+from omr.transcribe.page import NoStaffFound, rotate
 
 PAGE_WIDTH = 2000
 

@@ -17,19 +17,20 @@ from pathlib import Path
 
 from omr.config import build_config, load_params, section
 from omr.evaluate import metrics
-from omr.evaluate.runner import load_test_set, recognize_all
+from omr.evaluate.runner import recognize_all
+from omr.evaluate.test_set import load_test_set
 from omr.models import load_predictor
 from omr.music.events import notes_of
-from omr.transcribe.recognize import RecognizeConfig
+from omr.decode.config import RecognizeConfig
 
 BOX_IOU = 0.3  # a beam or tie box is thin: a loose overlap still says the symbol was seen
 
 
 def preamble_report(recognitions, labels) -> None:
     for field in ("clef", "key_fifths", "time"):
-        right = sum(getattr(r, field) == getattr(l, field) for r, l in zip(recognitions, labels))
-        confusions = Counter((getattr(l, field), getattr(r, field)) for r, l in zip(recognitions, labels)
-                             if getattr(r, field) != getattr(l, field))
+        pairs = [(getattr(l.header, field), getattr(r.header, field)) for r, l in zip(recognitions, labels)]
+        right = sum(truth == read for truth, read in pairs)
+        confusions = Counter((truth, read) for truth, read in pairs if truth != read)
         print(f"{field}: {right}/{len(labels)} right; (truth, read): {confusions.most_common(6)}")
 
 
@@ -69,8 +70,10 @@ def _iou(a, b) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", type=Path)
-    parser.add_argument("dataset", type=Path, help="a dataset folder with a test split (not pages)")
+    parser.add_argument("model", type=Path, nargs="?", default=Path("models/sequence-v03_aug.pt"),
+                        help="a checkpoint (default: %(default)s)")
+    parser.add_argument("dataset", type=Path, nargs="?", default=Path("data/datasets/engraved_real"),
+                        help="a dataset folder with a test split, not pages (default: %(default)s)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     config = build_config(RecognizeConfig, section(load_params(), "decode"), "decode")

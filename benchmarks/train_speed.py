@@ -3,12 +3,15 @@ what preparing the batches costs per image (one thread, no network).
 
 Usage: .venv/bin/python benchmarks/train_speed.py [--dataset data/datasets/v02] [--augmentation ssd] [--steps 20]
                                                  [--regime v03_aug] [--approaches sequence,detection]
-                                                 [--loaders 0/2,1/1,1/2]
+                                                 [--loaders 0/2,1/1,1/2] [--encoder efficientnet-b3]
+                                                 [--warmup 3] [--no-prep]
 Uses params.yaml `model` and `train.<approach>` (batch size, threads, workers, crop_width, grad_clip), like the
 train stage, and every registered approach unless --approaches names some; --regime takes the training set and the
 augmentation from params.yaml `regimes.<regime>` instead of --dataset/--augmentation. --loaders measures other
 DataLoader workers/torch threads pairs instead (on 2 cores a worker process competes with the model's threads: the
-share of waiting falls, but images/s may fall too). A step is the engine's: the approach's targets, model and loss
+share of waiting falls, but images/s may fall too). --encoder times every approach with that backbone instead of
+params.yaml's (`model.encoder` and the per-approach overrides: what `dvc exp run -S model.encoder=...` changes);
+s/step is wall seconds per optimizer step (README "What an encoder costs"). A step is the engine's: the approach's targets, model and loss
 (omr.approaches), the engine's loader, gradient clipping where the approach's section sets it.
 """
 
@@ -32,7 +35,7 @@ from omr.train import TrainConfig
 from omr.train.config import RegimeConfig
 from omr.train.engine import _loss, training_loader, with_targets
 
-WARMUP_STEPS = 3  # the first steps pay for allocator warm-up and are not timed
+WARMUP_STEPS = 3  # the first steps pay for allocator warm-up and are not timed (--warmup)
 
 
 def _prepared(approach_name: str, dataset: Path, params: dict):
@@ -45,8 +48,9 @@ def _prepared(approach_name: str, dataset: Path, params: dict):
     return approach, config, model_config, class_names, with_targets(approach, samples, class_names)
 
 
-def measure(approach_name: str, dataset: Path, augmentation: str, steps: int, params: dict) -> tuple[float, float]:
-    """(images/s, share of step time waiting for the next batch) over `steps` timed training steps."""
+def measure(approach_name: str, dataset: Path, augmentation: str, steps: int, params: dict,
+            warmup: int = WARMUP_STEPS) -> tuple[float, float]:
+    """(images/s, share of step time waiting for the next batch) over `steps` timed training steps after `warmup`."""
     approach, config, model_config, class_names, samples = _prepared(approach_name, dataset, params)
     torch.set_num_threads(config.threads)
     torch.manual_seed(0)
@@ -57,7 +61,7 @@ def measure(approach_name: str, dataset: Path, augmentation: str, steps: int, pa
     loader = training_loader(approach, samples, augmentation, model_config, config, torch.Generator().manual_seed(0))
     batches = iter(loader)
     wait = total = 0.0
-    for step in range(steps + WARMUP_STEPS):
+    for step in range(steps + warmup):
         start = time.perf_counter()
         try:
             batch = next(batches)
@@ -71,7 +75,7 @@ def measure(approach_name: str, dataset: Path, augmentation: str, steps: int, pa
         if config.grad_clip is not None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         optimizer.step()
-        if step >= WARMUP_STEPS:
+        if step >= warmup:
             wait += got - start
             total += time.perf_counter() - start
     return steps * config.batch_size / total, wait / total
@@ -100,6 +104,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--approaches", help="comma-separated registered approaches (default: all of them)")
     parser.add_argument("--steps", type=int, default=20, help="timed steps per measurement (>= 1)")
     parser.add_argument("--loaders", help="comma-separated workers/threads pairs, e.g. 0/2,1/1 (default: params)")
+    parser.add_argument("--encoder", help="time every approach with this encoder (default: params.yaml's)")
+    parser.add_argument("--warmup", type=int, default=WARMUP_STEPS, help="untimed steps first")
+    parser.add_argument("--no-prep", action="store_true", help="skip the batch preparation cost")
     args = parser.parse_args()
     if args.steps < 1:
         parser.error(f"--steps: must be >= 1, got {args.steps}")
@@ -130,20 +137,35 @@ def main() -> None:
     args = _arguments()
     warnings.filterwarnings("ignore")
     params = load_params()
+    if args.encoder:
+        params = _with_encoder(params, args.encoder)
     dataset, augmentation = _training_set(args, params)
     print(f"dataset {dataset} augmentation {augmentation} encoder {section(params, 'model.encoder')} "
           f"steps {args.steps}")
-    print(f"{'approach':<14}{'workers':>8}{'threads':>8}{'images/s':>10}{'data wait':>11}{'prep ms/img':>13}")
+    print(f"{'approach':<14}{'workers':>8}{'threads':>8}{'images/s':>10}{'s/step':>8}{'data wait':>11}"
+          f"{'prep ms/img':>13}")
     for approach in args.approaches:
         own = build_config(TrainConfig, section(params, f"train.{approach}"), f"train.{approach}")
         pairs = [tuple(int(v) for v in pair.split("/")) for pair in args.loaders.split(",")] if args.loaders else [
             (own.workers, own.threads)]
-        prep = preparation_cost(approach, dataset, augmentation, params)
+        prep = float("nan") if args.no_prep else preparation_cost(approach, dataset, augmentation, params)
         for workers, threads in pairs:
             setting = copy.deepcopy(params)
             setting["train"][approach].update(workers=workers, threads=threads)
-            speed, wait = measure(approach, dataset, augmentation, args.steps, setting)
-            print(f"{approach:<14}{workers:>8}{threads:>8}{speed:>10.1f}{wait:>10.1%}{prep:>13.2f}", flush=True)
+            speed, wait = measure(approach, dataset, augmentation, args.steps, setting, args.warmup)
+            print(f"{approach:<14}{workers:>8}{threads:>8}{speed:>10.1f}{own.batch_size / speed:>8.3f}{wait:>10.1%}"
+                  f"{prep:>13.2f}", flush=True)
+
+
+def _with_encoder(params: dict, encoder: str) -> dict:
+    """params with `model.encoder` set and every per-approach override cleared, as `-S model.encoder=...` would
+    leave them (their default is null)."""
+    params = copy.deepcopy(params)
+    params["model"]["encoder"] = encoder
+    for value in params["model"].values():
+        if isinstance(value, dict) and "encoder" in value:
+            value["encoder"] = None
+    return params
 
 
 if __name__ == "__main__":

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from omr.config import ConfigError, load_params, section
 from omr.engrave import EngravedConfig, write_engraved_dataset
-from omr.engrave.sets import stage_config
-
-OUT_DIR = Path("data/datasets/engraved")
+from omr.engrave.sets import run_stage
 
 
-def main() -> int:
-    try:
-        config, workers = stage_config(EngravedConfig, section(load_params(), "engraved"), "engraved")
-        meta = write_engraved_dataset(OUT_DIR, config, workers=workers)
-    except (ConfigError, ValueError, OSError) as error:
-        print(f"stage engraved: error: {error}", file=sys.stderr)
-        return 1
-    print(
-        f"{OUT_DIR}: {meta['splits']['test']} windows, {meta['note_count']} notes; "
-        f"dropped by verification {sum(meta['verification_drops'].values())}, by selection {meta['selection_drops']}"
-    )
-    return 0
+def summary(meta: dict) -> str:
+    return (f"{meta['splits']['test']} windows, {meta['note_count']} notes; dropped by verification "
+            f"{sum(meta['verification_drops'].values())}, by selection {meta['selection_drops']}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_stage("engraved", EngravedConfig, write_engraved_dataset, summary))

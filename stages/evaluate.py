@@ -14,7 +14,7 @@ from pathlib import Path
 from omr.config import ConfigError, build_config, load_params, section
 from omr.evaluate.runner import EvaluateConfig, evaluate_seeds
 from omr.io import atomic_write_text
-from omr.transcribe.recognize import RecognizeConfig
+from omr.decode.config import RecognizeConfig
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """DVC stage train@<approach>-<regime>: train one model once per seed, keep each best checkpoint, write the summary.
 
-Reads params.yaml `seeds`, `model`, `device`, `regimes.<regime>` and `train.<approach>` (all declared in dvc.yaml).
+Reads params.yaml `seeds`, `model`, `device`, `decode` (how the learning curve decodes), `regimes.<regime>` and
+`train.<approach>` (all declared in dvc.yaml).
 One stage trains every seed in turn (not a stage per seed): a model keeps one name, one dataset dependency and one
 `models/<model>.pt` (its first seed's) that people run; further seeds go to `models/<model>.seeds/` (omr.models.seeds).
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from omr.approaches import approach_names, get_approach
 from omr.config import ConfigError, build_config, load_params, section, seed_list
 from omr.io import atomic_write_text
+from omr.decode.config import RecognizeConfig
 from omr.models import ModelConfig
 from omr.models.seeds import seed_checkpoint_paths, write_seed_index
 from omr.train import RegimeConfig, TrainConfig, TrainRun, train
@@ -31,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, default=Path("models"))
     parser.add_argument("--live", type=Path, default=Path("dvclive"))
     parser.add_argument("--metrics", type=Path, default=Path("metrics/train"))
+    parser.add_argument("--curves", type=Path, default=Path("plots/curves"),
+                        help="learning curve per CPU-second: <curves>/<model>.json, [] where none is asked")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run of the same params and data")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
@@ -41,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"train: error: {error}", file=sys.stderr)
         return 1
     warnings.filterwarnings("ignore", category=UserWarning)
-    summaries = {}
+    summaries, curves = {}, {}
     for seed, checkpoint_path in seed_checkpoint_paths(args.models, name, seeds).items():
         run = dataclasses.replace(
             first_run, train_config=dataclasses.replace(first_run.train_config, seed=seed),
@@ -53,12 +57,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"train: error: {error}", file=sys.stderr)
             return 1
         summaries[seed] = _summary(result, run)
+        curves[seed] = result.curve
         print(f"train: {name} seed {seed}: {json.dumps(summaries[seed])}")
     write_seed_index(args.models, name, seeds)
     summary = dict(summaries[seeds[0]])  # the first seed's figures, as before seeds; the others beside them
     if len(seeds) > 1:
         summary["per_seed"] = {str(seed): figures for seed, figures in summaries.items()}
     atomic_write_text(args.metrics / f"{name}.json", json.dumps(summary, indent=2) + "\n")
+    # The first seed's curve (train.<approach>.curve_every); every model writes its file so dvc.yaml's foreach can
+    # declare one per item.
+    rows = [json.dumps(point) for point in curves[seeds[0]]]  # one pass a line: small diffs in git
+    atomic_write_text(args.curves / f"{name}.json", "[" + ",\n ".join(rows) + "]\n")
     return 0
 
 
@@ -87,6 +96,7 @@ def _run(args: argparse.Namespace, name: str) -> tuple[TrainRun, tuple[int, ...]
     except ValueError as error:
         raise ConfigError(str(error)) from error
     model_config = build_config(ModelConfig, section(params, "model"), "model")
+    recognize_config = build_config(RecognizeConfig, section(params, "decode"), "decode")
     device = section(params, "device")
     if not isinstance(device, str):
         raise ConfigError(f"params.yaml: device: expected auto, cpu or cuda, got {device!r}")
@@ -105,6 +115,7 @@ def _run(args: argparse.Namespace, name: str) -> tuple[TrainRun, tuple[int, ...]
         device=device,
         resume=args.resume,
         progress=not args.no_progress,
+        recognize_config=recognize_config,
     ), seeds
 
 

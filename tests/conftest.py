@@ -25,3 +25,14 @@ def tiny_pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("datasets") / "pages"
     config = build_config(PagesConfig, {"seed": 5, "pages": 2, "measures": [6, 9], "bass_probability": 0.5}, "pages")
     return out, write_pages_dataset(out, config)
+
+
+@pytest.fixture(scope="session")
+def tiny_duets(tmp_path_factory):
+    """Two verovio duet pages (the `duets` set's writer on tiny params): (dataset folder, meta.json content)."""
+    from omr.config import build_config
+    from omr.engrave.duets import DuetsConfig, write_duets_dataset
+
+    out = tmp_path_factory.mktemp("datasets") / "duets"
+    config = build_config(DuetsConfig, {"seed": 3, "pages": 2, "measures": [5, 7]}, "duets")
+    return out, write_duets_dataset(out, config)

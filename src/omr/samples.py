@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from omr.io import atomic_write_text
-from omr.music.events import CLEFS, PITCH_VECTOR_SIZE, Event, SymbolicNote, event_from_json, measure_length, notes_of, pitch_vector
+from omr.music.events import (HEADER_KEYS, PITCH_VECTOR_SIZE, Event, StaffHeader, SymbolicNote, event_from_json,
+                               notes_of, pitch_vector)
 
 # Index = value in the mask PNG. Later classes are painted over earlier ones where they overlap.
 MASK_CLASSES = (
@@ -99,9 +100,8 @@ class Box:
 class SampleLabel:
     """One line of labels.jsonl: where the files are and the truth about the image (CONTRACT.md).
 
-    `events` are the notes and rests left to right (a tuple of notes alone is a valid event sequence); `clef`,
-    `key_fifths` and `time` are what the staff shows (None where it shows no clef or time signature), `barlines`
-    the x of each barline.
+    `events` are the notes and rests left to right (a tuple of notes alone is a valid event sequence); `header` is
+    what the staff shows around them (clef, key, time signature, barlines' x), written as flat keys.
     """
 
     id: str
@@ -114,17 +114,7 @@ class SampleLabel:
     boxes: tuple[Box, ...] = ()
     mask: str | None = None
     extra: dict = field(default_factory=dict)
-    clef: str | None = None
-    key_fifths: int = 0
-    time: str | None = None
-    barlines: tuple[float, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.clef is not None and self.clef not in CLEFS:
-            raise ValueError(f"clef must be one of {list(CLEFS)} or null, got {self.clef!r}")
-        if not -7 <= self.key_fifths <= 7:
-            raise ValueError(f"key_fifths must be in -7..7, got {self.key_fifths}")
-        measure_length(self.time)  # raises on a malformed time signature
+    header: StaffHeader = StaffHeader()
 
     @property
     def notes(self) -> tuple[SymbolicNote, ...]:
@@ -144,10 +134,7 @@ class SampleLabel:
             "height": self.height,
             "staff_space": round(float(self.staff_space), 3),
             "staff_lines": [round(float(y), 2) for y in self.staff_lines],
-            "clef": self.clef,
-            "key_fifths": self.key_fifths,
-            "time": self.time,
-            "barlines": [round(float(x), 2) for x in self.barlines],
+            **self.header.to_json(),
             "events": [_rounded_event(e) for e in self.events],
             "boxes": [b.to_json() for b in self.boxes],
             "pitch_vector": self.pitch_vector,
@@ -172,15 +159,12 @@ class SampleLabel:
             events=tuple(event_from_json(e) for e in events),
             boxes=tuple(Box.from_json(b) for b in data.get("boxes", [])),
             extra={k: v for k, v in data.items() if k not in _LABEL_KEYS},
-            clef=data.get("clef"),
-            key_fifths=int(data.get("key_fifths", 0)),
-            time=data.get("time"),
-            barlines=tuple(float(x) for x in data.get("barlines", ())),
+            header=StaffHeader.from_json(data),
         )
 
 
 _LABEL_KEYS = {"id", "image", "mask", "width", "height", "staff_space", "staff_lines", "notes", "events", "boxes",
-               "pitch_vector", "clef", "key_fifths", "time", "barlines"}
+               "pitch_vector", *HEADER_KEYS}
 
 
 def _rounded_event(event: Event) -> dict:

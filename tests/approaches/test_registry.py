@@ -10,7 +10,7 @@ from omr.data import collate, load_split, SampleDataset
 from omr.decode import Decoded
 from omr.models import ModelConfig, load_checkpoint
 from omr.music.events import SymbolicNote, SymbolicRest
-from omr.transcribe.recognize import RecognizeConfig
+from omr.decode.config import RecognizeConfig
 from omr.train import RegimeConfig, TrainConfig, TrainRun, train
 
 TINY = ModelConfig(encoder="tu-mobilenetv3_small_050")

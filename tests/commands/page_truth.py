@@ -88,7 +88,7 @@ class TruthReader:
         tokens = [(0.0, token) for token, what, shown in (
             (f"clef:{spec.clef}", "clef", True), (f"key:{spec.key_fifths}", "key", spec.key_fifths != 0),
             (f"time:{spec.time}", "time", spec.prints_time and spec.time is not None)) if shown and what not in missed]
-        items = sorted([(e.x, 0, i) for i, e in enumerate(staff.events)] + [(x, 1, -1) for x in staff.barlines])
+        items = sorted([(e.x, 0, i) for i, e in enumerate(staff.events)] + [(x, 1, -1) for x in staff.header.barlines])
         for x, is_barline, i in items:
             if is_barline:
                 tokens.append((x, BARLINE))

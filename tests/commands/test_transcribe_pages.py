@@ -15,11 +15,11 @@ from PIL import Image
 import omr.commands.transcribe as transcribe_command
 import omr.models
 from omr.cli import main
-from omr.transcribe.locate import NoStaffFound
+from omr.transcribe.page import MAX_PIXELS, NoStaffFound, read_image
 from omr.music.events import SymbolicNote as N
 from omr.transcribe.write import OUTPUT_SUFFIXES, render_page as render_transcription
 from omr.music.score import notes_from_midi, sounding_notes, staves_from_musicxml
-from omr.transcribe.assemble import MAX_PIXELS, read_image, tied_across_staves, transcribe_page
+from omr.transcribe.assemble import tied_across_staves, transcribe_page
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_every_staff_of_a_page_is_read_in_one_batch_into_its_true_events(three_s
     assert reader.batches == [3]
     assert _staves_events(page.staves) == three_staff_page.truth()
     assert [e for staff in three_staff_page.truth() for e in staff] == [placeless(e) for e in page.events]
-    assert [(s.clef, s.key_fifths, s.time, s.printed) for s in page.staves] == [
+    assert [(s.header.clef, s.header.key_fifths, s.header.time, s.printed) for s in page.staves] == [
         ("treble", 2, "3/4", ("clef", "key", "time")), ("bass", 2, "3/4", ("clef", "key")),
         ("bass", 2, "3/4", ("clef", "key"))]
 
@@ -61,7 +61,7 @@ def test_a_staff_whose_clef_and_key_were_missed_is_read_under_the_ones_carried(t
     # The reader sees staff 3's heads where they are drawn but not its bass clef or key: treble pitches, no sharps.
     page = transcribe_page(TruthReader(three_staff_page, missed={2: ("clef", "key")}), three_staff_page.image)
     assert page.staves[2].printed == ()
-    assert (page.staves[2].clef, page.staves[2].key_fifths) == ("bass", 2)
+    assert (page.staves[2].header.clef, page.staves[2].header.key_fifths) == ("bass", 2)
     assert _staves_events(page.staves) == three_staff_page.truth()  # F#3 and C#3 from the carried key
 
 
@@ -77,8 +77,8 @@ def test_page_command_writes_musicxml_and_midi_that_give_the_page_back(tmp_path,
     assert sorted(p.name for p in out.iterdir()) == sorted(f"page{suffix}" for suffix in OUTPUT_SUFFIXES)
     back = staves_from_musicxml(out / "page.musicxml")
     assert [s.events for s in back] == three_staff_page.truth()
-    assert [(s.clef, s.key_fifths, s.time) for s in back] == [("treble", 2, "3/4"), ("bass", 2, "3/4"),
-                                                               ("bass", 2, "3/4")]
+    assert [(s.header.clef, s.header.key_fifths, s.header.time) for s in back] == [
+        ("treble", 2, "3/4"), ("bass", 2, "3/4"), ("bass", 2, "3/4")]
     assert (out / "page.musicxml").read_text().count('<print new-system="yes"') == 3
     assert notes_from_midi((out / "page.mid").read_bytes()) == sounding_notes(back)
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from omr.transcribe.locate import NoStaffFound, locate_staff, rotate
+from omr.transcribe.locate import locate_staff
+from omr.transcribe.page import NoStaffFound, rotate
 from omr.music.events import SymbolicNote
 from omr.render import render_staff, staff_from_notes
 from omr.samples import MASK_CLASSES

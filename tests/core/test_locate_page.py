@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from omr.transcribe.locate import NoStaffFound, locate_staff, locate_staves, rotate
+from omr.transcribe.locate import locate_staff, locate_staves
+from omr.transcribe.page import NoStaffFound, rotate
 from omr.transcribe.staves import runs_at_least
 from omr.music.events import SymbolicNote
 from omr.render import render_staff, staff_from_notes

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from omr.music import musicxml
-from omr.music.events import SymbolicNote, SymbolicRest
+from omr.music.events import StaffHeader, SymbolicNote, SymbolicRest
 from omr.music.musicxml import (
     events_from_musicxml,
     events_round_trip_mismatch,
@@ -117,12 +117,12 @@ def test_measure_numbers_come_from_the_barlines_x():
 
 def test_round_trip_mismatch_names_the_first_event_a_writer_loses(monkeypatch):
     events = [N("C4", "eighth", 1), N("D4", "16th")]
-    real = musicxml._music21_event
+    real = musicxml.music21_event
 
-    def dotless(event):
-        return real(dataclasses.replace(event, dots=0))
+    def dotless(event, *placement):
+        return real(dataclasses.replace(event, dots=0), *placement)
 
-    monkeypatch.setattr(musicxml, "_music21_event", dotless)
+    monkeypatch.setattr(musicxml, "music21_event", dotless)
     mismatch = events_round_trip_mismatch(events, "treble", 0, "2/4")
     assert mismatch is not None and mismatch.startswith("event 0:") and "dots=1" in mismatch
 
@@ -188,19 +188,20 @@ from omr.music.score import (ScoreStaff, notes_from_midi, page_midi, page_musicx
 
 PAGE = (
     ScoreStaff((N("D5", "eighth"), N("E5", "eighth"), N("F#5"), R(), N("A4", dots=1),
-                N("G#4", "eighth", accidental="sharp"), N("A4"), N("B4", "half", tie="start")), "treble", 2, "3/4"),
+                N("G#4", "eighth", accidental="sharp"), N("A4"), N("B4", "half", tie="start")),
+               StaffHeader("treble", 2, "3/4")),
     ScoreStaff((N("B4", tie="stop"), R("eighth"), N("C#5", "16th"), N("D5", "16th"), N("E5", "half")),
-               "treble", 2, "3/4", (1, 1, 1, 1, 2)),
+               StaffHeader("treble", 2, "3/4"), (1, 1, 1, 1, 2)),
     ScoreStaff((N("G2", "half", 1), N("Bb2", "32nd", accidental="flat"), R("32nd", 1),
-                N("C3", "16th", accidental="natural")), "bass", -1, "2/4"),
+                N("C3", "16th", accidental="natural")), StaffHeader("bass", -1, "2/4")),
 )
 
 
 def test_page_round_trips_staff_by_staff_with_its_clef_key_and_time_changes():
     assert page_round_trip_mismatch(PAGE) is None
     back = staves_from_musicxml(page_musicxml(PAGE))
-    assert [(s.clef, s.key_fifths, s.time) for s in back] == [("treble", 2, "3/4"), ("treble", 2, "3/4"),
-                                                               ("bass", -1, "2/4")]
+    assert [(s.header.clef, s.header.key_fifths, s.header.time) for s in back] == [
+        ("treble", 2, "3/4"), ("treble", 2, "3/4"), ("bass", -1, "2/4")]
 
 
 def test_each_staff_begins_a_new_system_and_only_changes_are_rewritten():
@@ -225,7 +226,7 @@ def test_eighths_and_sixteenths_are_beamed_by_the_beat():
 
 
 def test_an_empty_staff_keeps_its_system_and_reads_back_empty():
-    staves = (PAGE[0], ScoreStaff((), "treble", 2, "3/4"), PAGE[1])
+    staves = (PAGE[0], ScoreStaff((), StaffHeader("treble", 2, "3/4")), PAGE[1])
     assert page_round_trip_mismatch(staves) is None
     assert [len(s.events) for s in staves_from_musicxml(page_musicxml(staves))] == [8, 0, 5]
 
@@ -238,5 +239,6 @@ def test_page_midi_plays_each_note_at_its_onset_for_its_length_ties_joined():
 
 
 def test_page_round_trip_mismatch_names_the_staff_that_changes():
-    staves = (PAGE[0], ScoreStaff(PAGE[1].events, "treble", 2, None))  # "no time" after 3/4 cannot be written
+    # "no time" after 3/4 cannot be written
+    staves = (PAGE[0], ScoreStaff(PAGE[1].events, StaffHeader("treble", 2, None)))
     assert page_round_trip_mismatch(staves) == "staff 2: time: wrote None, read back '3/4'"

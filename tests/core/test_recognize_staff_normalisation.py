@@ -6,7 +6,8 @@ import numpy as np
 from omr.decode.geometry import find_staff_lines, row_profile
 from omr.music.events import SymbolicNote
 from omr.decode.outputs import DetectionOutput
-from omr.transcribe.recognize import RecognizeConfig, recognize
+from omr.decode.config import RecognizeConfig
+from omr.transcribe.recognize import recognize
 from omr.render import RenderStyle, render_staff, staff_from_notes
 from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE
 

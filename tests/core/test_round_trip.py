@@ -19,8 +19,7 @@ def _v03_labels(count: int) -> list[tuple[str, SampleLabel]]:
     for index in range(count):
         sample = render_sample(config, config.seed, "val", index)
         label = SampleLabel(f"{index:06d}", "", sample.width, sample.height, sample.staff_space, sample.staff_lines,
-                            sample.events, sample.boxes, clef=sample.clef, key_fifths=sample.key_fifths,
-                            time=sample.time, barlines=sample.barlines)
+                            sample.events, sample.boxes, header=sample.header)
         items.append(("val", label))
     return items
 
@@ -39,6 +38,7 @@ def test_the_check_gives_the_same_answer_with_worker_processes():
 def _pages(labels, staves_per_page=4):
     """v03 staves grouped into pages, each staff with the clef and time in force (a page cannot write 'no clef'
     or 'no time' after one: a reader keeps the last), measures from its barlines."""
+    from omr.music.events import StaffHeader
     from omr.music.musicxml import measure_numbers_from_barlines
     from omr.music.score import ScoreStaff
 
@@ -46,10 +46,11 @@ def _pages(labels, staves_per_page=4):
     for start in range(0, len(labels) - staves_per_page + 1, staves_per_page):
         page, clef, time = [], None, None
         for label in labels[start : start + staves_per_page]:
-            clef, time = label.clef or clef, label.time or time
-            numbers = measure_numbers_from_barlines(label.events, label.barlines) if label.barlines else None
+            header = label.header
+            clef, time = header.clef or clef, header.time or time
+            numbers = measure_numbers_from_barlines(label.events, header.barlines) if header.barlines else None
             numbers = None if numbers is None else tuple(numbers)
-            page.append(ScoreStaff(label.events, clef, label.key_fifths, time, numbers))
+            page.append(ScoreStaff(label.events, StaffHeader(clef, header.key_fifths, time), numbers))
         pages.append(page)
     return pages
 

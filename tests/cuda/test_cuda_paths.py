@@ -18,7 +18,7 @@ from omr.data import load_split
 from omr.evaluate.runner import EvaluateConfig, evaluate_model
 from omr.models import Checkpoint, ModelConfig, build_model, load_checkpoint, load_predictor, save_checkpoint
 from omr.music.events import SymbolicNote
-from omr.transcribe.recognize import RecognizeConfig
+from omr.decode.config import RecognizeConfig
 from omr.render import render_staff, staff_from_notes
 from omr.train import RegimeConfig, TrainConfig, TrainRun, train
 from omr.train.engine import Precision, training_loader, with_targets

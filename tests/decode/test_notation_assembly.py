@@ -44,7 +44,7 @@ def test_key_flat_holds_until_a_natural_which_holds_until_the_barline():
              head(80, 36), Box("natural", (103.0, 30.0, 108.0, 42.0)), head(115, 36), head(140, 36),
              Box("barline", (159.0, 20.0, 161.0, 52.0)), head(180, 36)]
     decoded = notes_from_boxes([STAFF, *boxes], score_threshold=0.5)
-    assert decoded.key_fifths == -1
+    assert decoded.header.key_fifths == -1
     assert [(n.name, n.alter, n.accidental) for n in decoded.notes] == [
         ("B4", -1, None), ("B4", 0, "natural"), ("B4", 0, None), ("B4", -1, None)]
 
@@ -52,7 +52,7 @@ def test_key_flat_holds_until_a_natural_which_holds_until_the_barline():
 def test_a_bass_clef_box_reads_the_bottom_line_as_g2():
     boxes = [Box("clef_bass", (5.0, 20.0, 25.0, 42.0)), head(80, 52), head(120, 36, "notehead_whole")]
     decoded = notes_from_boxes([STAFF, *boxes], score_threshold=0.5)
-    assert decoded.clef == "bass"
+    assert decoded.header.clef == "bass"
     assert [(n.name, n.duration) for n in decoded.notes] == [("G2", "quarter"), ("D3", "whole")]
 
 

@@ -24,7 +24,7 @@ def _labels(dataset: str, count: int) -> list[SampleLabel]:
     for index in range(count):
         s = render_sample(config, config.seed, "val", index)
         labels.append(SampleLabel(f"{index:06d}", "", s.width, s.height, s.staff_space, s.staff_lines, s.events,
-                                  s.boxes, clef=s.clef, key_fifths=s.key_fifths, time=s.time, barlines=s.barlines))
+                                  s.boxes, header=s.header))
     return labels
 
 
@@ -34,7 +34,8 @@ def test_every_label_reads_back_from_its_tokens(dataset, encoding):
     labels = _labels(dataset, 120)
     readings = [events_from_tokens(tokens_from_label(label, encoding)) for label in labels]
     assert metrics.ser([r.events for r in readings], [label.events for label in labels]) == 0.0
-    assert [(r.clef, r.key_fifths, r.time) for r in readings] == [(l.clef, l.key_fifths, l.time) for l in labels]
+    assert [(r.header.clef, r.header.key_fifths, r.header.time) for r in readings] == [
+        (l.header.clef, l.header.key_fifths, l.header.time) for l in labels]
     ties = [[getattr(e, "tie", None) for e in label.events] for label in labels]
     assert [[getattr(e, "tie", None) for e in r.events] for r in readings] == ties
 
@@ -49,7 +50,7 @@ def test_tokens_say_what_is_printed_and_the_reader_applies_key_and_measure():
                                                             ("B", 2, -1)]
     assert [n.dots for n in notes] == [0, 0, 0, 1, 0]
     assert [n.tie for n in notes] == [None, None, None, "start", "stop"]
-    assert isinstance(reading.events[-1], SymbolicRest) and reading.barlines == (7.0, 12.0)
+    assert isinstance(reading.events[-1], SymbolicRest) and reading.header.barlines == (7.0, 12.0)
 
 
 def test_without_barlines_or_time_an_accidental_holds_for_its_note_only():
@@ -69,11 +70,12 @@ def test_a_key_signature_is_one_token_per_printed_sign_at_its_staff_position():
     assert key_tokens(-2, "bass") == ["key:b2", "key:b5"]  # Bb2 Eb3, a third below the treble places
     assert key_tokens(0, None) == []
     for key in range(-7, 8):
-        assert events_from_tokens(key_tokens(key, "treble") + ["n0:4"]).key_fifths == key
+        assert events_from_tokens(key_tokens(key, "treble") + ["n0:4"]).header.key_fifths == key
     # A model may misplace a sign (counted all the same), mix kinds (the last kind wins) or, trained before glyph
     # tokens, say the whole signature.
-    assert events_from_tokens(["key:#3", "key:#3", "key:b4"]).key_fifths == -1
-    assert events_from_tokens(["key:3"]).key_fifths == 3 and events_from_tokens(["key:#x"]).key_fifths == 0
+    assert events_from_tokens(["key:#3", "key:#3", "key:b4"]).header.key_fifths == -1
+    assert events_from_tokens(["key:3"]).header.key_fifths == 3
+    assert events_from_tokens(["key:#x"]).header.key_fifths == 0
 
 
 def test_vocabulary_is_sorted_and_unique():

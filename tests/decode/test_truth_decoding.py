@@ -9,6 +9,8 @@ from PIL import Image
 
 from omr.config import build_config, load_params
 from omr.decode import notes_from_boxes, notes_from_mask, notes_from_vector
+from omr.engrave import dataset as engraved_dataset
+from omr.engrave import real_dataset as engraved_real_dataset
 from omr.evaluate.metrics import event_metrics, event_token, note_metrics
 from omr.samples import iter_split, read_meta
 
@@ -17,19 +19,11 @@ SYNTHETIC = ("v01", "v02", "v01_3notes", "long")
 SAMPLES = 40
 V03_SAMPLES = 300  # the committed test split whole (same params, same seed)
 
-# Stand-ins while params.yaml lacks a dataset (CONTRACT.md's description of each); the real params win.
-FALLBACK = {
-    "v01": {"min_notes": 2, "max_notes": 2, "note_types": ["quarter"], "stem_directions": ["up"], "width": 128},
-    "v01_3notes": {"min_notes": 3, "max_notes": 3, "note_types": ["quarter"], "stem_directions": ["up"], "width": 128},
-    "v02": {"accidental_probability": 0.3, "stem_directions": ["up", "down"]},
-    "long": {"min_notes": 20, "max_notes": 32, "accidental_probability": 0.3, "clef_probability": 1.0, "barlines": True,
-             "staff_space": 11.0, "line_thickness": 2.0, "height": 176},
-}
 
-
+# The project's own params, read as the stages read them: a missing or renamed section fails here (KeyError), it
+# is never skipped (skips are for what the machine lacks, not for the project's code or params).
 def dataset_params(name: str) -> dict:
-    datasets = load_params(PARAMS).get("datasets", {}) or {}
-    params = dict(datasets.get(name) or FALLBACK[name])
+    params = dict(load_params(PARAMS)["datasets"][name])
     params.update(train=0, val=0, test=SAMPLES)
     return params
 
@@ -75,8 +69,8 @@ def test_true_boxes_masks_and_vectors_decode_perfectly(name, tmp_path):
 
 
 def test_true_engraved_boxes_and_vectors_decode_perfectly(tmp_path):
-    engrave = pytest.importorskip("omr.engrave.dataset")
-    params = dict(load_params(PARAMS).get("engraved") or pytest.skip("params.yaml has no engraved section"))
+    engrave = engraved_dataset
+    params = dict(load_params(PARAMS)["engraved"])
     params.pop("workers", None)  # a stage knob, not part of the dataset config
     params.update(windows=40)
     config = build_config(engrave.EngravedConfig, params, "engraved")
@@ -94,8 +88,8 @@ def params_windows() -> int:
 @pytest.fixture(scope="module")
 def engraved_real_dir(tmp_path_factory):
     """engraved_real as the project's params write it (every committed window), built once for the test below."""
-    engrave = pytest.importorskip("omr.engrave.real_dataset")
-    params = dict(load_params(PARAMS).get("engraved_real") or pytest.skip("params.yaml has no engraved_real section"))
+    engrave = engraved_real_dataset
+    params = dict(load_params(PARAMS)["engraved_real"])
     params.pop("workers", None)  # a stage knob, not part of the dataset config
     out = tmp_path_factory.mktemp("engraved_real") / "engraved_real"
     engrave.write_engraved_real_dataset(out, build_config(engrave.EngravedRealConfig, params, "engraved_real"))
@@ -115,8 +109,8 @@ def assert_events_perfect(decoded, labels, what):
     assert not wrong, f"{what}: {len(wrong)} of {len(labels)} samples decode wrongly, first: {wrong[0]}"
     result = event_metrics([d.events for d in decoded], [label.events for label in labels])
     assert result["ser"] == 0.0 and result["exact_match"] == 1.0 and result["duration_accuracy"] == 1.0
-    assert [d.clef or "treble" for d in decoded] == [label.clef or "treble" for label in labels]
-    assert [d.key_fifths for d in decoded] == [label.key_fifths for label in labels]
+    assert [d.header.clef or "treble" for d in decoded] == [label.header.clef or "treble" for label in labels]
+    assert [d.header.key_fifths for d in decoded] == [label.header.key_fifths for label in labels]
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +118,7 @@ def v03_dir(tmp_path_factory):
     """v03's test split as the project's params write it, fewer samples."""
     from omr.render.dataset import DatasetConfig, write_dataset
 
-    params = dict(load_params(PARAMS).get("datasets", {}).get("v03") or pytest.skip("params.yaml has no v03"))
+    params = dict(load_params(PARAMS)["datasets"]["v03"])
     params.update(train=0, val=0, test=V03_SAMPLES)
     out = tmp_path_factory.mktemp("v03") / "v03"
     write_dataset(out, build_config(DatasetConfig, params, "datasets.v03"))

@@ -31,7 +31,7 @@ def test_dataset_is_a_test_split_without_masks_with_drops_counted(tmp_path):
         assert 4 <= len(label.notes) <= 6 and label.staff_space == 8.0 and len(label.staff_lines) == 5
         assert label.extra["font"] in ("Leipzig", "Bravura") and "#" in label.extra["source"]
         assert sum(b.label.startswith("notehead") for b in label.boxes) == len(label.notes)
-        assert label.clef == "treble" and label.time == "4/4" and len(label.barlines) >= 1
+        assert label.header.clef == "treble" and label.header.time == "4/4" and len(label.header.barlines) >= 1
     assert json.loads((tmp_path / "engraved" / "meta.json").read_text())["params"]["windows"] == 4
 
 

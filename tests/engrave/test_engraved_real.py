@@ -9,7 +9,7 @@ from omr.engrave.measures import MeasureWindow, SourceEvent, cut_measure_window
 from omr.engrave.real_sample import RealStyle, engrave_measure_window
 from omr.engrave.svg_events import read_svg_staff
 from omr.engrave.verovio_svg import make_toolkit
-from omr.music.events import staff_position
+from omr.music.events import StaffHeader, staff_position
 from omr.samples import NOTATION_BOX_CLASSES
 
 TUNE = TuneRef("test.abc", 1)
@@ -30,8 +30,8 @@ def _rest(measure, duration, dots=0):
 
 
 def _window(events, measures, time="3/4", key_fifths=0, clef="treble"):
-    return MeasureWindow(tune=TUNE, title="", events=tuple(events), measures=measures, key_fifths=key_fifths,
-                         time=time, clef=clef)
+    return MeasureWindow(tune=TUNE, title="", events=tuple(events), measures=measures,
+                         header=StaffHeader(clef=clef, key_fifths=key_fifths, time=time))
 
 
 # 3/4 in G major: a dotted quarter, an eighth rest, two 16ths (the second an F natural), an eighth tied over the
@@ -51,7 +51,8 @@ def test_window_with_rests_dots_and_a_tie_comes_out_with_those_events(toolkit):
     notes = [e for e in sample.events if e.kind == "note"]
     assert [(n.step, n.octave, n.alter, n.accidental) for n in notes] == [
         ("G", 4, 0, None), ("A", 4, 0, None), ("F", 4, 0, "natural"), ("B", 4, 0, None), ("B", 4, 0, None)]
-    assert (sample.clef, sample.key_fifths, sample.time, len(sample.barlines)) == ("treble", 1, "3/4", 3)
+    header = sample.header
+    assert (header.clef, header.key_fifths, header.time, len(header.barlines)) == ("treble", 1, "3/4", 3)
     labels = [box.label for box in sample.boxes]
     # Our renderer's box names: the key signature's F# is a `sharp`, dots are `augmentation_dot`, the treble clef `clef`.
     assert labels.count("augmentation_dot") == 2 and labels.count("tie") == 1 and labels.count("sharp") == 1
@@ -83,7 +84,7 @@ def test_bass_clef_window_reads_its_notes_on_the_bass_staff(toolkit):
     sample = engrave_measure_window(toolkit, _window(events, 1, time="4/4", clef="bass", key_fifths=-1),
                                     "Leipzig", RealStyle())
     bottom_line = sample.staff_lines[-1]
-    assert sample.clef == "bass" and [b.label for b in sample.boxes].count("clef_bass") == 1
+    assert sample.header.clef == "bass" and [b.label for b in sample.boxes].count("clef_bass") == 1
     assert [(n.step, n.octave, n.alter) for n in sample.events] == [("G", 2, 0), ("B", 2, -1), ("A", 3, 0)]
     assert sample.events[0].y == pytest.approx(bottom_line)  # G2 sits on the bass staff's bottom line
     assert sample.events[2].y == pytest.approx(bottom_line - 8 * 8.0 / 2)  # A3 on the top line
@@ -96,7 +97,7 @@ def test_corpus_window_moved_into_bass_clef_keeps_its_spelling_within_two_ledger
                              + [note.Note(p, quarterLength=0.5) for p in ("B-5", "A5", "G5", "E-5")])
     window = cut_measure_window(stream.Score([stream.Part([measure])]), TUNE, np.random.default_rng(0), (1, 1),
                                 1.0, (-4, 12))
-    assert window.clef == "bass" and window.octave_shift in (1, 2)
+    assert window.header.clef == "bass" and window.octave_shift in (1, 2)
     assert [(n.step, n.alter) for n in window.notes] == [("B", -1), ("A", 0), ("G", 0), ("E", -1)]
     assert all(-4 <= staff_position(n.step, n.octave, "bass") <= 12 for n in window.notes)
 
@@ -172,9 +173,9 @@ def test_label_that_does_not_survive_the_round_trip_is_refused(toolkit, monkeypa
     from omr.music import musicxml
 
     window = _window(RESTS_DOTS_TIE, measures=3, key_fifths=1)
-    real = musicxml.events_from_musicxml
+    real = musicxml.staff_from_musicxml
     # A reader that loses the last rest stands for any label the MusicXML cannot carry back.
-    monkeypatch.setattr(musicxml, "events_from_musicxml", lambda text: (real(text)[0][:-1], *real(text)[1:]))
+    monkeypatch.setattr(musicxml, "staff_from_musicxml", lambda text: (real(text)[0][:-1], *real(text)[1:]))
     with pytest.raises(WindowRejected) as refused:
         engrave_measure_window(toolkit, window, "Leipzig", RealStyle())
     assert refused.value.reason == "round_trip_mismatch"

@@ -28,10 +28,11 @@ def test_engraved_real_is_a_test_split_of_whole_measures_with_drops_counted(tmp_
     samples = list(iter_split(tmp_path / "engraved_real", "test"))
     for split_dir, label in samples:
         assert label.mask is None and (split_dir / label.image).is_file() and label.height == 128
-        assert label.clef in ("treble", "bass") and label.time is not None and 1 <= len(label.barlines) <= 2
+        header = label.header
+        assert header.clef in ("treble", "bass") and header.time is not None and 1 <= len(header.barlines) <= 2
         assert sum(b.label.startswith("notehead") for b in label.boxes) == len(label.notes)
         assert sum(b.label.startswith("rest_") for b in label.boxes) == len(label.events) - len(label.notes)
-        assert (label.clef == "bass") == (label.extra["octave_shift"] > 0)
+        assert (header.clef == "bass") == (label.extra["octave_shift"] > 0)
         assert {b.label for b in label.boxes} <= set(meta["box_classes"])
     assert sum(meta["clefs"].values()) == 3 and meta["params"]["measures"] == [1, 2]
 

@@ -61,11 +61,11 @@ def test_labels_carry_sounding_alter_and_the_printed_accidental(toolkit):
     signs = [b for b in with_key.boxes if b.label in ("sharp", "flat", "natural")]
     assert sorted(b.label for b in signs) == ["natural", "sharp", "sharp"]
     assert sum(b.xyxy[2] < with_key.notes[0].x for b in signs) == 1
-    assert (with_key.clef, with_key.key_fifths, with_key.time) == ("treble", 1, "4/4")
+    assert (with_key.header.clef, with_key.header.key_fifths, with_key.header.time) == ("treble", 1, "4/4")
     without_key = engrave_window(toolkit, window, "Bravura", EngravingStyle(key_signature=False, time_signature=False))
     assert [n.alter for n in without_key.notes] == [0, 1, 0, 1]
     assert [n.accidental for n in without_key.notes] == [None, "sharp", "natural", "sharp"]
-    assert (without_key.key_fifths, without_key.time) == (0, None)
+    assert (without_key.header.key_fifths, without_key.header.time) == (0, None)
 
 
 def test_corpus_window_under_a_flat_key_sounds_b_flat_without_a_glyph(toolkit):
@@ -73,14 +73,15 @@ def test_corpus_window_under_a_flat_key_sounds_b_flat_without_a_glyph(toolkit):
     window = cut_window(parse_tune(tune), tune, np.random.default_rng(3), (4, 16), 0.3, (-4, 12))
     sample = engrave_window(toolkit, window, "Leipzig", EngravingStyle())
     b_notes = [note for note in sample.notes if note.step == "B"]
-    assert sample.key_fifths == -1 and b_notes
+    assert sample.header.key_fifths == -1 and b_notes
     assert all(note.alter == -1 and note.accidental is None for note in b_notes)
     # Its flat is boxed, on the middle line (B4), before the first head and beyond any head's reach.
     key_flats = [b for b in sample.boxes if b.label == "flat" and b.xyxy[2] < sample.notes[0].x - 2.5 * 8.0]
     assert len(key_flats) == 1 and key_flats[0].xyxy[1] < sample.staff_lines[2] < key_flats[0].xyxy[3]
     # One barline per 4/4 bar, left to right, each between the notes it separates.
-    assert len(sample.barlines) == -(-sum(2 if s.duration == "half" else 1 for s in window.notes) // 4)
-    assert list(sample.barlines) == sorted(sample.barlines) and sample.barlines[-1] > sample.notes[-1].x
+    barlines = sample.header.barlines
+    assert len(barlines) == -(-sum(2 if s.duration == "half" else 1 for s in window.notes) // 4)
+    assert list(barlines) == sorted(barlines) and barlines[-1] > sample.notes[-1].x
 
 
 def test_hollow_and_filled_noteheads_follow_durations(toolkit):

@@ -9,6 +9,7 @@ from omr.engrave.page import PageStyle, system_starts, without_text_boxes
 from omr.engrave.pages_dataset import PAGE_FAILURES, PagesConfig, write_pages_dataset
 from omr.engrave.measures import MeasureWindow, SourceEvent
 from omr.engrave.corpus import TuneRef, WindowRejected
+from omr.music.events import StaffHeader
 from omr.samples import iter_split
 
 
@@ -31,9 +32,9 @@ def test_every_page_lists_its_staves_top_to_bottom_and_their_events_cover_the_pa
             x0, top, x1, bottom = staff["box"]
             for event in label.events[first:end]:
                 assert x0 < event.x < x1 and top - 6 * label.staff_space < event.y < bottom + 6 * label.staff_space
-            assert len(staff["barlines"]) >= 1 and staff["clef"] == label.clef
+            assert len(staff["barlines"]) >= 1 and staff["clef"] == label.header.clef
         # Only the first system prints the time signature; clef and key are printed on every one.
-        assert staves[0]["time"] == label.time is not None and all(s["time"] is None for s in staves[1:])
+        assert staves[0]["time"] == label.header.time is not None and all(s["time"] is None for s in staves[1:])
         assert sum(b.label == "time_signature" for b in label.boxes) == 1
         assert sum(b.label.startswith("clef") for b in label.boxes) == len(staves)
         # The staff lines are drawn where the label says: dark rows.
@@ -55,8 +56,8 @@ def _window(ties_into: set[int], measures: int = 8) -> MeasureWindow:
         tie_out = measure + 1 in ties_into
         events.append(SourceEvent("note", "half", 0, measure, "C", 5, tie="stop" if measure in ties_into else None))
         events.append(SourceEvent("note", "half", 0, measure, "C", 5, tie="start" if tie_out else None))
-    return MeasureWindow(tune=TuneRef("x.abc", 1), title="", events=tuple(events), measures=measures, key_fifths=0,
-                         time="4/4")
+    return MeasureWindow(tune=TuneRef("x.abc", 1), title="", events=tuple(events), measures=measures,
+                         header=StaffHeader(key_fifths=0, time="4/4", clef="treble"))
 
 
 def test_line_breaks_hold_the_drawn_measures_and_never_fall_inside_a_tie():

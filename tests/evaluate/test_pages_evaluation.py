@@ -8,7 +8,8 @@ from omr.decode.tokens import tokens_from_label
 from omr.evaluate.runner import EvaluateConfig, evaluate_model
 from omr.transcribe.locate import locate_staves
 from omr.decode.outputs import SequenceOutput
-from omr.transcribe.recognize import RecognizeConfig
+from omr.decode.config import RecognizeConfig
+from omr.music.events import StaffHeader
 from omr.samples import SampleLabel, iter_split
 from PIL import Image
 
@@ -20,8 +21,8 @@ def _key(image):
 def _staff_label(page: SampleLabel, staff: dict) -> SampleLabel:
     first, end = staff["events"]
     return SampleLabel(id="staff", image="", width=page.width, height=page.height, staff_space=page.staff_space,
-                       staff_lines=tuple(staff["staff_lines"]), events=page.events[first:end], clef=staff["clef"],
-                       key_fifths=staff["key_fifths"], time=staff["time"], barlines=tuple(staff["barlines"]))
+                       staff_lines=tuple(staff["staff_lines"]), events=page.events[first:end],
+                       header=StaffHeader(staff["clef"], staff["key_fifths"], staff["time"], tuple(staff["barlines"])))
 
 
 class TruthReader:

@@ -12,10 +12,12 @@ from PIL import Image
 
 from omr.config import build_config, load_params
 from omr.evaluate import metrics
-from omr.evaluate.runner import EvaluateConfig, LoadedSplit, evaluate_model, load_test_set, score_test_set
-from omr.music.events import SymbolicNote, SymbolicRest
+from omr.decode.config import RecognizeConfig
+from omr.evaluate.runner import EvaluateConfig, evaluate_model, score_test_set
+from omr.evaluate.test_set import LoadedSplit, load_test_set
+from omr.music.events import StaffHeader, SymbolicNote, SymbolicRest
 from omr.decode.outputs import DetectionOutput, RegressionOutput, SegmentationOutput
-from omr.transcribe.recognize import Recognition, RecognizeConfig, model_scale, rescale_image
+from omr.transcribe.recognize import Recognition, model_scale, rescale_image
 from omr.samples import MASK_CLASSES, Box, SampleLabel
 
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
@@ -114,7 +116,7 @@ def test_missing_dataset_is_skipped_with_a_warning(dataset_root):
 
 def _label(index, events):
     return SampleLabel(id=str(index), image=f"{index}.png", width=10, height=10, staff_space=2.0,
-                       staff_lines=(1, 3, 5, 7, 9), events=events, time="2/4")
+                       staff_lines=(1, 3, 5, 7, 9), events=events, header=StaffHeader(time="2/4"))
 
 
 def test_score_test_set_scores_recognised_events_rests_included_against_the_labels():

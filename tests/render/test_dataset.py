@@ -107,7 +107,7 @@ def test_v03_labels_hold_events_clef_key_time_and_barlines_and_meta_the_notation
     meta = read_meta(tmp_path / "v03")
     assert meta["mask_classes"] == list(NOTATION_MASK_CLASSES) and meta["box_classes"] == list(NOTATION_BOX_CLASSES)
     labels = [label for _, label in iter_split(tmp_path / "v03", "train")]
-    assert all(label.clef in ("treble", "bass") and label.barlines for label in labels)
+    assert all(label.header.clef in ("treble", "bass") and label.header.barlines for label in labels)
     statistics = meta["statistics"]["train"]
     events = [event for label in labels for event in label.events]
     assert statistics["events"] == {kind: sum(e.kind == kind for e in events) for kind in statistics["events"]}
@@ -134,7 +134,7 @@ def test_v02_labels_give_an_f_without_accidental_under_one_sharp_the_alter_1(tmp
     checked = 0
     for _, label in iter_split(tmp_path / "keys", "test"):
         for note in label.notes:
-            if label.key_fifths == 1 and note.step == "F" and note.accidental is None:
+            if label.header.key_fifths == 1 and note.step == "F" and note.accidental is None:
                 assert note.alter == 1
                 checked += 1
             elif note.accidental == "flat":

@@ -134,7 +134,7 @@ def test_unbeamed_16th_gets_two_flags_and_32nd_three():
 def test_bass_clef_c4_draws_on_the_first_ledger_line_above_the_staff():
     sample = render(Note("C", 4), clef=True, clef_sign="bass")
     note = sample.events[0]
-    assert (note.step, note.octave) == ("C", 4) and sample.clef == "bass"
+    assert (note.step, note.octave) == ("C", 4) and sample.header.clef == "bass"
     assert note.y == pytest.approx(sample.staff_lines[0] - S)
     ledger_rows = set(rows_of(sample, "ledger_line"))
     assert ledger_rows == {int(note.y)}
@@ -174,11 +174,12 @@ def test_a_slur_or_dynamics_leave_the_events_unchanged():
 
 def test_preamble_and_barlines_are_labelled():
     sample = render_staff(EVERYTHING, STYLE)
-    assert (sample.clef, sample.key_fifths, sample.time) == ("treble", 2, "3/4")
-    assert len(sample.barlines) == 4 and sample.barlines[-1] > sample.events[-1].x
+    header = sample.header
+    assert (header.clef, header.key_fifths, header.time) == ("treble", 2, "3/4")
+    assert len(header.barlines) == 4 and header.barlines[-1] > sample.events[-1].x
     assert [b.label for b in sample.boxes].count("time_signature") == 1
     no_clef = render(Note("G", 4))
-    assert (no_clef.clef, no_clef.time, no_clef.barlines) == (None, None, ())
+    assert (no_clef.header.clef, no_clef.header.time, no_clef.header.barlines) == (None, None, ())
 
 
 def test_rests_are_events_with_their_glyph_centre():

@@ -63,7 +63,26 @@ def test_a_figure_without_interval_names_the_best_point_estimate():
     assert without_best == "**a** 0.200 (b 0.210 [0.100-0.300])"
     assert verdict({"a": 0.9, "b": 0.95}, {}, higher_is_better=True) == "**b** 0.950 (a 0.900)"
     line = summary(results(), "v03_aug", DATASETS)[0]
-    assert "set_micro_f1: **segmentation** 0.900 (detection 0.900, sequence 0.900)" in line  # equal: approach order
+    assert "set_micro_f1: tie (equal figures): segmentation 0.900, detection 0.900, sequence 0.900" in line
+
+
+def test_equal_figures_are_a_tie_never_a_win_with_or_without_intervals():
+    """All equal and no interval (the report's set_micro_f1 of 1.000 everywhere) must not bold the first approach."""
+    all_equal = verdict({"a": 1.0, "b": 1.0, "c": 1.0}, {}, higher_is_better=True)
+    assert all_equal == "tie (equal figures): a 1.000, b 1.000, c 1.000" and "**" not in all_equal
+    as_printed = verdict({"a": 0.9999, "b": 1.0, "c": 0.5}, {}, higher_is_better=True)  # 1.000 and 1.000 on the page
+    assert as_printed == "tie (equal figures): b 1.000, a 1.000 (c 0.500)"
+    beside_interval = verdict({"a": 0.1, "b": 0.1}, {"a": (0.05, 0.15), "b": None}, higher_is_better=False)
+    assert beside_interval == "tie (equal figures): a 0.100 [0.050-0.150], b 0.100"
+    assert verdict({"a": 0.1, "b": 0.2}, {}, higher_is_better=False) == "**a** 0.100 (b 0.200)"  # unequal: named
+
+
+def test_comparison_table_bolds_no_tied_cell():
+    tied = {f"{a}-v03_aug": {"v03": {"exact_match": 1.0, "note_f1": 0.5 if a == "detection" else 0.9}}
+            for a in ("segmentation", "detection", "sequence")}
+    table = comparison_table(tied, "v03_aug", "v03")
+    assert "| exact_match | 1.000 | – | 1.000 | 1.000 |" in table
+    assert "| note_f1 | 0.900 | – | 0.500 | 0.900 |" in table
 
 
 def test_tables_write_the_interval_beside_the_figure():

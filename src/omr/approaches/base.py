@@ -19,10 +19,10 @@ if TYPE_CHECKING:  # only for annotations: importing them here would load torch 
     from omr.data.batching import Batch
     from omr.data.dataset import CachedSample
     from omr.decode import Decoded
-    from omr.evaluate.runner import LoadedSplit
+    from omr.decode.config import RecognizeConfig
+    from omr.evaluate.test_set import LoadedSplit
     from omr.models.config import ModelConfig
     from omr.decode.outputs import ModelOutput
-    from omr.transcribe.recognize import RecognizeConfig
     from omr.samples import SampleLabel
     from omr.train.config import TrainConfig
 

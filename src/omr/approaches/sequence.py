@@ -103,12 +103,11 @@ def decode_sequence(output: SequenceOutput, image: np.ndarray, beam: int = 1) ->
     tokens, xs = tokens_of(output, beam)
     reading = events_from_tokens(tokens, xs)
     staff = find_staff_lines(row_profile(image))
-    events = reading.events
+    events, clef = reading.events, reading.header.clef or "treble"
     if staff is not None:
         space, bottom = staff.staff_space, staff.bottom_line
         events = tuple(
             dataclasses.replace(e, y=staff_position_y(
-                staff_position(e.step, e.octave, reading.clef or "treble") if e.kind == "note" else 4, bottom, space))
+                staff_position(e.step, e.octave, clef) if e.kind == "note" else 4, bottom, space))
             for e in events)
-    return Decoded(events=events, staff_lines=None if staff is None else tuple(staff.lines), clef=reading.clef,
-                   key_fifths=reading.key_fifths, time=reading.time, barlines=reading.barlines)
+    return Decoded(events=events, staff_lines=None if staff is None else tuple(staff.lines), header=reading.header)

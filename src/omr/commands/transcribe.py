@@ -1,8 +1,9 @@
 """`omr transcribe IMAGE... --model CKPT`: every staff of each page image, read into <name>.musicxml, <name>.mid,
 <name>.notes.json and <name>.rendered.png, and printed one line per staff.
+A PDF is read page by page (omr.transcribe.document; `--pages` picks pages) into one set of files.
 
 A batch survives a bad image: each image is read, transcribed and written on its own, all of its files or none.
-An image that cannot be (a text file, a truncated PNG, one over transcription.MAX_PIXELS, a page with no staff)
+An image that cannot be (a text file, a truncated PNG, one over omr.transcribe.page.MAX_PIXELS, a page with no staff)
 gets one line `omr transcribe: error: <path>: <reason>` on stderr and is skipped; the batch ends with a summary
 (`238 transcribed, 2 refused`: on stdout, or on stderr with --json so that stdout holds JSON lines alone) and exits
 1 if any image was refused. What makes the whole batch impossible (a bad model or option, two inputs whose outputs
@@ -12,20 +13,25 @@ would share a name) is refused up front, before anything is written.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from omr.approaches import approach_names
 from omr.io import atomic_write_bytes
-from omr.transcribe.locate import NoStaffFound
-from omr.transcribe.recognize import RecognizeConfig
-from omr.transcribe.assemble import read_image, transcribe_page
+from omr.transcribe.page import NoStaffFound, read_image
+from omr.decode.config import RecognizeConfig
+from omr.transcribe.assemble import transcribe_page
+from omr.transcribe.pdf import PAGES_SYNTAX, is_pdf, parse_pages
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="PNG/JPEG images: pages or single staves")
+    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
+                        help="PNG/JPEG images (pages or single staves) or PDF files (every page, or --pages)")
     parser.add_argument("--model", type=Path, required=True, help="a checkpoint, e.g. models/sequence-v03_aug.pt")
     parser.add_argument("--approach", choices=approach_names(),
                         help="refuse a model of another approach (default: whatever the checkpoint is)")
@@ -38,6 +44,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="detection: boxes scoring less are not notes (default: 0.35)")
     parser.add_argument("--vector-threshold", type=float, default=0.5,
                         help="regression: white keys below this probability are not notes (default: 0.5)")
+    parser.add_argument("--pages", type=_pages_option, metavar="LIST",
+                        help=f"PDF inputs: the pages to read ({PAGES_SYNTAX}; default: all)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar (there is none anyway when stderr is not a terminal)")
+
+
+def _pages_option(text: str):
+    try:
+        return parse_pages(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,21 +68,33 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"{path}: {stems[path.stem]} has the same name {path.stem!r}; outputs would overwrite "
                              "each other")
         stems[path.stem] = path
+    if args.pages is not None and not any(is_pdf(path) for path in args.images):
+        raise ValueError("--pages: picks pages of PDF inputs, and no input is a PDF")
     from omr.models import load_predictor  # torch loads only once the options are known to be good
 
     predictor = load_predictor(args.model, device=args.device)
     if args.approach is not None and predictor.approach != args.approach:
         raise ValueError(f"{args.model}: is a {predictor.approach} model, not {args.approach} (--approach)")
     refused = 0
-    for path in args.images:
-        result = transcribe_image(predictor, path, args.out, config)
+    show = not args.quiet and sys.stderr.isatty()  # a bar in a log file is noise
+    say = tqdm.write if show else print  # tqdm.write keeps the bar below the lines printed
+    bar = functools.partial(tqdm, file=sys.stderr, disable=not show, dynamic_ncols=True)
+    for path in bar(args.images, unit="file", desc="transcribe", disable=not show or len(args.images) < 2):
+        if is_pdf(path):
+            pages = lambda items, total: bar(items, total=total, unit="page", desc=path.name, leave=False)
+            result = transcribe_pdf_file(predictor, path, args.out, config, args.pages, pages)
+        else:
+            result = transcribe_image(predictor, path, args.out, config)
         refused += result["status"] != "ok"
         if result["status"] != "ok":
-            print(f"omr transcribe: error: {result['error']}", file=sys.stderr)
+            say(f"omr transcribe: error: {result['error']}", file=sys.stderr)
+        for warning in result.get("warnings", ()):
+            say(f"omr transcribe: warning: {warning}", file=sys.stderr)
         if args.json:
-            print(json.dumps({k: v for k, v in result.items() if k != "lines"}), flush=True)
+            say(json.dumps({k: v for k, v in result.items() if k not in ("lines", "warnings")}), file=sys.stdout)
         elif result["status"] == "ok":
-            print("\n".join(result["lines"]), flush=True)
+            say("\n".join(result["lines"]), file=sys.stdout)
+        sys.stdout.flush()
     summary = f"{len(args.images) - refused} transcribed, {refused} refused"
     print(summary, file=sys.stderr if args.json else sys.stdout)
     return 1 if refused else 0
@@ -91,6 +120,35 @@ def transcribe_image(predictor, path: Path, out: Path, config: RecognizeConfig) 
              f"{staff.text() or '(no notes found)'}" for number, staff in enumerate(page.staves, start=1)]
     return {**result, "status": "ok", "staves": len(page.staves), "events": len(page.events),
             "outputs": [str(target) for target in files], "lines": lines}
+
+
+def transcribe_pdf_file(predictor, path: Path, out: Path, config: RecognizeConfig, pages=None,
+                        progress=lambda items, total: items) -> dict:
+    """Read, transcribe and write one PDF (the pages asked for) as transcribe_image does an image; a page without a
+    staff is skipped with a warning, a PDF without any is refused."""
+    from music21.exceptions21 import Music21Exception
+
+    from omr.transcribe.document import document_files, transcribe_pdf
+
+    result = {"image": str(path), "status": "refused", "error": None, "staves": 0, "events": 0, "outputs": [],
+              "pages": []}
+    try:
+        document = transcribe_pdf(predictor, path, config, pages, progress)
+        files = {out / name: data for name, data in document_files(document, path.stem, str(path)).items()}
+        write_all_or_none(files)
+    except NoStaffFound as error:
+        return {**result, "error": f"{path}: no staff found ({error})"}
+    except (ValueError, OSError, Music21Exception) as error:
+        message = str(error)
+        return {**result, "error": message if message.startswith(str(path)) else f"{path}: {message}"}
+    lines = [f"{path.name} page {page.number} staff {number}/{len(page.page.staves)} ({staff.preamble_text()}): "
+             f"{staff.text() or '(no notes found)'}"
+             for page in document.pages for number, staff in enumerate(page.page.staves, start=1)]
+    return {**result, "status": "ok", "pages": [page.number for page in document.pages],
+            "staves": sum(len(page.page.staves) for page in document.pages),
+            "events": sum(len(page.page.events) for page in document.pages),
+            "outputs": [str(target) for target in files], "lines": lines,
+            "warnings": [f"{path}: {skipped}; skipped" for skipped in document.skipped]}
 
 
 def write_all_or_none(files: dict[Path, bytes]) -> None:

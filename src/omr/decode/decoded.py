@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from omr.music.events import Event, SymbolicNote, notes_of
+from omr.music.events import Event, StaffHeader, SymbolicNote, notes_of
 
 
 @dataclass(frozen=True)
@@ -13,18 +13,15 @@ class Decoded:
     """Decoded events (notes and rests, left to right; regression: notes in ascending pitch) and the staff lines used.
 
     `knows_accidentals` / `knows_durations` are False where the approach cannot predict them (the pitch vector),
-    so their metrics are reported as null rather than scored against a placeholder. `clef`, `key_fifths` and `time`
-    are what the decoder read of the staff's preamble (None / 0 where it reads none).
+    so their metrics are reported as null rather than scored against a placeholder. `header` is what the decoder read
+    of the staff's preamble (None / 0 where it reads none) and its barlines.
     """
 
     events: tuple[Event, ...]
     staff_lines: tuple[float, ...] | None = None
     knows_accidentals: bool = True
     knows_durations: bool = True
-    clef: str | None = None
-    key_fifths: int = 0
-    time: str | None = None
-    barlines: tuple[float, ...] = ()
+    header: StaffHeader = StaffHeader()
 
     @property
     def notes(self) -> tuple[SymbolicNote, ...]:
@@ -34,5 +31,5 @@ class Decoded:
         """The same decoding with x/y, barlines and staff lines multiplied by `factor` (back to another image's px)."""
         events = tuple(dataclasses.replace(e, x=e.x * factor, y=e.y * factor) for e in self.events)
         lines = None if self.staff_lines is None else tuple(y * factor for y in self.staff_lines)
-        return dataclasses.replace(self, events=events, staff_lines=lines,
-                                   barlines=tuple(x * factor for x in self.barlines))
+        header = dataclasses.replace(self.header, barlines=tuple(x * factor for x in self.header.barlines))
+        return dataclasses.replace(self, events=events, staff_lines=lines, header=header)

@@ -18,7 +18,7 @@ from typing import Sequence
 from omr.decode.decoded import Decoded
 from omr.decode.geometry import StaffGeometry
 from omr.decode.spelling import key_from_signature, sounding_notes
-from omr.music.events import BEAM_COUNT, DURATIONS, SymbolicNote, SymbolicRest
+from omr.music.events import BEAM_COUNT, DURATIONS, StaffHeader, SymbolicNote, SymbolicRest
 
 # Filled first: where a blob holds as many pixels of two head classes, the first wins (the seed decoders' order).
 HEAD_DURATION = {"notehead_filled": "quarter", "notehead_hollow": "half", "notehead_whole": "whole"}
@@ -80,8 +80,8 @@ def assemble(staff: StaffGeometry, heads: Sequence[Symbol], marks: Sequence[Symb
     barlines = tuple(sorted(b.centre[0] for b in by_kind.get("barline", [])))
     sounding = sounding_notes(attach_ties(notes, by_kind.get("tie", []), space), key_fifths, barlines)
     ordered = sorted([*sounding, *rest_events], key=lambda e: e.x)
-    return Decoded(events=tuple(ordered), staff_lines=staff.lines, clef=clef, key_fifths=key_fifths,
-                   barlines=barlines)
+    return Decoded(events=tuple(ordered), staff_lines=staff.lines,
+                   header=StaffHeader(clef=clef, key_fifths=key_fifths, barlines=barlines))
 
 
 def staff_clef(marks: Sequence[Symbol]) -> str | None:

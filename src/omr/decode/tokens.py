@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from omr.music.events import (ACCIDENTALS, DURATIONS, Event, SymbolicNote, SymbolicRest, key_signature_positions,
-                       pitch_from_staff_position, sounding_alters, staff_position)
+from omr.music.events import (ACCIDENTALS, DURATIONS, Event, StaffHeader, SymbolicNote, SymbolicRest,
+                              key_signature_positions, measure_length, pitch_from_staff_position, sounding_alters,
+                              staff_position)
 from omr.samples import SampleLabel
 
 ENCODINGS = ("joint", "split")
@@ -35,10 +36,7 @@ class TokenReading:
     """Events read from a token sequence, and the preamble and barlines it names (barline x where tokens had x)."""
 
     events: tuple[Event, ...]
-    clef: str | None
-    key_fifths: int
-    time: str | None
-    barlines: tuple[float, ...]
+    header: StaffHeader
 
 
 def _duration_text(duration: str, dots: int) -> str:
@@ -62,16 +60,17 @@ def tokens_from_label(label: SampleLabel, encoding: str = "joint") -> list[str]:
     """The staff's tokens left to right: clef, key signature and time signature (where printed), then events and
     barlines in x order (a barline at an event's x comes after it)."""
     _check_encoding(encoding)
+    header = label.header
     tokens = []
-    if label.clef:
-        tokens.append(f"clef:{label.clef}")
-    tokens += key_tokens(label.key_fifths, label.clef)
-    if label.time:
-        tokens.append(f"time:{label.time}")
+    if header.clef:
+        tokens.append(f"clef:{header.clef}")
+    tokens += key_tokens(header.key_fifths, header.clef)
+    if header.time:
+        tokens.append(f"time:{header.time}")
     items = [(event.x, 0, index) for index, event in enumerate(label.events)]
-    items += [(x, 1, -1) for x in label.barlines]
+    items += [(x, 1, -1) for x in header.barlines]
     for _, is_barline, index in sorted(items):
-        tokens += [BARLINE] if is_barline else event_tokens(label.events[index], label.clef, encoding)
+        tokens += [BARLINE] if is_barline else event_tokens(label.events[index], header.clef, encoding)
     return tokens
 
 
@@ -133,7 +132,7 @@ def events_from_tokens(tokens: Sequence[str], xs: Sequence[float] | None = None)
             clef = token[5:]
         elif token.startswith("key:"):
             key = _key_after(token[4:], key)
-        elif token.startswith("time:"):
+        elif token.startswith("time:") and _is_time(token[5:]):
             time = token[5:]
         elif token == BARLINE:
             barlines.append(x)
@@ -150,7 +149,8 @@ def events_from_tokens(tokens: Sequence[str], xs: Sequence[float] | None = None)
             pending_head = ("rest", None, x) if match.group(1) is None else None
         elif (match := _DURATION.match(token)) and head is not None:
             _head_or_pending(add, head[0], head[1], match.group(1), match.group(2), head[2])
-    return TokenReading(_events(heads, key, bool(barlines) or time is not None), clef, key, time, tuple(barlines))
+    events = _events(heads, key, bool(barlines) or time is not None)
+    return TokenReading(events, StaffHeader(clef, key, time, tuple(barlines)))
 
 
 def _head_or_pending(add, kind: str, position, code: str | None, dots: str | None, x: float) -> None:
@@ -187,6 +187,14 @@ def _key_after(text: str, key: int) -> int:
         step = 1 if text[0] == "#" else -1
         return max(-7, min(7, key + step)) if key * step >= 0 else step
     return _int_or(text, key)
+
+
+def _is_time(text: str) -> bool:
+    try:
+        measure_length(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_int(text: str) -> bool:

@@ -86,7 +86,7 @@ def dataset_meta(labels: list[SampleLabel], results: list[TuneResult], drops: Co
         "note_count": sum(len(label.notes) for label in labels),
         "accidental_count": sum(1 for label in labels for note in label.notes if note.accidental is not None),
         # The key signature's signs are boxed as `sharp`/`flat` too (as our renderer does), one box per sign.
-        "key_signature_boxes": sum(abs(label.key_fifths) for label in labels),
+        "key_signature_boxes": sum(abs(label.header.key_fifths) for label in labels),
         "fonts": counts(result.font for result in results),
         **refusals_and_params(labels, drops, VERIFICATION_FAILURES, config),
     }

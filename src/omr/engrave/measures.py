@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 from omr.engrave.corpus import TuneRef, WindowRejected, single_treble_part
-from omr.music.events import DURATIONS, TIME_SIGNATURES, quarter_length, staff_position
+from omr.music.events import DURATIONS, TIME_SIGNATURES, StaffHeader, quarter_length, staff_position
 
 BASS_OCTAVE_SHIFTS = (1, 2)  # octaves a bass-clef window may be moved down
 
@@ -40,15 +40,14 @@ class SourceEvent:
 
 @dataclass(frozen=True)
 class MeasureWindow:
-    """Consecutive whole measures of one tune, with the clef, key and time signature they are written in."""
+    """Consecutive whole measures of one tune, with the clef, key and time signature they are written in (`header`;
+    no barlines: a source has measures, not x positions)."""
 
     tune: TuneRef
     title: str
     events: tuple[SourceEvent, ...]
     measures: int
-    key_fifths: int
-    time: str
-    clef: str = "treble"
+    header: StaffHeader
     octave_shift: int = 0  # octaves moved down (bass-clef windows)
     first_measure: int = 0  # the source's number of the window's first measure
 
@@ -85,8 +84,9 @@ def cut_measure_window(
     key_fifths, time = _signatures(chosen)
     events = _edge_ties_cut(_window_events(chosen))
     _check_ties(events)
-    window = MeasureWindow(tune=tune, title=_title(score), events=events, measures=wanted, key_fifths=key_fifths,
-                           time=time, first_measure=int(chosen[0].number or 0))
+    window = MeasureWindow(tune=tune, title=_title(score), events=events, measures=wanted,
+                           header=StaffHeader(clef="treble", key_fifths=key_fifths, time=time),
+                           first_measure=int(chosen[0].number or 0))
     return _placed(window, wants_bass, shift_draw, positions)
 
 
@@ -204,7 +204,8 @@ def _placed(window: MeasureWindow, wants_bass: bool, shift_draw: int, positions:
     if not fitting:
         raise WindowRejected("out_of_range", "bass")
     shift = fitting[shift_draw % len(fitting)]
-    return replace(window, clef="bass", octave_shift=shift, events=tuple(_moved_down(e, shift) for e in window.events))
+    return replace(window, header=replace(window.header, clef="bass"), octave_shift=shift,
+                   events=tuple(_moved_down(e, shift) for e in window.events))
 
 
 def _fits(notes, clef: str, shift: int, positions: tuple[int, int]) -> bool:

@@ -12,13 +12,13 @@ import numpy as np
 
 from omr.engrave.corpus import WindowRejected
 from omr.engrave.measures import MeasureWindow
-from omr.engrave.real_sample import barline_xs, check_inside, staff_boxes, verified_staff_events
+from omr.engrave.real_sample import barline_xs, staff_boxes, verified_staff_events
 from omr.engrave.real_score import measure_window_musicxml
 from omr.engrave.real_verify import check_alters_readable, check_round_trip, check_signatures, check_ties
-from omr.engrave.sample import rasterise_svg
+from omr.engrave.sample import Frame, check_inside, rasterise_svg
 from omr.engrave.svg_events import read_svg_systems
 from omr.engrave.verovio_svg import FONTS
-from omr.music.events import Event
+from omr.music.events import Event, StaffHeader
 from omr.samples import Box
 
 VEROVIO_UNITS_PER_SPACE = 18  # verovio's page options are in units of which a staff space holds 2 x `unit` (9)
@@ -53,20 +53,14 @@ class PageStaff:
 
     staff_lines: tuple[float, ...]
     box: tuple[float, float, float, float]  # the five lines' extent: x0, top line, x1, bottom line
-    clef: str
-    key_fifths: int
-    time: str | None  # only the first system prints the time signature
-    barlines: tuple[float, ...]
+    header: StaffHeader  # time only on the first system: later ones print no time signature
     events: tuple[int, int]  # [first, last) index into the page's events
 
     def to_json(self) -> dict:
         return {
             "staff_lines": [round(float(y), 2) for y in self.staff_lines],
             "box": [round(float(v), 2) for v in self.box],
-            "clef": self.clef,
-            "key_fifths": self.key_fifths,
-            "time": self.time,
-            "barlines": [round(float(x), 2) for x in self.barlines],
+            **self.header.to_json(),
             "events": list(self.events),
         }
 
@@ -120,9 +114,8 @@ def engrave_page(toolkit, window: MeasureWindow, font: str, style: PageStyle, rn
     if len(spaces) != 1:
         raise WindowRejected("staff_size_mismatch", f"staff spaces {sorted(spaces)}")
     zoom = style.staff_space / spaces.pop()
-
-    def to_image(x: float, y: float) -> tuple[float, float]:
-        return x * zoom, y * zoom
+    frame = Frame(zoom, 0, 0, math.ceil(systems[0].width * zoom), math.ceil(systems[0].height * zoom))
+    to_image = frame.to_image
 
     events, printed, boxes, staves = [], [], [], []
     for index, system in enumerate(systems):
@@ -132,17 +125,17 @@ def engrave_page(toolkit, window: MeasureWindow, font: str, style: PageStyle, rn
         check_signatures(toolkit, system, part, shows_time=index == 0)
         lines = tuple(to_image(0, y)[1] for y in system.staff_lines)
         (x0, _), (x1, _) = to_image(system.staff_x[0], 0), to_image(system.staff_x[1], 0)
-        staves.append(PageStaff(staff_lines=lines, box=(x0, lines[0], x1, lines[-1]), clef=part.clef,
-                                key_fifths=part.key_fifths, time=part.time if index == 0 else None,
-                                barlines=barline_xs(system, to_image),
+        header = replace(part.header, time=part.header.time if index == 0 else None,
+                         barlines=barline_xs(system, to_image))
+        staves.append(PageStaff(staff_lines=lines, box=(x0, lines[0], x1, lines[-1]), header=header,
                                 events=(len(events), len(events) + len(staff_events))))
         events += staff_events
         printed += staff_printed
         boxes += staff_boxes(system, to_image)
     check_alters_readable(window, printed)
     check_round_trip(events, window)
-    image = rasterise_svg(without_text_boxes(svg), zoom, 0, 0, math.ceil(systems[0].width * zoom),
-                          math.ceil(systems[0].height * zoom), text=True)
+    image = rasterise_svg(without_text_boxes(svg), frame.zoom, frame.left, frame.top, frame.width, frame.height,
+                          text=True)
     check_inside(tuple(boxes), image.shape)
     return PageSample(image=image, events=tuple(events), boxes=tuple(boxes), staves=tuple(staves),
                       staff_space=style.staff_space)

@@ -5,7 +5,7 @@ events in reading order, its staves in `staves`."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -80,7 +80,7 @@ def page_label(sample_id: str, result: WindowResult) -> SampleLabel:
     return SampleLabel(
         id=sample_id, image=f"images/{sample_id}.png", mask=None, width=width, height=height,
         staff_space=page.staff_space, staff_lines=first.staff_lines, events=page.events, boxes=page.boxes,
-        clef=first.clef, key_fifths=first.key_fifths, time=first.time,
+        header=replace(first.header, barlines=()),  # a page's barlines are each staff's own, in `staves`
         extra={"staves": [staff.to_json() for staff in page.staves], "source": result.tune.name,
                "title": result.title, "font": result.font, "first_measure": result.first_measure,
                "octave_shift": result.octave_shift},
@@ -103,9 +103,9 @@ def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: 
         "event_count": len(events),
         "note_count": sum(event.kind == "note" for event in events),
         "rest_count": sum(event.kind == "rest" for event in events),
-        "clefs": counts(label.clef for label in labels),
-        "key_signatures": counts(str(label.key_fifths) for label in labels),
-        "time_signatures": counts(label.time for label in labels),
+        "clefs": counts(label.header.clef for label in labels),
+        "key_signatures": counts(str(label.header.key_fifths) for label in labels),
+        "time_signatures": counts(label.header.time for label in labels),
         "fonts": counts(result.font for result in results),
         "size": {"width": max(label.width for label in labels),
                  "height": {"min": min(label.height for label in labels),

@@ -3,8 +3,7 @@ SVG and verified against the source and against verovio's own attributes (omr.en
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -14,11 +13,11 @@ from omr.engrave.measures import MeasureWindow
 from omr.engrave.real_score import measure_window_musicxml
 from omr.engrave.real_verify import (check_alters_readable, check_note, check_rest, check_round_trip,
                                      check_signatures, check_ties, paired_events, written_pitch)
-from omr.engrave.sample import check_frame, rasterise_svg
+from omr.engrave.sample import check_frame, check_inside, rasterise_svg, staff_frame
 from omr.engrave.svg_events import (ACCIDENTAL_GLYPHS, FLAG_COUNT, NOTEHEAD_GLYPHS, REST_GLYPHS, SvgStaff,
                                     read_svg_staff)
 from omr.engrave.verovio_svg import Rect, engrave_svg
-from omr.music.events import Event, SymbolicNote, SymbolicRest
+from omr.music.events import Event, StaffHeader, SymbolicNote, SymbolicRest
 from omr.samples import ACCIDENTAL_ALTER, Box
 
 # engraved_real speaks our renderer's box vocabulary, so a model trained on our renderer is scored on boxes of the
@@ -51,36 +50,28 @@ class RealSample:
     boxes: tuple[Box, ...]
     staff_lines: tuple[float, ...]
     staff_space: float
-    clef: str
-    key_fifths: int
-    time: str
-    barlines: tuple[float, ...]
+    header: StaffHeader
 
 
 def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: RealStyle) -> RealSample:
     """Engrave, rasterise, label and verify one window; raises WindowRejected when any check fails."""
     svg = engrave_svg(toolkit, measure_window_musicxml(window), font, style.staff_line_width)
     staff = read_svg_staff(svg, font)
-    zoom = style.staff_space / ((staff.staff_lines[-1] - staff.staff_lines[0]) / 4)
-    left = math.floor(staff.staff_x[0] * zoom) - style.margin
-    right = math.ceil(staff.staff_x[1] * zoom) + style.margin
-    top = round(staff.staff_lines[2] * zoom - style.height / 2)
-
-    def to_image(x: float, y: float) -> tuple[float, float]:
-        return x * zoom - left, y * zoom - top
+    frame = staff_frame(staff.staff_lines, staff.staff_x, style)
+    to_image = frame.to_image
 
     events, printed, pairs = verified_staff_events(toolkit, staff, window, to_image)
     check_alters_readable(window, printed)
     check_ties(toolkit, staff, pairs)
     check_signatures(toolkit, staff, window)
     check_round_trip(events, window)
-    image = rasterise_svg(svg, zoom, left, top, right - left, style.height)
+    image = rasterise_svg(svg, frame.zoom, frame.left, frame.top, frame.width, frame.height)
     boxes = staff_boxes(staff, to_image)
     check_inside(boxes, image.shape)
     staff_lines = tuple(to_image(0, y)[1] for y in staff.staff_lines)
     return RealSample(image=image, events=tuple(events), boxes=boxes, staff_lines=staff_lines,
-                      staff_space=style.staff_space, clef=window.clef, key_fifths=window.key_fifths,
-                      time=window.time, barlines=barline_xs(staff, to_image))
+                      staff_space=style.staff_space,
+                      header=replace(window.header, barlines=barline_xs(staff, to_image)))
 
 
 def verified_staff_events(toolkit, staff: SvgStaff, window: MeasureWindow,
@@ -95,7 +86,7 @@ def verified_staff_events(toolkit, staff: SvgStaff, window: MeasureWindow,
             check_rest(toolkit, drawn, source)
             events.append(SymbolicRest(duration=source.duration, dots=source.dots, x=x, y=y))
             continue
-        written = written_pitch(drawn, staff.staff_lines, window.clef)
+        written = written_pitch(drawn, staff.staff_lines, window.header.clef)
         accidental = check_note(toolkit, drawn, source, written)
         printed.append(accidental)
         # CONTRACT: step/octave as written for the clef, `alter` sounding (the source's), the glyph printed.
@@ -148,12 +139,3 @@ def _accidental_class(code: str) -> str:
     if code not in ACCIDENTAL_BOX_CLASSES:
         raise WindowRejected("unexpected_accidental", f"glyph {code} has no box class")
     return ACCIDENTAL_BOX_CLASSES[code]
-
-
-def check_inside(boxes: tuple[Box, ...], shape: tuple[int, int]) -> None:
-    height, width = shape
-    for box in boxes:
-        x0, y0, x1, y1 = box.xyxy
-        # Barlines reach past the staff's outer lines by half a line width; they are never cut in a way that matters.
-        if box.label != "barline" and (x0 < 0 or y0 < 0 or x1 > width or y1 > height):
-            raise WindowRejected("outside_image", box.label)

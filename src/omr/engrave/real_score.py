@@ -11,8 +11,20 @@ def measure_window_musicxml(window: MeasureWindow, system_starts: tuple[int, ...
 
     `system_starts`: window measures (from 0) that begin a new system (a page's encoded breaks); `title`: the
     score's title, which verovio's page header prints."""
-    from music21 import bar, clef, key, layout, metadata, meter, stream
+    from music21 import metadata, stream
     from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    score = stream.Score([window_part(window, system_starts)])
+    if title:
+        score.metadata = metadata.Metadata(title=title)
+    exporter = GeneralObjectExporter(score)
+    exporter.makeNotation = False  # never re-bar or re-tie: the measures are the source's, whole
+    return exporter.parse().decode("utf-8")
+
+
+def window_part(window: MeasureWindow, system_starts: tuple[int, ...] = ()):
+    """The window as one music21 Part (see measure_window_musicxml)."""
+    from music21 import bar, clef, key, layout, meter, stream
 
     part = stream.Part()
     for index in range(window.measures):
@@ -20,9 +32,9 @@ def measure_window_musicxml(window: MeasureWindow, system_starts: tuple[int, ...
         if index in system_starts and index > 0:
             measure.insert(0, layout.SystemLayout(isNew=True))
         if index == 0:
-            measure.append(clef.BassClef() if window.clef == "bass" else clef.TrebleClef())
-            measure.append(key.KeySignature(window.key_fifths))
-            measure.append(meter.TimeSignature(window.time))
+            measure.append(clef.BassClef() if window.header.clef == "bass" else clef.TrebleClef())
+            measure.append(key.KeySignature(window.header.key_fifths))
+            measure.append(meter.TimeSignature(window.header.time))
         for event in window.events:
             if event.measure == index:
                 measure.append(_written(event))
@@ -30,12 +42,7 @@ def measure_window_musicxml(window: MeasureWindow, system_starts: tuple[int, ...
         part.append(measure)
     part.makeBeams(inPlace=True)
     part.makeAccidentals(inPlace=True)
-    score = stream.Score([part])
-    if title:
-        score.metadata = metadata.Metadata(title=title)
-    exporter = GeneralObjectExporter(score)
-    exporter.makeNotation = False  # never re-bar or re-tie: the measures are the source's, whole
-    return exporter.parse().decode("utf-8")
+    return part
 
 
 def _written(event: SourceEvent):

@@ -113,7 +113,7 @@ def check_alters_readable(window: MeasureWindow, printed: list[str | None]) -> N
     """A reader applying CONTRACT's rules (key, measure, ties) to the printed glyphs hears the source's alters."""
     notes = window.notes
     tied = [False] + [a.tie in ("start", "continue") for a in notes[:-1]]
-    read = sounding_alters([(n.step, n.octave, p) for n, p in zip(notes, printed)], window.key_fifths,
+    read = sounding_alters([(n.step, n.octave, p) for n, p in zip(notes, printed)], window.header.key_fifths,
                            [n.measure for n in notes], tied)
     if read != [n.alter for n in notes]:
         raise WindowRejected("alter_unreadable", f"read {read}, sounding {[n.alter for n in notes]}")
@@ -135,20 +135,22 @@ def check_ties(toolkit, staff: SvgStaff, pairs: list[tuple[SvgEvent, SourceEvent
 def check_signatures(toolkit, staff: SvgStaff, window: MeasureWindow, shows_time: bool = True) -> None:
     """One clef of the window's kind, its key signature's glyphs and its time signature, as verovio reads them
     (`shows_time` False: a page's later systems, which print clef and key again but no time signature)."""
-    if len(staff.clefs) != 1 or CLEF_GLYPHS.get(staff.clefs[0][0]) != window.clef:
-        raise WindowRejected("clef_mismatch", f"{[code for code, _ in staff.clefs]} for {window.clef}")
-    sign = "E262" if window.key_fifths > 0 else "E260"
+    header = window.header
+    if len(staff.clefs) != 1 or CLEF_GLYPHS.get(staff.clefs[0][0]) != header.clef:
+        raise WindowRejected("clef_mismatch", f"{[code for code, _ in staff.clefs]} for {header.clef}")
+    key_fifths = header.key_fifths
+    sign = "E262" if key_fifths > 0 else "E260"
     glyphs = [code for code, _ in staff.key_signature]
     sig = toolkit.getElementAttr(staff.key_signature_id) if staff.key_signature_id else {}
-    expected = f"{abs(window.key_fifths)}{'s' if window.key_fifths > 0 else 'f'}" if window.key_fifths else "0"
-    if glyphs != [sign] * abs(window.key_fifths) or sig.get("sig", "0") != expected:
-        raise WindowRejected("key_signature_mismatch", f"{glyphs}, verovio {sig}, key {window.key_fifths}")
+    expected = f"{abs(key_fifths)}{'s' if key_fifths > 0 else 'f'}" if key_fifths else "0"
+    if glyphs != [sign] * abs(key_fifths) or sig.get("sig", "0") != expected:
+        raise WindowRejected("key_signature_mismatch", f"{glyphs}, verovio {sig}, key {key_fifths}")
     if len(staff.time_signatures) != int(shows_time):
         raise WindowRejected("time_signature_mismatch", f"{len(staff.time_signatures)} drawn")
     if shows_time:
         meter = toolkit.getElementAttr(staff.time_signatures[0][0])
-        if f"{meter.get('count')}/{meter.get('unit')}" != window.time:
-            raise WindowRejected("time_signature_mismatch", f"verovio {meter}, source {window.time}")
+        if f"{meter.get('count')}/{meter.get('unit')}" != header.time:
+            raise WindowRejected("time_signature_mismatch", f"verovio {meter}, source {header.time}")
     if len(staff.barlines) != window.measures:
         raise WindowRejected("barline_count_mismatch", f"{len(staff.barlines)} for {window.measures} measures")
 
@@ -158,6 +160,7 @@ def check_round_trip(events, window: MeasureWindow) -> None:
     from omr.music.musicxml import events_round_trip_mismatch
 
     measures = [source.measure + 1 for source in window.events]
-    found = events_round_trip_mismatch(events, window.clef, window.key_fifths, window.time, measure_numbers=measures)
+    header = window.header
+    found = events_round_trip_mismatch(events, header.clef, header.key_fifths, header.time, measure_numbers=measures)
     if found is not None:
         raise WindowRejected("round_trip_mismatch", found)

@@ -19,7 +19,7 @@ from omr.engrave.corpus import BEATS_PER_BAR, SourceNote, Window, WindowRejected
 from omr.engrave.score import window_musicxml
 from omr.engrave.svg_events import key_signature_glyphs
 from omr.engrave.verovio_svg import ACCIDENTAL_GLYPHS, Engraving, EngravedNote, engrave_svg, read_engraving
-from omr.music.events import QUARTER_LENGTH, SymbolicNote, pitch_from_staff_position, sounding_alters
+from omr.music.events import QUARTER_LENGTH, StaffHeader, SymbolicNote, pitch_from_staff_position, sounding_alters
 from omr.render.marks import TEXT_FONT_FAMILY, text_font_path
 from omr.samples import ACCIDENTAL_ALTER, DURATION_OF_NOTEHEAD, Box
 
@@ -67,6 +67,42 @@ def check_frame(style, least_spaces: int, holds: str) -> None:
 
 
 @dataclass(frozen=True)
+class Frame:
+    """Where verovio's SVG lands in an image: scaled by `zoom` (SVG units -> pixels at our staff space), the image's
+    top-left corner at (left, top) of the scaled SVG, `width` x `height` pixels."""
+
+    zoom: float
+    left: int
+    top: int
+    width: int
+    height: int
+
+    def to_image(self, x: float, y: float) -> tuple[float, float]:
+        """Image pixels of an SVG point."""
+        return x * self.zoom - self.left, y * self.zoom - self.top
+
+
+def staff_frame(staff_lines: tuple[float, ...], staff_x: tuple[float, float], style) -> Frame:
+    """A one-staff window's frame: the staff space scaled to `style.staff_space`, `style.margin` pixels of paper
+    either side of the staff, the middle line at the middle of `style.height`."""
+    zoom = style.staff_space / ((staff_lines[-1] - staff_lines[0]) / 4)
+    left = math.floor(staff_x[0] * zoom) - style.margin
+    right = math.ceil(staff_x[1] * zoom) + style.margin
+    top = round(staff_lines[2] * zoom - style.height / 2)
+    return Frame(zoom, left, top, right - left, style.height)
+
+
+def check_inside(boxes: tuple[Box, ...], shape: tuple[int, int]) -> None:
+    """Refuse a sample with a box outside its image (WindowRejected `outside_image`)."""
+    height, width = shape
+    for box in boxes:
+        x0, y0, x1, y1 = box.xyxy
+        # Barlines reach past the staff's outer lines by half a line width; they are never cut in a way that matters.
+        if box.label != "barline" and (x0 < 0 or y0 < 0 or x1 > width or y1 > height):
+            raise WindowRejected("outside_image", box.label)
+
+
+@dataclass(frozen=True)
 class EngravedSample:
     """A rasterised window and its verified labels, in image pixels."""
 
@@ -75,10 +111,7 @@ class EngravedSample:
     boxes: tuple[Box, ...]
     staff_lines: tuple[float, ...]
     staff_space: float
-    key_fifths: int = 0  # the key signature printed (0 where none is)
-    time: str | None = None  # the time signature printed, or None
-    barlines: tuple[float, ...] = ()  # x of each barline
-    clef: str = "treble"
+    header: StaffHeader = StaffHeader(clef="treble")  # the key and time signatures printed (0 / None where none is)
 
 
 def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) -> EngravedSample:
@@ -86,14 +119,9 @@ def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) ->
     musicxml = window_musicxml(window, key_signature=style.key_signature, time_signature=style.time_signature)
     svg = engrave_svg(toolkit, musicxml, font, style.staff_line_width)
     engraving = read_engraving(svg)
-    zoom = style.staff_space / ((engraving.staff_lines[-1] - engraving.staff_lines[0]) / 4)
-    left = math.floor(engraving.staff_x[0] * zoom) - style.margin
-    right = math.ceil(engraving.staff_x[1] * zoom) + style.margin
-    top = round(engraving.staff_lines[2] * zoom - style.height / 2)
-    image = rasterise_svg(svg, zoom, left, top, right - left, style.height)
-
-    def to_image(x: float, y: float) -> tuple[float, float]:
-        return x * zoom - left, y * zoom - top
+    frame = staff_frame(engraving.staff_lines, engraving.staff_x, style)
+    image = rasterise_svg(svg, frame.zoom, frame.left, frame.top, frame.width, frame.height)
+    to_image = frame.to_image
 
     def box_to_image(label: str, rect: tuple[float, float, float, float]) -> Box:
         (x0, y0), (x1, y1) = to_image(rect[0], rect[1]), to_image(rect[2], rect[3])
@@ -113,15 +141,13 @@ def engrave_window(toolkit, window: Window, font: str, style: EngravingStyle) ->
     key_fifths = window.sharps if style.key_signature else 0
     boxes.extend(box_to_image(label, rect) for label, rect in _key_signature(svg, font, key_fifths))
     boxes.extend(box_to_image("barline", rect) for rect in engraving.barlines)
-    for box in boxes:
-        x0, y0, x1, y1 = box.xyxy
-        if box.label != "barline" and (x0 < 0 or y0 < 0 or x1 > image.shape[1] or y1 > image.shape[0]):
-            raise WindowRejected("outside_image", box.label)
+    check_inside(tuple(boxes), image.shape)
     _check_alters_readable(notes, window, key_fifths)
     barlines = tuple(sorted((box.xyxy[0] + box.xyxy[2]) / 2 for box in boxes if box.label == "barline"))
     return EngravedSample(
         image=image, notes=tuple(notes), boxes=tuple(boxes), staff_lines=staff_lines, staff_space=style.staff_space,
-        key_fifths=key_fifths, time=f"{BEATS_PER_BAR}/4" if style.time_signature else None, barlines=barlines,
+        header=StaffHeader(clef="treble", key_fifths=key_fifths,
+                           time=f"{BEATS_PER_BAR}/4" if style.time_signature else None, barlines=barlines),
     )
 
 

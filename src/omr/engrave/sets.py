@@ -1,14 +1,17 @@
-"""What the two engraved test sets (`engraved`, `engraved_real`) share: their configs' common checks, the stage's
-worker count, one verovio toolkit per worker, seeded candidates, and the writer of a test split without masks.
+"""What the engraved test sets (`engraved`, `engraved_real`, `pages`) share: their configs' common checks, the stage's
+worker count and run (`run_stage`), one verovio toolkit per worker, seeded candidates, and the writer of a test
+split without masks.
 
 Each set keeps what is its own (how a window is cut and engraved, its label's extras, its meta.json's counts); the
-pieces here are the same logic for both, so a fix to one reaches the other.
+pieces here are the same logic for all, so a fix to one reaches the others.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import sys
+import time
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
@@ -17,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 import numpy as np
 from PIL import Image
 
-from omr.config import ConfigError, build_config
+from omr.config import ConfigError, build_config, load_params, section
 from omr.engrave.candidates import first_results
 from omr.engrave.corpus import list_tunes
 from omr.engrave.verovio_svg import FONTS, make_toolkit
@@ -25,6 +28,7 @@ from omr.io import atomic_directory, atomic_write_bytes, atomic_write_text
 from omr.samples import SampleLabel, write_labels
 
 SPLIT = "test"
+DATASETS = Path("data/datasets")  # where the stages write, relative to the repository root (DVC runs there)
 C = TypeVar("C")
 R = TypeVar("R")
 
@@ -56,6 +60,22 @@ def stage_config(config_type: type[C], params: Mapping, key: str) -> tuple[C, in
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise ConfigError(f"params.yaml: {key}.workers: expected an integer >= 0, got {workers!r}")
     return build_config(config_type, params, key), workers
+
+
+def run_stage(key: str, config_type: type[C], write: Callable[..., dict], summary: Callable[[dict], str]) -> int:
+    """The whole DVC stage of the engraved test set `key` (stages/<key>.py): params.yaml section `key` -> config, the
+    set written to data/datasets/<key>, then '<folder>: <summary(meta.json)>; <seconds> s' printed. Exit status 1,
+    the error on stderr, for a bad config or a failed write."""
+    started = time.perf_counter()
+    out_dir = DATASETS / key
+    try:
+        config, workers = stage_config(config_type, section(load_params(), key), key)
+        meta = write(out_dir, config, workers=workers)
+    except (ConfigError, ValueError, OSError) as error:
+        print(f"stage {key}: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{out_dir}: {summary(meta)}; {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 _toolkit = None  # one verovio toolkit per worker process
@@ -147,10 +167,7 @@ def sample_label(sample_id: str, sample, events: tuple, extra: dict) -> SampleLa
         staff_lines=sample.staff_lines,
         events=events,
         boxes=sample.boxes,
-        clef=sample.clef,
-        key_fifths=sample.key_fifths,
-        time=sample.time,
-        barlines=sample.barlines,
+        header=sample.header,
         extra=extra,
     )
 

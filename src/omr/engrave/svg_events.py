@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from omr.engrave.verovio_svg import SVG, _LINE, _TRANSLATE, Rect, _bounding_rect, _glyph_code, _has_class, _pixels
+from omr.engrave.verovio_svg import SVG, LINE_PATH, TRANSLATE, Rect, bounding_rect, glyph_code, has_class, svg_pixels
 from omr.render.smufl import font_glyph_boxes
 
 _SCALE = re.compile(r"scale\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)")
@@ -62,7 +62,7 @@ def key_signature_glyphs(svg: str, font: str) -> tuple[tuple[str, Rect], ...]:
     """(SMuFL code point, glyph box) of each key-signature accidental of verovio's SVG, left to right."""
     _, _, margin, frame = _page(svg, font)
     return tuple(_key_accidental(group, frame) for group in margin.iter(f"{SVG}g")
-                 if _has_class(group, "keyAccid") and not _has_class(group, "bounding-box"))
+                 if has_class(group, "keyAccid") and not has_class(group, "bounding-box"))
 
 
 def _page(svg: str, font: str):
@@ -70,16 +70,16 @@ def _page(svg: str, font: str):
     root = ElementTree.fromstring(svg)
     inner = root.find(f"{SVG}svg")
     view_box = [float(v) for v in inner.get("viewBox").split()]
-    size = _pixels(root.get("width")), _pixels(root.get("height"))
-    margin = next(g for g in inner.iter(f"{SVG}g") if _has_class(g, "page-margin"))
-    dx, dy = (float(v) for v in _TRANSLATE.search(margin.get("transform")).groups())
+    size = svg_pixels(root.get("width")), svg_pixels(root.get("height"))
+    margin = next(g for g in inner.iter(f"{SVG}g") if has_class(g, "page-margin"))
+    dx, dy = (float(v) for v in TRANSLATE.search(margin.get("transform")).groups())
     return root, size, margin, _Frame(dx, dy, size[0] / view_box[2], font_glyph_boxes(font))
 
 
 def _key_accidental(group, frame: _Frame) -> tuple[str, Rect]:
     # Verovio gives a key signature's accidentals no bounding box of their own: box them from the font's glyph.
     use = group.find(f"{SVG}use")
-    return _glyph_code(use), frame.glyph_box(use)
+    return glyph_code(use), frame.glyph_box(use)
 
 
 def read_svg_staff(svg: str, font: str) -> SvgStaff:
@@ -93,8 +93,46 @@ def read_svg_systems(svg: str, font: str) -> tuple[SvgStaff, ...]:
     (title, composer) lie outside the systems and are not read."""
     _, size, margin, frame = _page(svg, font)
     systems = [group for group in margin.iter(f"{SVG}g")
-               if _has_class(group, "system") and not _has_class(group, "bounding-box")]
+               if has_class(group, "system") and not has_class(group, "bounding-box")]
     return tuple(_read_staff(system, size, frame) for system in systems)
+
+
+def read_svg_system_staves(svg: str, font: str) -> tuple[tuple[SvgStaff, ...], ...]:
+    """Parse verovio's SVG of a page whose systems hold several staves (a duet): per system (top first), one SvgStaff
+    per staff (top first). Verovio draws a staff's clef, key, time and notes inside its <g class="staff"> of each
+    measure, but a measure's barline (one path per staff) and ties beside them: each staff takes the barlines cut to
+    its own lines and the ties whose box centre lies nearest its lines."""
+    _, size, margin, frame = _page(svg, font)
+    systems = [group for group in margin.iter(f"{SVG}g")
+               if has_class(group, "system") and not has_class(group, "bounding-box")]
+    return tuple(_system_staves(system, size, frame) for system in systems)
+
+
+def _system_staves(system, size: tuple[float, float], frame: "_Frame") -> tuple[SvgStaff, ...]:
+    measures = [g for g in system if has_class(g, "measure") and not has_class(g, "bounding-box")]
+    per_staff: list[list] = []
+    shared = []  # barlines and ties: children of the measure, not of a staff
+    for measure in measures:
+        staves = [g for g in measure if has_class(g, "staff") and not has_class(g, "bounding-box")]
+        per_staff += [[] for _ in range(len(staves) - len(per_staff))]
+        for index, staff in enumerate(staves):
+            per_staff[index].append(staff)
+        shared += [g for g in measure if has_class(g, "barLine") or has_class(g, "tie")]
+    read = []
+    for groups in per_staff:
+        container = ElementTree.Element(f"{SVG}g")
+        container.extend(groups + shared)
+        read.append(_read_staff(container, size, frame))
+    middles = [staff.staff_lines[2] for staff in read]
+
+    def nearest(rect: Rect) -> int:
+        centre = (rect[1] + rect[3]) / 2
+        return min(range(len(middles)), key=lambda index: abs(middles[index] - centre))
+
+    return tuple(
+        replace(staff, barlines=tuple((r[0], staff.staff_lines[0], r[2], staff.staff_lines[-1]) for r in staff.barlines),
+                ties=tuple((tie_id, rect) for tie_id, rect in staff.ties if nearest(rect) == index))
+        for index, staff in enumerate(read))
 
 
 def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgStaff:
@@ -103,13 +141,13 @@ def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgSta
     lines: dict[float, list[float]] = {}
     key_id = None
     for group in container.iter(f"{SVG}g"):
-        if _has_class(group, "bounding-box"):
+        if has_class(group, "bounding-box"):
             continue
         classes = (group.get("class") or "").split()
         name = classes[0] if classes else ""
         if name == "staff":
             for path in group.findall(f"{SVG}path"):
-                x0, y0, x1, y1 = (float(v) for v in _LINE.search(path.get("d")).groups())
+                x0, y0, x1, y1 = (float(v) for v in LINE_PATH.search(path.get("d")).groups())
                 if y0 == y1:
                     lines.setdefault(frame.point(0, y0)[1], []).extend([frame.point(x0, 0)[0], frame.point(x1, 0)[0]])
         elif name == "note":
@@ -117,19 +155,19 @@ def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgSta
         elif name in ("rest", "mRest", "chord", "space", "mSpace"):
             found["events"].append(_rest(group, name, frame))
         elif name == "clef" and group.get("visibility") != "hidden":
-            found["clefs"].append((_glyph_code(group.find(f"{SVG}use")), frame.rect(_bounding_rect(group))))
+            found["clefs"].append((glyph_code(group.find(f"{SVG}use")), frame.rect(bounding_rect(group))))
         elif name == "keySig":
             key_id = group.get("id")
         elif name == "keyAccid":
             found["key"].append(_key_accidental(group, frame))
         elif name == "meterSig":
-            found["time"].append((group.get("id"), frame.rect(_bounding_rect(group))))
+            found["time"].append((group.get("id"), frame.rect(bounding_rect(group))))
         elif name == "barLine":
-            found["barlines"].append(frame.rect(_bounding_rect(group)))
+            found["barlines"].append(frame.rect(bounding_rect(group)))
         elif name == "beam":
             found["beams"].extend(_beam_segments(group, frame))
         elif name == "tie":
-            found["ties"].append((group.get("id"), frame.rect(_bounding_rect(group))))
+            found["ties"].append((group.get("id"), frame.rect(bounding_rect(group))))
     if len(lines) != 5:
         raise ValueError(f"expected one staff of five lines in verovio's SVG, found {len(lines)} lines")
     xs = [x for spans in lines.values() for x in spans]
@@ -160,14 +198,14 @@ class _Frame:
 
     def glyph_box(self, use) -> Rect:
         transform = use.get("transform")
-        tx, ty = (float(v) for v in _TRANSLATE.search(transform).groups())
+        tx, ty = (float(v) for v in TRANSLATE.search(transform).groups())
         sx, sy = (float(v) for v in _SCALE.search(transform).groups())
-        gx, gy, gw, gh = self.glyphs[_glyph_code(use)]
+        gx, gy, gw, gh = self.glyphs[glyph_code(use)]
         (x0, y0), (x1, y1) = self.point(tx + gx * sx, ty - (gy + gh) * sy), self.point(tx + (gx + gw) * sx, ty - gy * sy)
         return x0, y0, x1, y1
 
     def origin(self, use) -> tuple[float, float]:
-        return self.point(*(float(v) for v in _TRANSLATE.search(use.get("transform")).groups()))
+        return self.point(*(float(v) for v in TRANSLATE.search(use.get("transform")).groups()))
 
 
 def _beam_segments(group, frame: _Frame) -> list[Rect]:
@@ -183,7 +221,7 @@ def _beam_segments(group, frame: _Frame) -> list[Rect]:
 
 
 def _children(group, name: str):
-    return [g for g in group.iter(f"{SVG}g") if _has_class(g, name) and not _has_class(g, "bounding-box")]
+    return [g for g in group.iter(f"{SVG}g") if has_class(g, name) and not has_class(g, "bounding-box")]
 
 
 def _dots(group, frame: _Frame) -> tuple[Rect, ...]:
@@ -201,21 +239,21 @@ def _note(group, frame: _Frame) -> SvgEvent:
     box = frame.glyph_box(head)
     # A notehead glyph's origin sits on its staff position's line: y is exact; x is the glyph box's middle.
     centre = ((box[0] + box[2]) / 2, frame.origin(head)[1])
-    flags = tuple((_glyph_code(flag.find(f"{SVG}use")), frame.rect(_bounding_rect(flag)))
+    flags = tuple((glyph_code(flag.find(f"{SVG}use")), frame.rect(bounding_rect(flag)))
                   for flag in _children(group, "flag"))
     accid_id = accidental = accidental_box = None
     for accid in _children(group, "accid"):
         accid_id = accid.get("id")
         glyph = accid.find(f"{SVG}use")
         if glyph is not None:  # an accid without a glyph is gestural only (implied by the key or the measure)
-            accidental, accidental_box = _glyph_code(glyph), frame.glyph_box(glyph)
-    return SvgEvent(id=group.get("id"), kind="note", glyph=_glyph_code(head), box=box, centre=centre,
+            accidental, accidental_box = glyph_code(glyph), frame.glyph_box(glyph)
+    return SvgEvent(id=group.get("id"), kind="note", glyph=glyph_code(head), box=box, centre=centre,
                     dots=_dots(group, frame), flags=flags, accidental_id=accid_id, accidental=accidental,
                     accidental_box=accidental_box)
 
 
 def _rest(group, kind: str, frame: _Frame) -> SvgEvent:
     use = group.find(f"{SVG}use")
-    box = frame.glyph_box(use) if use is not None else frame.rect(_bounding_rect(group))
-    return SvgEvent(id=group.get("id"), kind=kind, glyph=_glyph_code(use) if use is not None else "",
+    box = frame.glyph_box(use) if use is not None else frame.rect(bounding_rect(group))
+    return SvgEvent(id=group.get("id"), kind=kind, glyph=glyph_code(use) if use is not None else "",
                     box=box, centre=((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), dots=_dots(group, frame))

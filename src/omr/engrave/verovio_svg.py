@@ -16,8 +16,9 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 NOTEHEAD_GLYPHS = {"E0A4": "notehead_filled", "E0A3": "notehead_hollow"}
 ACCIDENTAL_GLYPHS = {"E262": "sharp", "E260": "flat", "E261": "natural"}
 FONTS = ("Leipzig", "Bravura", "Gootville", "Petaluma", "Leland")
-_TRANSLATE = re.compile(r"translate\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)")
-_LINE = re.compile(r"M\s*([-\d.]+)\s+([-\d.]+)\s*L\s*([-\d.]+)\s+([-\d.]+)")
+# An SVG transform's translation (x, y), and a straight path's two ends (x0 y0 x1 y1); svg_events reads them too.
+TRANSLATE = re.compile(r"translate\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)")
+LINE_PATH = re.compile(r"M\s*([-\d.]+)\s+([-\d.]+)\s*L\s*([-\d.]+)\s+([-\d.]+)")
 
 Rect = tuple[float, float, float, float]
 
@@ -87,10 +88,10 @@ def read_engraving(svg: str) -> Engraving:
     root = ElementTree.fromstring(svg)
     inner = root.find(f"{SVG}svg")
     view_box = [float(v) for v in inner.get("viewBox").split()]
-    width, height = _pixels(root.get("width")), _pixels(root.get("height"))
+    width, height = svg_pixels(root.get("width")), svg_pixels(root.get("height"))
     scale = width / view_box[2]
-    margin = next(g for g in inner.iter(f"{SVG}g") if _has_class(g, "page-margin"))
-    dx, dy = (float(v) for v in _TRANSLATE.search(margin.get("transform")).groups())
+    margin = next(g for g in inner.iter(f"{SVG}g") if has_class(g, "page-margin"))
+    dx, dy = (float(v) for v in TRANSLATE.search(margin.get("transform")).groups())
 
     def point(x: float, y: float) -> tuple[float, float]:
         return (x + dx) * scale, (y + dy) * scale
@@ -102,19 +103,19 @@ def read_engraving(svg: str) -> Engraving:
     lines: dict[float, list[float]] = {}
     notes, clefs, barlines = [], [], []
     for group in margin.iter(f"{SVG}g"):
-        if _has_class(group, "bounding-box"):
+        if has_class(group, "bounding-box"):
             continue
-        if _has_class(group, "staff"):
+        if has_class(group, "staff"):
             for path in group.findall(f"{SVG}path"):
-                x0, y0, x1, y1 = (float(v) for v in _LINE.search(path.get("d")).groups())
+                x0, y0, x1, y1 = (float(v) for v in LINE_PATH.search(path.get("d")).groups())
                 if y0 == y1:
                     lines.setdefault(point(0, y0)[1], []).extend([point(x0, 0)[0], point(x1, 0)[0]])
-        elif _has_class(group, "note"):
+        elif has_class(group, "note"):
             notes.append(_engraved_note(group, point, rect))
-        elif _has_class(group, "clef") and group.get("visibility") != "hidden":
-            clefs.append(rect(_bounding_rect(group)))
-        elif _has_class(group, "barLine"):
-            barlines.append(rect(_bounding_rect(group)))
+        elif has_class(group, "clef") and group.get("visibility") != "hidden":
+            clefs.append(rect(bounding_rect(group)))
+        elif has_class(group, "barLine"):
+            barlines.append(rect(bounding_rect(group)))
     if len(lines) != 5:
         raise ValueError(f"expected one staff of five lines in verovio's SVG, found {len(lines)} lines")
     xs = [x for spans in lines.values() for x in spans]
@@ -130,17 +131,17 @@ def read_engraving(svg: str) -> Engraving:
 
 
 def _engraved_note(group, point, rect) -> EngravedNote:
-    head = next(g for g in group.iter(f"{SVG}g") if _has_class(g, "notehead")).find(f"{SVG}use")
-    box = rect(_bounding_rect(group))
+    head = next(g for g in group.iter(f"{SVG}g") if has_class(g, "notehead")).find(f"{SVG}use")
+    box = rect(bounding_rect(group))
     # A notehead glyph's origin is its left edge on the staff position's line: y is exact, x is the box's middle.
-    centre = ((box[0] + box[2]) / 2, point(*(float(v) for v in _TRANSLATE.search(head.get("transform")).groups()))[1])
+    centre = ((box[0] + box[2]) / 2, point(*(float(v) for v in TRANSLATE.search(head.get("transform")).groups()))[1])
     accidental, accidental_box = None, None
-    for accid in (g for g in group.iter(f"{SVG}g") if _has_class(g, "accid")):
+    for accid in (g for g in group.iter(f"{SVG}g") if has_class(g, "accid")):
         glyph = accid.find(f"{SVG}use")
         if glyph is not None:  # an accid without a glyph is gestural only (implied by the key signature)
-            code = _glyph_code(glyph)
-            accidental, accidental_box = ACCIDENTAL_GLYPHS.get(code, code), rect(_bounding_rect(accid))
-    code = _glyph_code(head)
+            code = glyph_code(glyph)
+            accidental, accidental_box = ACCIDENTAL_GLYPHS.get(code, code), rect(bounding_rect(accid))
+    code = glyph_code(head)
     # The note's own bounding box is its notehead's: quarter/half notes carry no dots and the stem has its own group.
     return EngravedNote(
         notehead=NOTEHEAD_GLYPHS.get(code, code),
@@ -151,18 +152,22 @@ def _engraved_note(group, point, rect) -> EngravedNote:
     )
 
 
-def _bounding_rect(group):
-    box = next(g for g in group if _has_class(g, "bounding-box"))
+def bounding_rect(group):
+    """The <rect> of a group's bounding-box child (verovio writes one per element when asked)."""
+    box = next(g for g in group if has_class(g, "bounding-box"))
     return box.find(f"{SVG}rect")
 
 
-def _glyph_code(use) -> str:
+def glyph_code(use) -> str:
+    """The SMuFL code point a <use> draws (its href is "#<code>-<id>")."""
     return use.get(XLINK_HREF).lstrip("#").split("-")[0]
 
 
-def _has_class(element, name: str) -> bool:
+def has_class(element, name: str) -> bool:
+    """Whether the SVG element's class attribute lists `name`."""
     return name in (element.get("class") or "").split()
 
 
-def _pixels(value: str) -> float:
+def svg_pixels(value: str) -> float:
+    """An SVG length such as "2100px" as a number."""
     return float(value.removesuffix("px"))

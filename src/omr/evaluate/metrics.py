@@ -3,7 +3,8 @@
 Corpus-level ratios throughout: totals are summed over images first, then divided (never a mean of per-image ratios).
 Each sequence metric turns events into tokens and aligns predicted and true tokens by edit distance:
 - `ser` / `exact_match`: every event; a note is its step, octave, alter, duration and dots, a rest its duration and
-  dots (the printed accidental, ties and x/y are not compared: CONTRACT scores what sounds, not how it is spelled);
+  dots, each with its tuplet, grace or measure flag where it has one (the printed accidental, ties and x/y are not
+  compared: CONTRACT scores what sounds, not how it is spelled);
 - `pitch_ser` / `note_*`: the notes alone, step+octave (the figure every earlier report used);
 - `rest_f1`: the rests alone, duration+dots;
 - `accidental_accuracy` / `duration_accuracy`: the alter / duration+dots of the notes the pitch alignment matched.
@@ -84,10 +85,18 @@ def _align(predicted: tuple, truth: tuple) -> Alignment:
 # --- tokens: what each family of metrics compares -------------------------------------------------------------------
 
 def event_token(event: Event) -> tuple:
-    """What `ser` compares: a note's step, octave, alter, duration and dots; a rest's duration and dots."""
+    """What `ser` compares: a note's step, octave, alter, duration and dots; a rest's duration and dots; and the
+    fuller vocabulary where present (tuplet, grace, measure rest: a triplet eighth is not an eighth)."""
     if event.kind == "rest":
-        return ("rest", event.duration, event.dots)
-    return ("note", event.step, event.octave, event.alter, event.duration, event.dots)
+        return ("rest", event.duration, event.dots) + _fuller_token(("tuplet", event.tuplet),
+                                                                    ("measure", event.measure))
+    return (("note", event.step, event.octave, event.alter, event.duration, event.dots)
+            + _fuller_token(("tuplet", event.tuplet), ("grace", event.grace)))
+
+
+def _fuller_token(*fields: tuple[str, object]) -> tuple:
+    # Only the fields an event holds: events without them keep the tokens (and the figures) they always had.
+    return tuple((name, value) for name, value in fields if value)
 
 
 def _event_tokens(events: Events) -> tuple:

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
-from PIL import Image
 
 from omr.approaches import get_approach
 from omr.evaluate import metrics
-from omr.transcribe.locate import NoStaffFound, locate_staves
-from omr.transcribe.recognize import Predictor, Recognition, RecognizeConfig, recognize_batch
-from omr.samples import SampleLabel, iter_split, read_meta
+from omr.evaluate.test_set import LoadedSplit, load_test_set
+from omr.transcribe.locate import locate_staves
+from omr.transcribe.page import NoStaffFound
+from omr.decode.config import RecognizeConfig
+from omr.transcribe.recognize import Predictor, Recognition, recognize_batch
 from omr.transcribe.assemble import page_from_recognitions
 
 
@@ -26,7 +27,8 @@ from omr.transcribe.assemble import page_from_recognitions
 class EvaluateConfig:
     """params.yaml `evaluate`: which test sets, and how many images per prediction batch."""
 
-    datasets: tuple[str, ...] = ("v01", "v01_3notes", "v02", "long", "engraved", "v03", "engraved_real", "pages")
+    datasets: tuple[str, ...] = ("v01", "v01_3notes", "v02", "long", "engraved", "v03", "engraved_real", "pages",
+                                 "duets")
     split: str = "test"
     batch_size: int = 32
     max_samples: int | None = None  # evaluate only the first N samples of each set (quick looks); None = all
@@ -42,45 +44,6 @@ class EvaluateConfig:
             raise ValueError("params.yaml: evaluate.max_samples: must be >= 1 or null")
         if self.bootstrap_resamples < 1:
             raise ValueError("params.yaml: evaluate.bootstrap_resamples: must be >= 1")
-
-
-@dataclass(frozen=True)
-class LoadedSplit:
-    """A split loaded into memory: labels, grayscale images and (where the dataset has them) class masks."""
-
-    name: str
-    labels: tuple[SampleLabel, ...]
-    images: tuple[np.ndarray, ...]
-    masks: tuple[np.ndarray, ...] | None
-    mask_classes: tuple[str, ...]
-    is_pages: bool = False  # whole pages (meta.json `kind: pages`): the staves are found before they are read
-
-
-def load_test_set(dataset_dir: Path, split: str = "test", max_samples: int | None = None) -> LoadedSplit:
-    """Read a dataset split; masks only when every sample has one."""
-    dataset_dir = Path(dataset_dir)
-    meta = read_meta(dataset_dir)
-    labels, images, masks = [], [], []
-    for split_dir, label in iter_split(dataset_dir, split):
-        if max_samples is not None and len(labels) >= max_samples:
-            break
-        labels.append(label)
-        images.append(_gray(split_dir / label.image))
-        masks.append(np.asarray(Image.open(split_dir / label.mask)) if label.mask else None)
-    has_masks = bool(masks) and all(m is not None for m in masks)
-    return LoadedSplit(
-        name=dataset_dir.name,
-        labels=tuple(labels),
-        images=tuple(images),
-        masks=tuple(masks) if has_masks else None,
-        mask_classes=tuple(meta.get("mask_classes", ())),
-        is_pages=meta.get("kind") == "pages",
-    )
-
-
-def _gray(path: Path) -> np.ndarray:
-    with Image.open(path) as image:
-        return np.asarray(image.convert("L"))
 
 
 def recognize_all(predictor: Predictor, images: Sequence[np.ndarray], config: RecognizeConfig, batch_size: int) -> list[Recognition]:
@@ -101,6 +64,8 @@ class PageReading:
     events: tuple
     staves_found: int
     recognitions: tuple[Recognition, ...]
+    parts: tuple[int, ...] = ()  # the part (0 first) each staff found was assigned (omr.transcribe.assemble)
+    part_events: tuple[tuple, ...] = ()  # each part's events in reading order, parts in order
 
 
 def read_pages(predictor: Predictor, pages: Sequence[np.ndarray], config: RecognizeConfig,
@@ -120,9 +85,19 @@ def read_pages(predictor: Predictor, pages: Sequence[np.ndarray], config: Recogn
     for page, staves in zip(pages, located):
         read = tuple(next(recognitions) for _ in staves)
         height, width = page.shape
-        events = page_from_recognitions(staves, read, predictor.approach, (width, height)).events if staves else ()
-        readings.append(PageReading(events=events, staves_found=len(staves), recognitions=read))
+        page_read = page_from_recognitions(staves, read, predictor.approach, (width, height)) if staves else None
+        readings.append(_reading(page_read, read))
     return readings
+
+
+def _reading(page, read: tuple[Recognition, ...]) -> PageReading:
+    if page is None:
+        return PageReading(events=(), staves_found=0, recognitions=read)
+    parts = tuple(staff.part for staff in page.staves)
+    part_events = tuple(tuple(e for staff in page.staves if staff.part == part for e in staff.events)
+                        for part in range(max(parts) + 1))
+    return PageReading(events=page.events, staves_found=len(page.staves), recognitions=read, parts=parts,
+                       part_events=part_events)
 
 
 def score_pages(readings: Sequence[PageReading], test_set: LoadedSplit,
@@ -142,6 +117,30 @@ def score_pages(readings: Sequence[PageReading], test_set: LoadedSplit,
     return {key: _rounded(value) for key, value in result.items()}
 
 
+def score_part_pages(readings: Sequence[PageReading], test_set: LoadedSplit, parts: int,
+                     bootstrap: tuple[int, int] = (metrics.BOOTSTRAP_RESAMPLES, metrics.BOOTSTRAP_SEED)) -> dict:
+    """A set whose systems hold `parts` staves (meta.json `parts`, the `duets` set): CONTRACT's metrics over each
+    part's events in reading order (every (page, part) one sequence, so `ser` pools the parts' edits over their
+    events), `staff_count_accuracy` as `score_pages`, `part_assignment` (the share of the true staves whose staff,
+    found in the same place of the reading order, was assigned their part) and the intervals with a page's part as
+    the unit resampled. A part the reader did not make reads as no events."""
+    predicted, truth = part_sequences(readings, test_set, parts)
+    right, staves = 0, 0
+    for reading, label in zip(readings, test_set.labels):
+        true_parts = [staff["part"] - 1 for staff in label.extra["staves"]]
+        right += sum(found == true for found, true in zip(reading.parts, true_parts))
+        staves += len(true_parts)
+    read = [r for reading in readings for r in reading.recognitions]
+    knows_accidentals = all(r.knows_accidentals for r in read)
+    knows_durations = all(r.knows_durations for r in read)
+    result = metrics.event_metrics(predicted, truth, knows_accidentals, knows_durations)
+    counts = [len(label.extra.get("staves", ())) for label in test_set.labels]
+    result["staff_count_accuracy"] = float(np.mean([r.staves_found == n for r, n in zip(readings, counts)]))
+    result["part_assignment"] = right / staves if staves else 0.0
+    result.update(_intervals(predicted, truth, bootstrap))
+    return {key: _rounded(value) for key, value in result.items()}
+
+
 def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, config: RecognizeConfig,
                    approach: str | None = None,
                    bootstrap: tuple[int, int] = (metrics.BOOTSTRAP_RESAMPLES, metrics.BOOTSTRAP_SEED)) -> dict:
@@ -156,6 +155,20 @@ def score_test_set(recognitions: Sequence[Recognition], test_set: LoadedSplit, c
         result.update(get_approach(approach).output_metrics([r.output for r in recognitions], test_set, config))
     result.update(_intervals([r.events for r in recognitions], truth, bootstrap))
     return {key: _rounded(value) for key, value in result.items()}
+
+
+def part_sequences(readings: Sequence[PageReading], test_set: LoadedSplit, parts: int) -> tuple[list, list]:
+    """(predicted, true) events of every page's parts in reading order: page by page, part 1 first."""
+    predicted = [reading.part_events[part] if part < len(reading.part_events) else ()
+                 for reading in readings for part in range(parts)]
+    return predicted, part_truth(test_set, parts)
+
+
+def part_truth(test_set: LoadedSplit, parts: int) -> list[tuple]:
+    """The true events of every page's parts (its staves' `part`, 1 first), page by page, part 1 first."""
+    return [tuple(event for staff in label.extra["staves"] if staff["part"] == part + 1
+                  for event in label.events[staff["events"][0]:staff["events"][1]])
+            for label in test_set.labels for part in range(parts)]
 
 
 def _intervals(predicted: Sequence, truth: Sequence, bootstrap: tuple[int, int]) -> dict[str, list[float]]:
@@ -207,14 +220,17 @@ def evaluate_seeds(
         for seed, predictor in predictors.items():
             if test_set.is_pages:
                 readings = read_pages(predictor, test_set.images, recognize_config, config.batch_size)
-                scored[seed] = score_pages(readings, test_set, (resamples, bootstrap_seed))
-                predicted.append([reading.events for reading in readings])
+                scored[seed] = (score_part_pages(readings, test_set, test_set.parts, (resamples, bootstrap_seed))
+                                if test_set.parts > 1 else score_pages(readings, test_set, (resamples, bootstrap_seed)))
+                predicted.append(part_sequences(readings, test_set, test_set.parts)[0] if test_set.parts > 1
+                                 else [reading.events for reading in readings])
             else:
                 recognitions = recognize_all(predictor, test_set.images, recognize_config, config.batch_size)
                 scored[seed] = score_test_set(recognitions, test_set, recognize_config, predictor.approach,
                                               (resamples, bootstrap_seed))
                 predicted.append([recognition.events for recognition in recognitions])
-        truth = [label.events for label in test_set.labels]
+        truth = ([label.events for label in test_set.labels] if test_set.parts == 1
+                 else part_truth(test_set, test_set.parts))
         pooled = metrics.seed_pooled_intervals(predicted, truth, bootstrap_seed, resamples)
         results[name] = combine_seeds(scored, {key: _rounded(ends) for key, ends in pooled.items()})
     return results

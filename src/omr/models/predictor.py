@@ -43,30 +43,39 @@ class Predictor:
         """One image HxW uint8 -> its approach's model output (omr.decode.outputs) in its coordinates."""
         return self.predict_batch([image])[0]
 
-    @torch.inference_mode()
     def predict_batch(self, images: Sequence[np.ndarray], batch_size: int = 16) -> list[ModelOutput]:
         """Many images (any sizes); each result is cropped back to its own image."""
-        outputs: list[ModelOutput] = []
-        for start in range(0, len(images), batch_size):
-            outputs.extend(self._predict_chunk(images[start : start + batch_size]))
-        return outputs
+        return predict_images(self.model, self.approach, self.class_names, images, self.device, batch_size)
 
-    def _predict_chunk(self, images: Sequence[np.ndarray]) -> list[ModelOutput]:
-        sizes = []
-        for image in images:
-            if image.ndim != 2 or image.dtype != np.uint8:
-                raise ValueError(f"predict expects HxW uint8 images, got shape {image.shape} dtype {image.dtype}")
-            sizes.append(image.shape)
-        size = padded_size(max(h for h, _ in sizes), max(w for _, w in sizes))
-        tensors, valid = [], []
-        for image, (height, width) in zip(images, sizes):
-            tensor = torch.from_numpy(image.astype(np.float32)).div_(255.0).unsqueeze(0)  # a copy: inputs may be read-only
-            tensors.append(pad_image(tensor, size, fill=1.0))
-            region = torch.zeros((1, *size), dtype=torch.bool)
-            region[:, :height, :width] = True
-            valid.append(region)
-        batch = torch.stack(tensors).to(self.device).contiguous(memory_format=torch.channels_last)
-        return outputs_from_batch(self.model, self.approach, self.class_names, batch, torch.stack(valid).to(self.device), sizes)
+
+@torch.inference_mode()
+def predict_images(model: torch.nn.Module, approach: str, class_names: tuple[str, ...], images: Sequence[np.ndarray],
+                   device: torch.device, batch_size: int = 16) -> list[ModelOutput]:
+    """An eval-mode model's outputs on grey uint8 images of any sizes, `batch_size` padded together at a time, each
+    cropped back to its own image (Predictor; the training's learning curve, omr.train.curve)."""
+    outputs: list[ModelOutput] = []
+    for start in range(0, len(images), batch_size):
+        outputs.extend(_predict_chunk(model, approach, class_names, images[start : start + batch_size], device))
+    return outputs
+
+
+def _predict_chunk(model: torch.nn.Module, approach: str, class_names: tuple[str, ...], images: Sequence[np.ndarray],
+                   device: torch.device) -> list[ModelOutput]:
+    sizes = []
+    for image in images:
+        if image.ndim != 2 or image.dtype != np.uint8:
+            raise ValueError(f"predict expects HxW uint8 images, got shape {image.shape} dtype {image.dtype}")
+        sizes.append(image.shape)
+    size = padded_size(max(h for h, _ in sizes), max(w for _, w in sizes))
+    tensors, valid = [], []
+    for image, (height, width) in zip(images, sizes):
+        tensor = torch.from_numpy(image.astype(np.float32)).div_(255.0).unsqueeze(0)  # a copy: inputs may be read-only
+        tensors.append(pad_image(tensor, size, fill=1.0))
+        region = torch.zeros((1, *size), dtype=torch.bool)
+        region[:, :height, :width] = True
+        valid.append(region)
+    batch = torch.stack(tensors).to(device).contiguous(memory_format=torch.channels_last)
+    return outputs_from_batch(model, approach, class_names, batch, torch.stack(valid).to(device), sizes)
 
 
 def outputs_from_batch(

@@ -7,13 +7,17 @@ earlier accidentals of the measure applied), `accidental` the glyph printed befo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Iterable, Sequence, Union
 
 STEPS = "CDEFGAB"
 DURATIONS = ("whole", "half", "quarter", "eighth", "16th", "32nd")  # longest first
-QUARTER_LENGTH = {"whole": Fraction(4), "half": Fraction(2), "quarter": Fraction(1), "eighth": Fraction(1, 2),
+# Every duration an event may hold: the breve (double whole) came with the fuller vocabulary. It is kept out of
+# DURATIONS on purpose: the renderer's duration weights, the sequence model's tokens, the decoders' rest classes and
+# the engraved sets' filter are built from DURATIONS, and adding to it would change their datasets and checkpoints.
+EVENT_DURATIONS = ("breve", *DURATIONS)
+QUARTER_LENGTH = {"breve": Fraction(8), "whole": Fraction(4), "half": Fraction(2), "quarter": Fraction(1), "eighth": Fraction(1, 2),
                   "16th": Fraction(1, 4), "32nd": Fraction(1, 8)}
 BEAM_COUNT = {"eighth": 1, "16th": 2, "32nd": 3}  # flags or beams a stem carries (none for quarter and longer)
 ACCIDENTALS = ("sharp", "flat", "natural", "double-sharp", "double-flat")
@@ -85,6 +89,23 @@ def quarter_length(duration: str, dots: int = 0) -> Fraction:
     return base * (2 - Fraction(1, 2**dots))
 
 
+def tuplet_ratio(tuplet: tuple[int, int] | None) -> Fraction:
+    """What a tuplet [actual, normal] scales its events' lengths by: normal/actual (a triplet: 2/3); 1 for None."""
+    return Fraction(1) if tuplet is None else Fraction(tuplet[1], tuplet[0])
+
+
+def _check_tuplet(what: str, tuplet) -> None:
+    if tuplet is None:
+        return
+    if not (isinstance(tuplet, tuple) and len(tuplet) == 2 and all(isinstance(n, int) and n >= 1 for n in tuplet)
+            and tuplet[0] != tuplet[1]):
+        raise ValueError(f"{what} tuplet must be [actual, normal] (two different counts >= 1) or null, got {tuplet!r}")
+
+
+def _tuplet_from_json(value) -> tuple[int, int] | None:
+    return None if value is None else tuple(int(n) for n in value)
+
+
 def measure_length(time: str | None) -> Fraction | None:
     """Quarter notes per measure of a time signature ('3/4' -> 3, '6/8' -> 3, 'C' -> 4); None for no signature."""
     if time is None:
@@ -143,14 +164,20 @@ class SymbolicNote:
     accidental: str | None = None
     dots: int = 0
     tie: str | None = None
+    tuplet: tuple[int, int] | None = None  # [actual, normal]: (3, 2) is a triplet, three in the time of two
+    grace: bool = False  # printed small, takes no time; `duration` is its printed value
 
     kind = "note"
 
     def __post_init__(self) -> None:
         _check_choice("note step", self.step, STEPS)
         _check_choice("note alter", self.alter, ALTER_SIGNS)
-        _check_choice("note duration", self.duration, DURATIONS)
+        _check_choice("note duration", self.duration, EVENT_DURATIONS)
         _check_choice("note dots", self.dots, (0, 1, 2))
+        _check_tuplet("note", self.tuplet)
+        _check_choice("note grace", self.grace, (False, True))
+        if self.grace and self.tuplet is not None:
+            raise ValueError("a grace note takes no time, so it has no tuplet")
         if self.accidental is not None:
             _check_choice("note accidental", self.accidental, ACCIDENTALS)
         if self.tie is not None:
@@ -168,13 +195,22 @@ class SymbolicNote:
 
     @property
     def quarter_length(self) -> Fraction:
-        return quarter_length(self.duration, self.dots)
+        """Time the note takes: its (dotted) value scaled by its tuplet; 0 for a grace note."""
+        if self.grace:
+            return Fraction(0)
+        return quarter_length(self.duration, self.dots) * tuplet_ratio(self.tuplet)
 
     def to_json(self) -> dict:
         # Spelled out instead of dataclasses.asdict (which deep-copies): dataset writing calls this per note.
-        return {"kind": "note", "step": self.step, "octave": self.octave, "alter": self.alter,
+        data = {"kind": "note", "step": self.step, "octave": self.octave, "alter": self.alter,
                 "accidental": self.accidental, "duration": self.duration, "dots": self.dots, "tie": self.tie,
                 "x": self.x, "y": self.y}
+        # The fuller vocabulary is written only where present, so every label written before it stays byte-identical.
+        if self.tuplet is not None:
+            data["tuplet"] = list(self.tuplet)
+        if self.grace:
+            data["grace"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> "SymbolicNote":
@@ -188,35 +224,50 @@ class SymbolicNote:
             accidental=data.get("accidental"),
             dots=int(data.get("dots", 0)),
             tie=data.get("tie"),
+            tuplet=_tuplet_from_json(data.get("tuplet")),
+            grace=bool(data.get("grace", False)),
         )
 
 
 @dataclass(frozen=True)
 class SymbolicRest:
-    """A rest event (CONTRACT.md): duration, dots and the glyph's centre in pixels."""
+    """A rest event (CONTRACT.md): duration, dots and the glyph's centre in pixels; a tuplet, or a measure rest."""
 
     duration: str = "quarter"
     dots: int = 0
     x: float = 0.0
     y: float = 0.0
+    tuplet: tuple[int, int] | None = None
+    measure: bool = False  # fills its whole measure whatever the meter; printed as a whole rest
 
     kind = "rest"
 
     def __post_init__(self) -> None:
-        _check_choice("rest duration", self.duration, DURATIONS)
+        _check_choice("rest duration", self.duration, EVENT_DURATIONS)
         _check_choice("rest dots", self.dots, (0, 1, 2))
+        _check_tuplet("rest", self.tuplet)
+        _check_choice("rest measure", self.measure, (False, True))
+        if self.measure and (self.duration, self.dots, self.tuplet) != ("whole", 0, None):
+            raise ValueError("a measure rest is printed as a whole rest: duration 'whole', no dots, no tuplet")
 
     @property
     def quarter_length(self) -> Fraction:
-        return quarter_length(self.duration, self.dots)
+        """Time of its printed value scaled by its tuplet; a measure rest's is its measure's (see `filled_length`)."""
+        return quarter_length(self.duration, self.dots) * tuplet_ratio(self.tuplet)
 
     def to_json(self) -> dict:
-        return {"kind": "rest", "duration": self.duration, "dots": self.dots, "x": self.x, "y": self.y}
+        data = {"kind": "rest", "duration": self.duration, "dots": self.dots, "x": self.x, "y": self.y}
+        if self.tuplet is not None:
+            data["tuplet"] = list(self.tuplet)
+        if self.measure:
+            data["measure"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> "SymbolicRest":
         return cls(duration=data["duration"], dots=int(data.get("dots", 0)), x=float(data.get("x", 0.0)),
-                   y=float(data.get("y", 0.0)))
+                   y=float(data.get("y", 0.0)), tuplet=_tuplet_from_json(data.get("tuplet")),
+                   measure=bool(data.get("measure", False)))
 
 
 Event = Union[SymbolicNote, SymbolicRest]
@@ -232,14 +283,100 @@ def event_from_json(data: dict) -> Event:
     raise ValueError(f"event kind must be 'note' or 'rest', got {kind!r}")
 
 
+def filled_length(event: Event, measure: Fraction | None) -> Fraction:
+    """Time an event fills in a measure of `measure` quarters (None: no meter): a measure rest fills all of it."""
+    if event.kind == "rest" and event.measure and measure is not None:
+        return measure
+    return event.quarter_length
+
+
 def notes_of(events: Iterable[Event]) -> tuple[SymbolicNote, ...]:
     """The events whose kind is note, in order."""
     return tuple(event for event in events if event.kind == "note")
 
 
+@dataclass(frozen=True)
+class HeaderChange:
+    """A clef, key or time signature printed after the staff's start, at x (None: that one does not change)."""
+
+    x: float = 0.0
+    clef: str | None = None
+    key_fifths: int | None = None
+    time: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.clef, self.key_fifths, self.time) == (None, None, None):
+            raise ValueError(f"a header change at x={self.x} must change the clef, the key or the time")
+        if self.clef is not None and self.clef not in CLEFS:
+            raise ValueError(f"change clef must be one of {list(CLEFS)} or null, got {self.clef!r}")
+        if self.key_fifths is not None and not -7 <= self.key_fifths <= 7:
+            raise ValueError(f"change key_fifths must be in -7..7 or null, got {self.key_fifths}")
+        measure_length(self.time)  # raises on a malformed time signature
+
+    def to_json(self) -> dict:
+        """{"x": px (0.01), then only what changes} (CONTRACT.md, 'Header changes inside a staff')."""
+        data = {"x": round(float(self.x), 2)}
+        data.update((name, value) for name, value in (("clef", self.clef), ("key_fifths", self.key_fifths),
+                                                       ("time", self.time)) if value is not None)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "HeaderChange":
+        key_fifths = data.get("key_fifths")
+        return cls(x=float(data.get("x", 0.0)), clef=data.get("clef"),
+                   key_fifths=None if key_fifths is None else int(key_fifths), time=data.get("time"))
+
+
+@dataclass(frozen=True)
+class StaffHeader:
+    """What a staff says before and around its events: clef, key and time signature (None: not shown), barlines' x."""
+
+    clef: str | None = None
+    key_fifths: int = 0
+    time: str | None = None
+    # Barlines travel with the signatures, not with the events: like them they take no time and are never scored,
+    # yet they give the events their meaning (a printed accidental holds to the next barline; the time signature
+    # counts the measures they close), so every reader of a staff needs all four together.
+    barlines: tuple[float, ...] = ()
+    # Signatures printed later in the staff, left to right; the fields above are those in force at its start.
+    changes: tuple[HeaderChange, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.clef is not None and self.clef not in CLEFS:
+            raise ValueError(f"clef must be one of {list(CLEFS)} or null, got {self.clef!r}")
+        if not -7 <= self.key_fifths <= 7:
+            raise ValueError(f"key_fifths must be in -7..7, got {self.key_fifths}")
+        measure_length(self.time)  # raises on a malformed time signature
+        if not all(isinstance(change, HeaderChange) for change in self.changes):
+            raise ValueError(f"changes must be HeaderChange objects, got {self.changes!r}")
+        if any(b.x < a.x for a, b in zip(self.changes, self.changes[1:])):
+            raise ValueError(f"changes must be in x order, got x = {[c.x for c in self.changes]}")
+
+    def to_json(self) -> dict:
+        """The flat keys a label or a staff writes (CONTRACT.md), barlines' x rounded to 0.01 px; `changes` only
+        where there are some (labels written before them stay byte-identical)."""
+        data = {"clef": self.clef, "key_fifths": self.key_fifths, "time": self.time,
+                "barlines": [round(float(x), 2) for x in self.barlines]}
+        if self.changes:
+            data["changes"] = [change.to_json() for change in self.changes]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "StaffHeader":
+        """The header of a label or staff JSON object; a missing key means none shown (older labels stay valid)."""
+        return cls(clef=data.get("clef"), key_fifths=int(data.get("key_fifths", 0)), time=data.get("time"),
+                   barlines=tuple(float(x) for x in data.get("barlines", ())),
+                   changes=tuple(HeaderChange.from_json(c) for c in data.get("changes", ())))
+
+
+HEADER_KEYS = tuple(f.name for f in fields(StaffHeader))  # its JSON keys, in the order they are written
+
+
 def event_text(event: Event) -> str:
     """Compact text of an event, as `omr render --notes` reads it: 'F#4:8.', 'r:4', 'E4:2~'."""
-    code = {"whole": "1", "half": "2", "quarter": "4", "eighth": "8", "16th": "16", "32nd": "32"}[event.duration]
+    # "0" for a breve is written only (the renderer draws whole..32nd and reads those codes alone).
+    code = {"breve": "0", "whole": "1", "half": "2", "quarter": "4", "eighth": "8", "16th": "16",
+            "32nd": "32"}[event.duration]
     dots = "." * event.dots
     if event.kind == "rest":
         return f"r:{code}{dots}"

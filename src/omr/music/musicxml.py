@@ -3,12 +3,18 @@
 The writer builds the measures itself and exports with music21's `makeNotation` off: music21 then neither re-bars
 (no splitting at barlines, no ties added), nor re-spells (no accidentals added or dropped: each note's printed sign
 is the event's `accidental`, shown through `Accidental.displayStatus`, its `<alter>` the event's sounding `alter`).
-What an event says is what the file says; the reader gives it back, ties as separate notes with their tie.
+What an event says is what the file says; the reader gives it back, ties as separate notes with their tie. Each event,
+clef, key and meter becomes its music21 object in omr.music.elements, as on a page (omr.music.score).
 
 Measures come from, in order of preference: `measure_numbers` (one per event, e.g. from the barlines' x), else the
 time signature (filled greedily from the first event; an event that runs past the bar line stays whole in its
 measure, which is then longer than the signature, and the next measure starts after it), else one open measure.
 A measure longer than its signature is written as it is (MusicXML allows it; MuseScore shows it as irregular).
+Measure filling counts what events last: a tuplet's events their scaled length, a grace note nothing, a measure
+rest its whole measure (and it stands alone in it); a time signature changed inside the staff starts a new measure.
+
+Header changes inside a staff (`HeaderChange`, placed by x) are written as `<attributes>` just before the first event
+right of them: at a measure's start where that event opens one, inside the measure otherwise.
 """
 
 from __future__ import annotations
@@ -18,18 +24,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-from omr.music.events import (
-    ALTER_OF_ACCIDENTAL,
-    CLEFS,
-    DURATIONS,
-    TIES,
-    Event,
-    SymbolicNote,
-    SymbolicRest,
-    measure_length,
-    notes_of,
-    quarter_length,
-)
+from omr.music.elements import (clef_name, event_from_music21, header_items, music21_event, time_name,
+                                 tuplet_brackets)
+from omr.music.events import (DURATIONS, Event, HeaderChange, StaffHeader, SymbolicNote, filled_length,
+                              measure_length, notes_of, quarter_length)
 
 Staff = tuple[tuple[Event, ...], str | None, int, str | None]  # events, clef, key_fifths, time
 
@@ -41,19 +39,31 @@ def events_to_musicxml(
     time: str | None = None,
     title: str = "",
     measure_numbers: Sequence[int] | None = None,
+    changes: Sequence[HeaderChange] = (),
 ) -> str:
-    """A one-staff MusicXML score of the events, with the clef (None: none written), key and time signature."""
+    """A one-staff MusicXML score of the events, with the clef (None: none written), key and time signature, and
+    the signatures that change inside the staff (`changes`, placed by x)."""
     from music21 import metadata, stream
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
     part = stream.Part()
-    for index, (number, members) in enumerate(measure_groups(events, time, measure_numbers)):
+    before = changes_before(events, changes)
+    length, first = measure_length(time), 0
+    groups = measure_groups(events, time, measure_numbers, changes)
+    for index, (number, members) in enumerate(groups):
         measure = stream.Measure(number=number)
         if index == 0:
-            for item in _preamble(clef, key_fifths, time):
+            for item in header_items(clef, key_fifths, time):
                 measure.insert(0, item)
-        for event in members:
-            measure.append(_music21_event(event))
+        for position, (event, bracket) in enumerate(zip(members, tuplet_brackets(members)), start=first):
+            for change in before.get(position, ()):
+                measure.append(change_items(change))
+                length = measure_length(change.time) if change.time is not None else length
+            measure.append(music21_event(event, bracket, length))
+        first += len(members)
+        if index == len(groups) - 1:  # signatures right of every event (a courtesy clef at the staff's end)
+            for change in before.get(len(events), ()):
+                measure.append(change_items(change))
         part.append(measure)
     score = stream.Score([part])
     score.metadata = metadata.Metadata(title=title or "omr transcription")
@@ -62,8 +72,30 @@ def events_to_musicxml(
     return exporter.parse().decode("utf-8")
 
 
+def change_positions(events: Sequence[Event], changes: Sequence[HeaderChange]) -> list[int]:
+    """Index of the first event right of each change (len(events) for one right of them all)."""
+    return [sum(event.x < change.x for event in events) for change in changes]
+
+
+def changes_before(events: Sequence[Event], changes: Sequence[HeaderChange]) -> dict[int, list[HeaderChange]]:
+    """The changes printed just before each event index, in x order."""
+    before: dict[int, list[HeaderChange]] = {}
+    for change, position in zip(changes, change_positions(events, changes)):
+        before.setdefault(position, []).append(change)
+    return before
+
+
+def change_items(change: HeaderChange) -> list:
+    """The music21 clef, key and time signature a change prints (only those that change)."""
+    from music21 import key
+
+    items = header_items(change.clef, change.key_fifths or 0, change.time)
+    return [item for item in items if change.key_fifths is not None or not isinstance(item, key.KeySignature)]
+
+
 def measure_groups(
-    events: Sequence[Event], time: str | None, measure_numbers: Sequence[int] | None = None
+    events: Sequence[Event], time: str | None, measure_numbers: Sequence[int] | None = None,
+    changes: Sequence[HeaderChange] = (),
 ) -> list[tuple[int, list[Event]]]:
     """(measure number, its events) in order; always at least one (possibly empty) measure."""
     if measure_numbers is not None:
@@ -73,7 +105,9 @@ def measure_groups(
         if any(b < a for a, b in zip(numbers, numbers[1:])):
             raise ValueError(f"measure_numbers must not decrease, got {numbers}")
     else:
-        numbers = _numbers_from_time(events, measure_length(time))
+        times = {position: change.time for change, position in zip(changes, change_positions(events, changes))
+                 if change.time is not None}
+        numbers = _numbers_from_time(events, time, times)
     groups: list[tuple[int, list[Event]]] = []
     for number, event in zip(numbers, events):
         if not groups or groups[-1][0] != number:
@@ -82,13 +116,20 @@ def measure_groups(
     return groups or [(1, [])]
 
 
-def _numbers_from_time(events: Sequence[Event], length: Fraction | None) -> list[int]:
+def _numbers_from_time(events: Sequence[Event], time: str | None, times: dict[int, str]) -> list[int]:
+    """Measure numbers filled greedily by the meter in force (`times`: a new meter before an event index)."""
     numbers, number, filled = [], 1, Fraction(0)
-    for event in events:
-        if length is not None and filled >= length:
+    length = measure_length(time)
+    for index, event in enumerate(events):
+        if index in times:
+            length = measure_length(times[index])
+            if filled > 0:  # a meter changes at a bar line
+                number, filled = number + 1, Fraction(0)
+        measure_rest = event.kind == "rest" and event.measure
+        if length is not None and (filled >= length or (measure_rest and filled > 0)):
             number, filled = number + 1, Fraction(0)
         numbers.append(number)
-        filled += event.quarter_length
+        filled += filled_length(event, length)
     return numbers
 
 
@@ -98,43 +139,21 @@ def measure_numbers_from_barlines(events: Sequence[Event], barlines: Sequence[fl
     return [1 + sum(x < event.x for x in xs) for event in events]
 
 
-def _preamble(clef: str | None, key_fifths: int, time: str | None) -> list:
-    from music21 import clef as m21clef, key, meter
-
-    items = [key.KeySignature(key_fifths)]
-    if clef is not None:
-        if clef not in CLEFS:
-            raise ValueError(f"clef must be one of {list(CLEFS)} or None, got {clef!r}")
-        items.insert(0, m21clef.TrebleClef() if clef == "treble" else m21clef.BassClef())
-    if time is not None:
-        measure_length(time)  # raises on a malformed signature
-        items.append(meter.TimeSignature("4/4" if time == "C" else time))
-        if time == "C":
-            items[-1].symbol = "common"
-    return items
-
-
-def _music21_event(event: Event):
-    from music21 import duration, note, pitch, tie
-
-    length = duration.Duration(type=event.duration, dots=event.dots)
-    if event.kind == "rest":
-        # Without this music21 writes a whole rest (or one filling its bar) as <rest measure="yes"/> with no <type>.
-        return note.Rest(duration=length, fullMeasure=False)
-    written = note.Note(pitch.Pitch(step=event.step, octave=event.octave), duration=length)
-    if event.alter != 0 or event.accidental is not None:
-        accidental = pitch.Accidental(event.accidental if event.accidental is not None else event.alter)
-        if accidental.alter != event.alter:  # a sign that disagrees with the sounding pitch is still written
-            accidental.setAttributeIndependently("alter", float(event.alter))
-        accidental.displayStatus = event.accidental is not None
-        written.pitch.accidental = accidental
-    if event.tie is not None:
-        written.tie = tie.Tie(event.tie)
-    return written
-
-
 def events_from_musicxml(source: str | Path) -> Staff:
-    """(events, clef, key_fifths, time) of a one-staff MusicXML document (text, or a file given as a Path)."""
+    """(events, clef, key_fifths, time) of a one-staff MusicXML document (text, or a file given as a Path); a staff
+    that changes its clef, key or time is refused (`staff_from_musicxml` reads one)."""
+    events, header, _ = staff_from_musicxml(source)
+    for what, name in (("clef", "clef"), ("key signature", "key_fifths"), ("time signature", "time")):
+        found = [getattr(change, name) for change in header.changes if getattr(change, name) is not None]
+        if found:
+            raise ValueError(f"the staff changes its {what} (to {found}); one was expected")
+    return events, header.clef, header.key_fifths, header.time
+
+
+def staff_from_musicxml(source: str | Path) -> tuple[tuple[Event, ...], StaffHeader, tuple[int, ...]]:
+    """(events, header, positions) of a one-staff MusicXML document: the header holds the signatures in force at
+    the start and those changed later (`changes`, x = 0 as the events' are); `positions` gives, per change, the
+    index of the event it stands before."""
     from music21 import converter, stream
 
     text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
@@ -142,61 +161,49 @@ def events_from_musicxml(source: str | Path) -> Staff:
     parts = list(score.parts)
     if len(parts) != 1:
         raise ValueError(f"MusicXML holds {len(parts)} parts; one staff was expected")
-    events: list[Event] = []
-    if "<note" not in text:  # an empty staff: music21's reader fills an empty measure with a rest of its own
-        return ((), *_read_preamble(parts[0]))
+    # What the staff prints, in order: ("event", event) or (field, value) for a clef, key or time signature.
+    items: list[tuple[str, object]] = []
     for measure in parts[0].getElementsByClass(stream.Measure):
         if measure.voices:
             raise ValueError(f"measure {measure.number}: several voices; one melody line was expected")
-        events.extend(_event(element, measure.number) for element in measure.notesAndRests)
-    return (tuple(events), *_read_preamble(parts[0]))
+        for element in measure.getElementsByClass(["Clef", "KeySignature", "TimeSignature", "GeneralNote"]):
+            items.append(_staff_item(element, measure.number))
+    if "<note" not in text:  # an empty staff: music21's reader fills an empty measure with a rest of its own
+        items = [item for item in items if item[0] != "event"]
+    return _staff_of(items)
 
 
-def _event(element, measure_number) -> Event:
-    where = f"measure {measure_number}"
-    if element.isChord:
-        raise ValueError(f"{where}: a chord; one melody line was expected")
-    length = element.duration
-    if length.isGrace or length.tuplets or length.type not in DURATIONS or length.dots > 2:
-        raise ValueError(f"{where}: a {length.fullName} has no event duration (whole..32nd, 0-2 dots, no tuplets)")
-    if element.isRest:
-        return SymbolicRest(length.type, length.dots)
-    pitch = element.pitch
-    accidental = pitch.accidental
-    alter = 0 if accidental is None else accidental.alter
-    if alter != int(alter):
-        raise ValueError(f"{where}: {pitch} is a microtone")
-    printed = accidental.name if accidental is not None and accidental.displayStatus else None
-    if printed is not None and printed not in ALTER_OF_ACCIDENTAL:
-        raise ValueError(f"{where}: accidental {printed!r} is not one of {list(ALTER_OF_ACCIDENTAL)}")
-    tie = element.tie.type if element.tie is not None and element.tie.type in TIES else None
-    return SymbolicNote(pitch.step, int(pitch.octave), int(alter), length.type, accidental=printed,
-                        dots=length.dots, tie=tie)
+def _staff_item(element, measure_number) -> tuple[str, object]:
+    if "Clef" in element.classes:
+        return "clef", clef_name(element)
+    if "KeySignature" in element.classes:
+        return "key_fifths", element.sharps
+    if "TimeSignature" in element.classes:
+        return "time", time_name(element)
+    return "event", event_from_music21(element, measure_number)
 
 
-def _read_preamble(part) -> tuple[str | None, int, str | None]:
-    """The staff's clef, key and time; a change later in the staff is refused (events carry none of them)."""
-    from music21 import clef as m21clef, key, meter
-
-    clefs = {_clef_name(c) for c in part.recurse().getElementsByClass(m21clef.Clef)}
-    keys = {k.sharps for k in part.recurse().getElementsByClass(key.KeySignature)}
-    times = {_time_name(t) for t in part.recurse().getElementsByClass(meter.TimeSignature)}
-    for what, found in (("clef", clefs), ("key signature", keys), ("time signature", times)):
-        if len(found) > 1:
-            raise ValueError(f"the staff changes its {what} ({sorted(map(str, found))}); one was expected")
-    return next(iter(clefs), None), next(iter(keys), 0), next(iter(times), None)
-
-
-def _clef_name(found) -> str:
-    sign_line = (found.sign, found.line, found.octaveChange)
-    names = {("G", 2, 0): "treble", ("F", 4, 0): "bass"}
-    if sign_line not in names:
-        raise ValueError(f"clef {found.sign} on line {found.line} is neither treble nor bass")
-    return names[sign_line]
-
-
-def _time_name(found) -> str:
-    return "C" if found.symbol == "common" and found.ratioString == "4/4" else found.ratioString
+def _staff_of(items: list[tuple[str, object]]) -> tuple[tuple[Event, ...], StaffHeader, tuple[int, ...]]:
+    """Signatures before the first event make the header; a later one that differs from the one in force is a
+    change before the next event (one printed again unchanged, as on a new system, is none)."""
+    events: list[Event] = []
+    in_force: dict[str, object] = {"clef": None, "key_fifths": 0, "time": None}
+    start: dict[str, object] | None = None
+    changes: list[tuple[int, dict[str, object]]] = []
+    for what, value in items:
+        if what == "event":
+            start = dict(in_force) if start is None else start
+            events.append(value)
+            continue
+        if start is not None and value != in_force[what]:
+            if not changes or changes[-1][0] != len(events) or what in changes[-1][1]:
+                changes.append((len(events), {}))
+            changes[-1][1][what] = value
+        in_force[what] = value
+    start = dict(in_force) if start is None else start
+    header = StaffHeader(start["clef"], start["key_fifths"], start["time"],
+                         changes=tuple(HeaderChange(**found) for _, found in changes))
+    return tuple(events), header, tuple(position for position, _ in changes)
 
 
 def _without_position(event: Event) -> Event:
@@ -209,17 +216,24 @@ def events_round_trip_mismatch(
     key_fifths: int,
     time: str | None,
     measure_numbers: Sequence[int] | None = None,
+    changes: Sequence[HeaderChange] = (),
 ) -> str | None:
-    """None when events -> MusicXML -> events gives them back unchanged (x/y aside), else a one-line description."""
+    """None when events -> MusicXML -> events gives them back unchanged (x/y aside), header changes included (each
+    before the same event), else a one-line description."""
     try:
-        text = events_to_musicxml(events, clef, key_fifths, time, measure_numbers=measure_numbers)
-        back, back_clef, back_key, back_time = events_from_musicxml(text)
+        text = events_to_musicxml(events, clef, key_fifths, time, measure_numbers=measure_numbers, changes=changes)
+        back, header, positions = staff_from_musicxml(text)
     except ValueError as error:
         return f"no round trip: {error}"
-    for what, wrote, read in (("clef", clef, back_clef), ("key_fifths", key_fifths, back_key),
-                              ("time", time, back_time)):
+    for what, wrote, read in (("clef", clef, header.clef), ("key_fifths", key_fifths, header.key_fifths),
+                              ("time", time, header.time)):
         if wrote != read:
             return f"{what}: wrote {wrote!r}, read back {read!r}"
+    wrote_changes = [(position, dataclasses.replace(change, x=0.0))
+                     for change, position in zip(changes, change_positions(events, changes))]
+    read_changes = list(zip(positions, header.changes))
+    if wrote_changes != read_changes:
+        return f"changes (before event, change): wrote {wrote_changes}, read back {read_changes}"
     if len(back) != len(events):
         return f"wrote {len(events)} events, read back {len(back)}"
     for index, (wrote, read) in enumerate(zip(events, back)):

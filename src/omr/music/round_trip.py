@@ -16,8 +16,10 @@ from omr.samples import SampleLabel, iter_split, read_meta
 
 def label_mismatch(label: SampleLabel) -> str | None:
     """None when the label's events survive the round trip (measures from its barlines), else what changed."""
-    numbers = measure_numbers_from_barlines(label.events, label.barlines) if label.barlines else None
-    return events_round_trip_mismatch(label.events, label.clef, label.key_fifths, label.time, numbers)
+    header = label.header
+    numbers = measure_numbers_from_barlines(label.events, header.barlines) if header.barlines else None
+    return events_round_trip_mismatch(label.events, header.clef, header.key_fifths, header.time, numbers,
+                                      header.changes)
 
 
 def _checked(item: tuple[str, SampleLabel]) -> str | None:

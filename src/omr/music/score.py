@@ -1,12 +1,16 @@
-"""A page of staves as one music21 score: one part, a system per staff; MusicXML and MIDI out, MusicXML back in.
+"""A page of staves as one music21 score: a part per staff of a system, a system per staff of a part; MusicXML and
+MIDI out, MusicXML back in.
 
-Staff after staff in reading order, measures numbered on across the page. Each staff starts a new system
-(`<print new-system="yes">`, music21's `SystemLayout(isNew=True)`), on its first measure. The first staff writes its
-clef, key and time signature; a later one writes only what changes there (a clef change between staves, a new key
-or meter), so reading the file back gives each staff the clef, key and time in force, as a reader of the page sees
-them. Measures and accidentals are written as given (`makeNotation` off, as in omr.music.musicxml); beams are music21's
-`makeBeams` per measure (by the beat of the time signature in force, 4/4 where there is none), since an event
-carries no beam of its own.
+Each part takes its staves in reading order, measures numbered on across the page; a page of one-staff systems is
+one part. Each staff starts a new system (`<print new-system="yes">`, music21's `SystemLayout(isNew=True)`), on its
+first measure. Where a system holds several staves (`ScoreStaff.part`: staff k of each system continues part k), its
+staves start on the same measure number, and a staff with fewer measures than the system's longest is filled with
+empty measures, so barlines that align on the page align in the file. A part's first staff writes its clef, key and
+time signature; a later one writes only what changes there (a clef change between staves, a new key or meter), so
+reading the file back gives each staff the clef, key and time in force, as a reader of the page sees them. Measures
+and accidentals are written as given (`makeNotation` off, as in omr.music.musicxml); beams are music21's `makeBeams`
+per measure (by the beat of the time signature in force, 4/4 where there is none), since an event carries no beam of
+its own.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 
-from omr.music.events import Event
-from omr.music.musicxml import _clef_name, _event, _music21_event, _preamble, _time_name, measure_groups
+from omr.music.elements import clef_name, event_from_music21, header_items, music21_event, time_name
+from omr.music.events import Event, StaffHeader
+from omr.music.musicxml import measure_groups
 
 STEP_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 # MIDI readers quantise onsets and lengths; 1/16 of a quarter holds every event length (a dotted 32nd is 3/16).
@@ -28,59 +33,97 @@ MIDI_DIVISIONS = 16
 
 @dataclass(frozen=True)
 class ScoreStaff:
-    """One staff of a page: its events, the clef/key/time in force on it, and (optionally) a measure number per
-    event within the staff (e.g. from the barlines' x; None: measures filled from the time signature)."""
+    """One staff of a page: its events, the clef/key/time in force on it (`header`; its barlines are not read), and
+    (optionally) a measure number per event within the staff (e.g. from the barlines' x; None: measures filled from
+    the time signature)."""
 
     events: tuple[Event, ...]
-    clef: str | None = "treble"
-    key_fifths: int = 0
-    time: str | None = None
+    header: StaffHeader = StaffHeader(clef="treble")
     measure_numbers: tuple[int, ...] | None = None
+    part: int = 0  # the part (0 first) the staff continues: its place within its system
 
 
-def page_score(staves: Sequence[ScoreStaff], title: str = ""):
-    """The music21 Score of the staves (one part, a system break where each staff begins)."""
-    from music21 import layout, metadata, stream
+def page_score(staves: Sequence[ScoreStaff], title: str = "", page_breaks: Collection[int] = ()):
+    """The music21 Score of the staves (a part per `ScoreStaff.part`, a system break where each staff begins, and a
+    page break too where one of `page_breaks` (indices into `staves`, e.g. a PDF's page turns) begins)."""
+    from music21 import metadata, stream
 
-    part = stream.Part()
-    number, in_force = 0, None
-    for staff in staves:
-        groups = measure_groups(staff.events, staff.time, staff.measure_numbers)
-        for index, (_, members) in enumerate(groups):
-            number += 1
-            measure = stream.Measure(number=number)
-            if index == 0:
-                measure.insert(0, layout.SystemLayout(isNew=True))
-                for item in _changes(in_force, staff):
-                    measure.insert(0, item)
-                in_force = (staff.clef, staff.key_fifths, staff.time)
-            for event in members:
-                measure.append(_music21_event(event))
-            part.append(measure)
-    for measure in part.getElementsByClass(stream.Measure):
-        measure.makeBeams(inPlace=True)  # after assembly: a measure finds the time signature in force in its part
-    score = stream.Score([part])
+    parts = part_staves(staves)
+    systems = max(len(indices) for indices in parts.values())
+    grouped = {part: [_measures(staves[index]) for index in indices] for part, indices in parts.items()}
+    # A system's width in measures is its longest staff's; every part starts the system on the same number.
+    widths = [max(len(groups[system]) for groups in grouped.values() if system < len(groups))
+              for system in range(systems)]
+    page_turns = {_system_of(parts, index) for index in page_breaks if 0 < index < len(staves)}
+    music = []
+    for part, indices in parts.items():
+        music.append(_part(part, [staves[index] for index in indices], grouped[part], widths,
+                           {system for system in page_turns if system > 0}))
+    score = stream.Score(music)
     score.metadata = metadata.Metadata(title=title or "omr transcription")
     return score
 
 
-def _changes(in_force: tuple | None, staff: ScoreStaff) -> list:
+def part_staves(staves: Sequence[ScoreStaff]) -> dict[int, list[int]]:
+    """Part -> indices of its staves (reading order), parts in order of their number."""
+    parts: dict[int, list[int]] = {}
+    for index, staff in enumerate(staves):
+        parts.setdefault(staff.part, []).append(index)
+    return dict(sorted(parts.items()))
+
+
+def _system_of(parts: dict[int, list[int]], index: int) -> int:
+    return next(indices.index(index) for indices in parts.values() if index in indices)
+
+
+def _measures(staff: ScoreStaff) -> list:
+    return list(measure_groups(staff.events, staff.header.time, staff.measure_numbers))
+
+
+def _part(part: int, staves: Sequence[ScoreStaff], grouped: Sequence[list], widths: Sequence[int],
+          page_turns: Collection[int]):
+    """One part: its staves one system each (the system's width in measures, empty measures after a short staff)."""
+    from music21 import layout, stream
+
+    music = stream.Part()
+    in_force = None
+    for system, (staff, groups) in enumerate(zip(staves, grouped)):
+        number = sum(widths[:system])
+        for index in range(max(widths[system], len(groups))):
+            number += 1
+            measure = stream.Measure(number=number)
+            if index == 0:
+                measure.insert(0, layout.SystemLayout(isNew=True))
+                if system in page_turns:  # <print new-page="yes" new-system="yes">
+                    measure.insert(0, layout.PageLayout(isNew=True))
+                for item in _changes(in_force, staff):
+                    measure.insert(0, item)
+                in_force = staff.header
+            for event in (groups[index][1] if index < len(groups) else ()):
+                measure.append(music21_event(event))
+            music.append(measure)
+    for measure in music.getElementsByClass(stream.Measure):
+        measure.makeBeams(inPlace=True)  # after assembly: a measure finds the time signature in force in its part
+    return music
+
+
+def _changes(in_force: StaffHeader | None, staff: ScoreStaff) -> list:
     """The clef, key and time items a staff's first measure writes: all on the first staff, then what changes."""
+    header = staff.header
     if in_force is None:
-        return _preamble(staff.clef, staff.key_fifths, staff.time)
-    clef, key_fifths, time = in_force
-    items = _preamble(staff.clef if staff.clef != clef else None, staff.key_fifths,
-                      staff.time if staff.time != time else None)
-    if staff.key_fifths == key_fifths:
+        return header_items(header.clef, header.key_fifths, header.time)
+    items = header_items(header.clef if header.clef != in_force.clef else None, header.key_fifths,
+                         header.time if header.time != in_force.time else None)
+    if header.key_fifths == in_force.key_fifths:
         items = [item for item in items if type(item).__name__ != "KeySignature"]
     return items
 
 
-def page_musicxml(staves: Sequence[ScoreStaff], title: str = "") -> str:
+def page_musicxml(staves: Sequence[ScoreStaff], title: str = "", page_breaks: Collection[int] = ()) -> str:
     """MusicXML text of the staves (see the module docstring)."""
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    exporter = GeneralObjectExporter(page_score(staves, title))
+    exporter = GeneralObjectExporter(page_score(staves, title, page_breaks))
     exporter.makeNotation = False  # our measures and accidentals as they are (omr.music.musicxml)
     return exporter.parse().decode("utf-8")
 
@@ -93,24 +136,35 @@ def page_midi(staves: Sequence[ScoreStaff]) -> bytes:
 
 
 def staves_from_musicxml(source: str | Path) -> tuple[ScoreStaff, ...]:
-    """The staves of a one-part MusicXML page, split at its system breaks, each with the clef, key and time in force
-    at its start and the (file's) measure number of each event."""
-    from music21 import clef as m21clef, converter, key, layout, meter, stream
+    """The staves of a MusicXML page in reading order (system by system, each system's parts top to bottom), each
+    part split at its system breaks, each staff with its part, the clef, key and time in force at its start and the
+    (file's) measure number of each event."""
+    from music21 import converter
 
     text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
     parts = list(converter.parseData(text, format="musicxml").parts)
-    if len(parts) != 1:
-        raise ValueError(f"MusicXML holds {len(parts)} parts; one was expected")
+    if not parts:
+        raise ValueError("MusicXML holds no part")
     empty = _measures_without_notes(text)
+    read = [_part_staves(music, number, empty[number] if number < len(empty) else set())
+            for number, music in enumerate(parts)]
+    systems = max(len(staves) for staves in read)
+    return tuple(staves[system] for system in range(systems) for staves in read if system < len(staves))
+
+
+def _part_staves(music, part: int, empty: set[str]) -> list[ScoreStaff]:
+    """One part's staves, split at its system breaks (empty measures hold no events)."""
+    from music21 import clef as m21clef, key, layout, meter, stream
+
     staves: list[dict] = []
     clef, key_fifths, time = None, 0, None
-    for measure in parts[0].getElementsByClass(stream.Measure):
+    for measure in music.getElementsByClass(stream.Measure):
         for found in measure.getElementsByClass(m21clef.Clef):
-            clef = _clef_name(found)
+            clef = clef_name(found)
         for found in measure.getElementsByClass(key.KeySignature):
             key_fifths = found.sharps
         for found in measure.getElementsByClass(meter.TimeSignature):
-            time = _time_name(found)
+            time = time_name(found)
         breaks = [s for s in measure.getElementsByClass(layout.SystemLayout) if s.isNew]
         if breaks or not staves:
             staves.append({"clef": clef, "key_fifths": key_fifths, "time": time, "events": [], "numbers": []})
@@ -119,15 +173,17 @@ def staves_from_musicxml(source: str | Path) -> tuple[ScoreStaff, ...]:
         if str(measure.number) in empty:  # music21's reader fills an empty measure with a rest of its own
             continue
         for element in measure.notesAndRests:
-            staves[-1]["events"].append(_event(element, measure.number))
+            staves[-1]["events"].append(event_from_music21(element, measure.number))
             staves[-1]["numbers"].append(measure.number)
-    return tuple(ScoreStaff(tuple(s["events"]), s["clef"], s["key_fifths"], s["time"], tuple(s["numbers"]))
-                 for s in staves)
+    return [ScoreStaff(tuple(s["events"]), StaffHeader(s["clef"], s["key_fifths"], s["time"]), tuple(s["numbers"]),
+                       part) for s in staves]
 
 
-def _measures_without_notes(text: str) -> set[str]:
+def _measures_without_notes(text: str) -> list[set[str]]:
+    """Per part, the numbers of its measures that hold no note or rest."""
     root = ElementTree.fromstring(text.encode("utf-8"))
-    return {m.get("number", "") for m in root.iter("measure") if m.find("note") is None}
+    return [{m.get("number", "") for m in part.iter("measure") if m.find("note") is None}
+            for part in root.iter("part")]
 
 
 def midi_pitch(step: str, octave: int, alter: int) -> int:
@@ -137,7 +193,15 @@ def midi_pitch(step: str, octave: int, alter: int) -> int:
 
 def sounding_notes(staves: Sequence[ScoreStaff]) -> list[tuple[Fraction, int, Fraction]]:
     """(onset in quarters, MIDI key, length in quarters) of each sounding note, tied chains joined: what a MIDI file
-    of the staves plays. Events follow each other (measures add no time of their own)."""
+    of the staves plays. Events follow each other within a part (measures add no time of their own); every part
+    starts at 0 (several parts: sorted, as notes_from_midi gives them)."""
+    played: list[tuple[Fraction, int, Fraction]] = []
+    for indices in part_staves(staves).values():
+        played += _sounding([staves[index] for index in indices])
+    return sorted(played) if len({staff.part for staff in staves}) > 1 else played
+
+
+def _sounding(staves: Sequence[ScoreStaff]) -> list[tuple[Fraction, int, Fraction]]:
     played: list[tuple[Fraction, int, Fraction]] = []
     onset, tied = Fraction(0), False
     for staff in staves:
@@ -177,9 +241,12 @@ def page_round_trip_mismatch(staves: Sequence[ScoreStaff]) -> str | None:
     if len(back) != len(staves):
         return f"wrote {len(staves)} staves, read back {len(back)}"
     for number, (wrote, read) in enumerate(zip(staves, back), start=1):
+        if wrote.part != read.part:
+            return f"staff {number}: wrote part {wrote.part + 1}, read back part {read.part + 1}"
         for what in ("clef", "key_fifths", "time"):
-            if getattr(wrote, what) != getattr(read, what):
-                return f"staff {number}: {what}: wrote {getattr(wrote, what)!r}, read back {getattr(read, what)!r}"
+            written, read_back = getattr(wrote.header, what), getattr(read.header, what)
+            if written != read_back:
+                return f"staff {number}: {what}: wrote {written!r}, read back {read_back!r}"
         plain = tuple(_placeless(e) for e in wrote.events)
         if plain != read.events:
             return f"staff {number}: wrote {len(plain)} events, read back {len(read.events)} different ones"

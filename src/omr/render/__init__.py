@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from omr.music.events import Event, SymbolicNote, notes_of
+from omr.music.events import Event, StaffHeader, SymbolicNote, notes_of
 from omr.render.layout import Layout, RenderStyle, layout
 from omr.render.random_config import RandomConfig
 from omr.render.raster import boxes, rasterise
@@ -22,8 +22,8 @@ __all__ = [
 @dataclass(frozen=True)
 class RenderedSample:
     """Everything one rendering gives: image (255 = white), class mask (NOTATION_MASK_CLASSES indices), boxes, the
-    events left to right (notes and rests), the staff geometry and what the preamble shows (clef None: none drawn;
-    time None: no time signature), and the x of each barline."""
+    events left to right (notes and rests), the staff geometry and the header: what the preamble shows (clef None:
+    none drawn; time None: no time signature) and the x of each barline."""
 
     image: np.ndarray
     mask: np.ndarray
@@ -31,10 +31,7 @@ class RenderedSample:
     events: tuple[Event, ...]
     staff_lines: tuple[float, ...]
     staff_space: float
-    clef: str | None = None
-    key_fifths: int = 0
-    time: str | None = None
-    barlines: tuple[float, ...] = ()
+    header: StaffHeader = StaffHeader()
 
     @property
     def notes(self) -> tuple[SymbolicNote, ...]:
@@ -54,5 +51,5 @@ def render_staff(staff: Staff, style: RenderStyle = RenderStyle()) -> RenderedSa
     """Lay the staff out once and derive every output from that layout."""
     placed = layout(staff, style)
     image, mask = rasterise(placed)
-    return RenderedSample(image, mask, boxes(placed), placed.events, placed.staff_lines, placed.staff_space, placed.clef,
-                          placed.key_fifths, placed.time, placed.barlines)
+    return RenderedSample(image, mask, boxes(placed), placed.events, placed.staff_lines, placed.staff_space,
+                          placed.header)

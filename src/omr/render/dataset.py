@@ -96,8 +96,7 @@ def write_sample(split_dir: Path, config: RandomConfig, seed: int, split: str, i
     _write_file(split_dir / image_path, encode_png(sample.image))
     _write_file(split_dir / mask_path, encode_png(sample.mask))
     label = SampleLabel(sample_id, image_path, sample.width, sample.height, sample.staff_space, sample.staff_lines,
-                        sample.events, sample.boxes, mask_path, clef=sample.clef, key_fifths=sample.key_fifths,
-                        time=sample.time, barlines=sample.barlines)
+                        sample.events, sample.boxes, mask_path, header=sample.header)
     return json.dumps(label.to_json(), separators=(",", ":")) + "\n"
 
 

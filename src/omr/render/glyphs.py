@@ -14,6 +14,8 @@ from typing import Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
+from omr.render.notation_glyphs import NOTATION_GLYPH_WIDTH, NOTATION_GLYPHS
+from omr.render.outlines import box, catmull_rom, ellipse, quadratic, slanted_bar
 from omr.render.smufl import SMUFL_GLYPHS, place_font_glyph
 from omr.render.sprites import SUPERSAMPLING, Sprite, moved, sprite_of_coverage
 
@@ -25,90 +27,44 @@ PHASES = 4  # sub-pixel placements per pixel; a glyph lands within 1/8 px of its
 Transform = Callable[[float, float], tuple[float, float]]
 
 
-def _ellipse(cx: float, cy: float, a: float, b: float, degrees: float, n: int = 48) -> list[tuple[float, float]]:
-    angle = math.radians(degrees)
-    cos, sin = math.cos(angle), math.sin(angle)
-    points = []
-    for i in range(n):
-        t = 2 * math.pi * i / n
-        x, y = a * math.cos(t), b * math.sin(t)
-        points.append((cx + x * cos + y * sin, cy - x * sin + y * cos))
-    return points
-
-
-def _quadratic(p0, p1, p2, n: int = 16) -> list[tuple[float, float]]:
-    return [
-        ((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t * t * p2[0],
-         (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t * t * p2[1])
-        for t in (i / n for i in range(n + 1))
-    ]
-
-
-def _slanted_bar(x0: float, x1: float, y_centre: float, rise: float, thickness: float) -> list[tuple[float, float]]:
-    """A thick bar from x0 to x1 rising by `rise` to the right (y down, so rising means smaller y)."""
-    h = thickness / 2
-    return [(x0, y_centre + rise / 2 - h), (x1, y_centre - rise / 2 - h), (x1, y_centre - rise / 2 + h),
-            (x0, y_centre + rise / 2 + h)]
-
-
-def _box(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
-    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-
-
 NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT = 0.66, 0.44, 20.0  # semi-axes (spaces) and tilt (degrees, rising right)
 NOTEHEAD_HALF_WIDTH = math.sqrt((NOTEHEAD_A * math.cos(math.radians(NOTEHEAD_TILT))) ** 2
                                 + (NOTEHEAD_B * math.sin(math.radians(NOTEHEAD_TILT))) ** 2)
 
 
 def _notehead_filled(fill, line) -> None:
-    fill(_ellipse(0, 0, NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT), 255)
+    fill(ellipse(0, 0, NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT), 255)
 
 
 def _notehead_hollow(fill, line) -> None:
     # A half note's hole is narrower and tilted more steeply than the head, as engravers draw it.
-    fill(_ellipse(0, 0, NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT), 255)
-    fill(_ellipse(0, 0, 0.50, 0.20, 35.0), 0)
+    fill(ellipse(0, 0, NOTEHEAD_A, NOTEHEAD_B, NOTEHEAD_TILT), 255)
+    fill(ellipse(0, 0, 0.50, 0.20, 35.0), 0)
 
 
 def _sharp(fill, line) -> None:
     stroke = 0.13
-    fill(_box(-0.27 - stroke / 2, -1.25, -0.27 + stroke / 2, 1.4), 255)
-    fill(_box(0.27 - stroke / 2, -1.4, 0.27 + stroke / 2, 1.25), 255)
+    fill(box(-0.27 - stroke / 2, -1.25, -0.27 + stroke / 2, 1.4), 255)
+    fill(box(0.27 - stroke / 2, -1.4, 0.27 + stroke / 2, 1.25), 255)
     for y in (-0.45, 0.45):
-        fill(_slanted_bar(-0.55, 0.55, y, 0.35, 0.32), 255)
+        fill(slanted_bar(-0.55, 0.55, y, 0.35, 0.32), 255)
 
 
 def _flat(fill, line) -> None:
     stem_x, stroke = -0.35, 0.15
-    outer = _quadratic((stem_x, -0.5), (1.65, -1.15), (stem_x, 0.55))
-    inner = _quadratic((stem_x + stroke, -0.15), (1.0, -0.7), (stem_x + stroke, 0.33))
+    outer = quadratic((stem_x, -0.5), (1.65, -1.15), (stem_x, 0.55))
+    inner = quadratic((stem_x + stroke, -0.15), (1.0, -0.7), (stem_x + stroke, 0.33))
     fill(outer, 255)
     fill(inner, 0)
-    fill(_box(stem_x - stroke / 2, -1.75, stem_x + stroke / 2, 0.55), 255)
+    fill(box(stem_x - stroke / 2, -1.75, stem_x + stroke / 2, 0.55), 255)
 
 
 def _natural(fill, line) -> None:
     stroke = 0.13
-    fill(_box(-0.24 - stroke / 2, -1.35, -0.24 + stroke / 2, 0.6), 255)
-    fill(_box(0.24 - stroke / 2, -0.6, 0.24 + stroke / 2, 1.35), 255)
+    fill(box(-0.24 - stroke / 2, -1.35, -0.24 + stroke / 2, 0.6), 255)
+    fill(box(0.24 - stroke / 2, -0.6, 0.24 + stroke / 2, 1.35), 255)
     for y in (-0.42, 0.42):
-        fill(_slanted_bar(-0.24, 0.24, y, 0.2, 0.3), 255)
-
-
-def _catmull_rom(points: list[tuple[float, float]], per_segment: int = 8) -> list[tuple[float, float]]:
-    padded = [points[0], *points, points[-1]]
-    curve = []
-    for i in range(1, len(padded) - 2):
-        p0, p1, p2, p3 = padded[i - 1], padded[i], padded[i + 1], padded[i + 2]
-        for k in range(per_segment):
-            t = k / per_segment
-            curve.append(tuple(
-                0.5 * (2 * p1[j] + (-p0[j] + p2[j]) * t + (2 * p0[j] - 5 * p1[j] + 4 * p2[j] - p3[j]) * t * t
-                       + (-p0[j] + 3 * p1[j] - 3 * p2[j] + p3[j]) * t ** 3)
-                for j in range(2)
-            ))
-    curve.append(points[-1])
-    return curve
+        fill(slanted_bar(-0.24, 0.24, y, 0.2, 0.3), 255)
 
 
 def _treble_clef_path() -> list[tuple[float, float]]:
@@ -122,13 +78,13 @@ def _treble_clef_path() -> list[tuple[float, float]]:
         spiral.append((centre_x + radius * math.cos(angle), centre_y + radius * math.sin(angle)))
     upward = [(1.95, 2.1), (1.6, 2.9), (1.05, 3.7), (0.8, 4.6), (0.95, 5.4), (1.3, 5.95), (1.6, 5.5), (1.55, 4.8),
               (1.3, 3.6), (1.15, 2.2), (1.05, 0.6), (1.0, -0.5), (0.9, -1.2), (0.6, -1.45), (0.35, -1.2)]
-    return _catmull_rom(spiral + upward, per_segment=5)
+    return catmull_rom(spiral + upward, per_segment=5)
 
 
 def _treble_clef(fill, line) -> None:
     path = [(x, -y) for x, y in _treble_clef_path()]  # to y down, anchor on the G line
     line(path, 0.2)
-    fill(_ellipse(0.5, 1.05, 0.26, 0.26, 0.0, n=24), 255)
+    fill(ellipse(0.5, 1.05, 0.26, 0.26, 0.0, n=24), 255)
 
 
 # name -> (drawer, extent x0, y0, x1, y1 in spaces)
@@ -141,6 +97,8 @@ GLYPHS = {
     "clef": (_treble_clef, -0.2, -6.3, 2.4, 1.9),
 }
 GLYPH_WIDTH = {"sharp": 1.1, "flat": 1.0, "natural": 0.75, "clef": 2.2}  # advance in spaces for layout
+GLYPHS.update(NOTATION_GLYPHS)  # the real-notation outlines (omr.render.notation_glyphs)
+GLYPH_WIDTH.update(NOTATION_GLYPH_WIDTH)
 
 
 @lru_cache(maxsize=1024)
@@ -183,9 +141,3 @@ def place_glyph(name: str, x: float, y: float, staff_space: float, font: str | N
     base_y, phase_y = base_y + phase_y // PHASES, phase_y % PHASES
     return moved(_glyph_sprite(name, float(staff_space), phase_x, phase_y), base_x, base_y)
 
-
-# The real-notation outlines use the helpers above, so they are merged in last.
-from omr.render.notation_glyphs import NOTATION_GLYPH_WIDTH, NOTATION_GLYPHS  # noqa: E402
-
-GLYPHS.update(NOTATION_GLYPHS)
-GLYPH_WIDTH.update(NOTATION_GLYPH_WIDTH)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from omr.music.events import SymbolicNote, SymbolicRest, notes_of, staff_position_y
+from omr.music.events import StaffHeader, SymbolicNote, SymbolicRest, notes_of, staff_position_y
 from omr.render.beams import BeamPlan, beam_polygons, group_stem_up, plan_beam
 from omr.render.glyphs import GLYPH_WIDTH, place_glyph
 from omr.render.marks import (column_extent, dynamics_element, fermata_element, measure_number_element,
@@ -60,8 +60,8 @@ class RenderStyle:
 
 @dataclass(frozen=True)
 class Layout:
-    """Every placed element plus the truth read off the same placement: events left to right, what the preamble
-    shows (clef None: no clef drawn) and the x of each barline."""
+    """Every placed element plus the truth read off the same placement: events left to right, and the header: what
+    the preamble shows (clef None: no clef drawn) and the x of each barline."""
 
     width: int
     height: int
@@ -69,10 +69,7 @@ class Layout:
     staff_lines: tuple[float, ...]  # centre y of the five lines, top first
     elements: tuple[Element, ...]
     events: tuple[SymbolicNote | SymbolicRest, ...]
-    clef: str | None = None
-    key_fifths: int = 0
-    time: str | None = None
-    barlines: tuple[float, ...] = ()
+    header: StaffHeader = StaffHeader()
 
     @property
     def notes(self) -> tuple[SymbolicNote, ...]:
@@ -212,8 +209,8 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
     for plan in plans:
         elements.extend(_beam_elements(plan, s))
     _mark_elements(staff, events, stems, staff_lines, style, elements)
-    return Layout(width, style.height, s, staff_lines, tuple(elements), tuple(events),
-                  staff.clef_sign if staff.clef else None, staff.key_signature, staff.time_signature, barlines)
+    header = StaffHeader(staff.clef_sign if staff.clef else None, staff.key_signature, staff.time_signature, barlines)
+    return Layout(width, style.height, s, staff_lines, tuple(elements), tuple(events), header)
 
 
 def _event_elements(staff: Staff, columns: _Columns, stems: dict, bottom_y: float, style: RenderStyle,

@@ -1,7 +1,7 @@
 """NotationConfig: what a random staff of real notation (v03) may contain; random(rng) draws one.
 
 The staff is written as a copyist would: measures filled by `omr.render.rhythm`, sounding pitches drawn in the key
-(a melodic walk with some chromatic alterations), then `omr.music.printed_accidentals` decides which signs are
+(a melodic walk with some chromatic alterations), then `omr.music.events.printed_accidentals` decides which signs are
 printed (courtesy naturals included), so each note's `alter` and `accidental` follow the key and the measure.
 """
 

@@ -1,6 +1,6 @@
 """Outlines of the real-notation glyphs (whole head, dots, flags, rests, bass clef, time digits, marks).
 
-Same conventions as omr.render.glyphs: staff spaces around an anchor, y down, drawn by `fill(points, value)` and
+Same conventions as omr.render.glyphs (which merges these in): staff spaces around an anchor, y down, drawn by `fill(points, value)` and
 `line(points, thickness)`. Anchors: heads, dots, rests, digits and marks at their centre; a flag at the stem's tip
 (its right edge); the bass clef at its left edge on the F line (the fourth line).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from omr.render.glyphs import _box, _catmull_rom, _ellipse
+from omr.render.outlines import box, catmull_rom, ellipse
 
 WHOLE_HEAD_A, WHOLE_HEAD_B = 0.82, 0.5  # semi-axes in spaces: wider and rounder than a half note's head
 DOT_RADIUS = 0.2
@@ -18,24 +18,24 @@ FLAG_LENGTH = 2.3  # spaces from the stem tip towards the head
 
 def _notehead_whole(fill, line) -> None:
     # The hole of a whole note is tilted against the head, as engravers cut it.
-    fill(_ellipse(0, 0, WHOLE_HEAD_A, WHOLE_HEAD_B, 0.0), 255)
-    fill(_ellipse(0, 0, 0.42, 0.27, -55.0), 0)
+    fill(ellipse(0, 0, WHOLE_HEAD_A, WHOLE_HEAD_B, 0.0), 255)
+    fill(ellipse(0, 0, 0.42, 0.27, -55.0), 0)
 
 
 def _dot(fill, line) -> None:
-    fill(_ellipse(0, 0, DOT_RADIUS, DOT_RADIUS, 0.0, n=20), 255)
+    fill(ellipse(0, 0, DOT_RADIUS, DOT_RADIUS, 0.0, n=20), 255)
 
 
 def _staccato(fill, line) -> None:
-    fill(_ellipse(0, 0, 0.17, 0.17, 0.0, n=20), 255)
+    fill(ellipse(0, 0, 0.17, 0.17, 0.0, n=20), 255)
 
 
 def _flag(sign: float):
     """A flag hanging from an up stem's tip (sign 1) or rising from a down stem's tip (sign -1), to the right."""
 
     def draw(fill, line) -> None:
-        outer = _catmull_rom([(-0.1, 0.0), (0.15, 0.55), (0.75, 1.05), (1.0, 1.65), (0.8, FLAG_LENGTH)], 6)
-        inner = _catmull_rom([(0.8, FLAG_LENGTH), (0.82, 1.8), (0.55, 1.35), (-0.1, 0.95)], 6)
+        outer = catmull_rom([(-0.1, 0.0), (0.15, 0.55), (0.75, 1.05), (1.0, 1.65), (0.8, FLAG_LENGTH)], 6)
+        inner = catmull_rom([(0.8, FLAG_LENGTH), (0.82, 1.8), (0.55, 1.35), (-0.1, 0.95)], 6)
         fill([(x, sign * y) for x, y in outer + inner], 255)
 
     return draw
@@ -45,7 +45,7 @@ def _rest_quarter(fill, line) -> None:
     # The zigzag: two strokes down-right and down-left, thick in the middle, then the hook at the foot.
     fill([(-0.3, -1.5), (0.35, -0.65), (0.0, -0.1), (0.4, 0.55), (0.15, 0.6), (-0.35, 0.05), (0.0, -0.55),
           (-0.45, -1.3)], 255)
-    line(_catmull_rom([(0.3, 0.55), (-0.3, 0.45), (-0.35, 0.85), (0.05, 1.4)], 6), 0.18)
+    line(catmull_rom([(0.3, 0.55), (-0.3, 0.45), (-0.35, 0.85), (0.05, 1.4)], 6), 0.18)
 
 
 def _flagged_rest(flags: int):
@@ -62,20 +62,20 @@ def _flagged_rest(flags: int):
         for k in range(flags):
             y = top + 0.05 + 0.9 * k
             blob_x = stem_x(y) - 0.6
-            fill(_ellipse(blob_x, y + 0.2, 0.2, 0.2, 0.0, n=20), 255)
-            line(_catmull_rom([(blob_x, y + 0.3), (blob_x + 0.35, y + 0.3), (stem_x(y), y)], 4), 0.13)
+            fill(ellipse(blob_x, y + 0.2, 0.2, 0.2, 0.0, n=20), 255)
+            line(catmull_rom([(blob_x, y + 0.3), (blob_x + 0.35, y + 0.3), (stem_x(y), y)], 4), 0.13)
 
     return draw
 
 
 def _bass_clef(fill, line) -> None:
     # The F clef: its head on the F line, the curl over it and down to the right, two dots round the F line.
-    curl = _catmull_rom([(0.25, -0.05), (0.4, -0.65), (1.0, -0.95), (1.6, -0.7), (1.85, 0.0), (1.6, 0.85),
+    curl = catmull_rom([(0.25, -0.05), (0.4, -0.65), (1.0, -0.95), (1.6, -0.7), (1.85, 0.0), (1.6, 0.85),
                          (0.95, 1.65), (0.1, 2.3)], 6)
     line(curl, 0.22)
-    fill(_ellipse(0.35, 0.05, 0.3, 0.3, 0.0, n=24), 255)
+    fill(ellipse(0.35, 0.05, 0.3, 0.3, 0.0, n=24), 255)
     for y in (-0.5, 0.5):
-        fill(_ellipse(2.3, y, 0.14, 0.14, 0.0, n=16), 255)
+        fill(ellipse(2.3, y, 0.14, 0.14, 0.0, n=16), 255)
 
 
 DIGIT_STROKE = 0.34
@@ -94,11 +94,11 @@ def _digit(digit: str):
     def draw(fill, line) -> None:
         if digit == "8":
             for cy, a, b in ((-0.45, 0.38, 0.4), (0.45, 0.45, 0.43)):
-                fill(_ellipse(0, cy, a + DIGIT_STROKE / 2, b + DIGIT_STROKE / 2, 0.0), 255)
-                fill(_ellipse(0, cy, a - DIGIT_STROKE / 2, b - DIGIT_STROKE / 2, 0.0), 0)
+                fill(ellipse(0, cy, a + DIGIT_STROKE / 2, b + DIGIT_STROKE / 2, 0.0), 255)
+                fill(ellipse(0, cy, a - DIGIT_STROKE / 2, b - DIGIT_STROKE / 2, 0.0), 0)
             return
         for path in _DIGIT_PATHS[digit]:
-            points = _catmull_rom(path, 6) if len(path) > 4 else path
+            points = catmull_rom(path, 6) if len(path) > 4 else path
             line(points, DIGIT_STROKE)
 
     return draw
@@ -112,7 +112,7 @@ def _common_time(fill, line) -> None:
 def _fermata(fill, line) -> None:
     arc = [(1.0 * math.cos(math.radians(a)), -0.9 * math.sin(math.radians(a)) + 0.45) for a in range(0, 181, 10)]
     line(arc, 0.16)
-    fill(_ellipse(0, 0.25, 0.17, 0.17, 0.0, n=16), 255)
+    fill(ellipse(0, 0.25, 0.17, 0.17, 0.0, n=16), 255)
 
 
 # Dynamics letters: slanted strokes (about 12 degrees), x-height 0.9 spaces, baseline at y = 0.45.
@@ -122,17 +122,17 @@ def _italic(points):
 
 def _dynamic_p(fill, line) -> None:
     line(_italic([(-0.25, -0.45), (-0.45, 1.0)]), 0.2)
-    line(_italic(_catmull_rom([(-0.25, -0.3), (0.15, -0.45), (0.4, -0.1), (0.15, 0.4), (-0.3, 0.35)], 5)), 0.2)
+    line(_italic(catmull_rom([(-0.25, -0.3), (0.15, -0.45), (0.4, -0.1), (0.15, 0.4), (-0.3, 0.35)], 5)), 0.2)
 
 
 def _dynamic_m(fill, line) -> None:
     line(_italic([(-0.6, -0.45), (-0.6, 0.45)]), 0.18)
     for x0 in (-0.6, -0.05):
-        line(_italic(_catmull_rom([(x0, -0.2), (x0 + 0.28, -0.45), (x0 + 0.55, -0.25), (x0 + 0.55, 0.45)], 5)), 0.18)
+        line(_italic(catmull_rom([(x0, -0.2), (x0 + 0.28, -0.45), (x0 + 0.55, -0.25), (x0 + 0.55, 0.45)], 5)), 0.18)
 
 
 def _dynamic_f(fill, line) -> None:
-    line(_italic(_catmull_rom([(0.55, -1.05), (0.3, -1.2), (0.05, -0.9), (-0.05, 0.6), (-0.35, 1.1),
+    line(_italic(catmull_rom([(0.55, -1.05), (0.3, -1.2), (0.05, -0.9), (-0.05, 0.6), (-0.35, 1.1),
                                (-0.6, 1.0)], 6)), 0.2)
     line(_italic([(-0.35, -0.4), (0.4, -0.4)]), 0.15)
 

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Sequence
 
 from omr.approaches import approach_names
-from omr.evaluate.runner import load_test_set, recognize_all
+from omr.evaluate.runner import recognize_all
+from omr.evaluate.test_set import load_test_set
 from omr.io import atomic_write_text
-from omr.transcribe.recognize import Predictor, RecognizeConfig
+from omr.decode.config import RecognizeConfig
+from omr.transcribe.recognize import Predictor
 from omr.report.document import (
     INTERVAL_METRICS,
     METRICS,
@@ -26,7 +28,8 @@ from omr.report.document import (
     report_markdown,
     transfer_matrix,
 )
-from omr.report.figures import GridRow, read_curves, sample_grid, training_curves, transfer_heatmap
+from omr.report.compute import BUDGETS, Curve
+from omr.report.figures import GridRow, cpu_curves, read_curves, sample_grid, training_curves, transfer_heatmap
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def write_report(
     plots_dir: Path,
     report_path: Path,
     link_dir: Path | None = None,
+    learning_curves: dict[str, Curve] | None = None,  # v03_aug model -> validation ser vs CPU-seconds (compute.py)
 ) -> dict[str, str]:
     """Write every figure into `plots_dir` and the markdown to `report_path`, linking the figures as they will lie
     in `link_dir` (default: `plots_dir`; differs while the plots are written to a temporary folder). Returns figure
@@ -143,9 +147,13 @@ def write_report(
     }
     training_curves(curves, plots_dir / "training-curves.png", columns=len(REGIMES))  # a row per approach
     figures["curves"] = plots_dir / "training-curves.png"
+    if learning_curves:
+        cpu_curves(learning_curves, plots_dir / "cpu-curves.png", BUDGETS)
+        figures["cpu-curves"] = plots_dir / "cpu-curves.png"
     relative = {
         key: Path(os.path.relpath(link_dir / path.name, report_path.parent)).as_posix() for key, path in figures.items()
     }
     report_path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(report_path, report_markdown(results, evaluated, config.regime, relative, missing))
+    atomic_write_text(report_path, report_markdown(results, evaluated, config.regime, relative, missing,
+                                                   learning_curves or {}))
     return relative

@@ -1,4 +1,4 @@
-"""The report's text: comparison tables, a generated summary of who wins where, the issue's targets, report.md."""
+"""The report's text: comparison tables, a generated summary of who wins where, the project's targets, report.md."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 
 from omr.approaches import approach_names, get_approach
 from omr.evaluate.metrics import stored_interval
+from omr.report.compute import Curve, compute_section
 
 REGIMES = ("v01", "v01_aug", "v02_aug", "v03_aug")
 # The real-notation regime and the test sets it is meant for: the report adds its summary, tables and grids there,
@@ -115,8 +116,19 @@ def matrix_table(results: Results, approach: str, datasets: Sequence[str], metri
     return "\n".join(lines)
 
 
+def ser_table(results: Results, datasets: Sequence[str]) -> str:
+    """Every evaluated model (rows, approach then regime) x test set: `ser` from the full-precision metrics (rounded
+    once), the table docs/evaluation.md carries (omr.report.doc_tables)."""
+    lines = ["| model | " + " | ".join(datasets) + " |", "|---" * (len(datasets) + 1) + "|"]
+    for approach in approach_names():
+        for model in (model_name(approach, regime) for regime in REGIMES if model_name(approach, regime) in results):
+            lines.append(f"| {model} | " + " | ".join(_cell(value(results, model, d, "ser")) for d in datasets) + " |")
+    return "\n".join(lines)
+
+
 def comparison_table(results: Results, regime: str, dataset: str) -> str:
-    """Metric rows x approach columns for one test set; the best value of each row in bold."""
+    """Metric rows x approach columns for one test set; the best value of each row in bold where no other cell shows
+    the same figure (a tie is bolded nowhere)."""
     approaches = approach_names()
     lines = ["| metric | " + " | ".join(approaches) + " |", "|---" * (len(approaches) + 1) + "|"]
     for metric, higher_is_better in METRICS.items():
@@ -124,8 +136,9 @@ def comparison_table(results: Results, regime: str, dataset: str) -> str:
         if all(n is None for n in numbers):
             continue
         present = [n for n in numbers if n is not None]
-        best = max(present) if higher_is_better else min(present)
-        cells = [f"**{_cell(n)}**" if n is not None and n == best and len(present) > 1 else _cell(n) for n in numbers]
+        best = _cell(max(present) if higher_is_better else min(present))
+        alone = [_cell(n) for n in present].count(best) == 1 and len(present) > 1
+        cells = [f"**{_cell(n)}**" if alone and _cell(n) == best else _cell(n) for n in numbers]
         cells = [_with_interval(cell, interval(results, model_name(a, regime), dataset, metric)) if n is not None
                  else cell for cell, n, a in zip(cells, numbers, approaches)]
         lines.append(f"| {metric} | " + " | ".join(cells) + " |")
@@ -155,30 +168,34 @@ def summary(results: Results, regime: str, datasets: Sequence[str]) -> list[str]
 
 
 def verdict(scored: dict[str, float], intervals: dict[str, Interval | None], higher_is_better: bool) -> str:
-    """`**best** 0.010 [..] (others)`, or `tie within noise (intervals overlap): best .., runner-up .. (others)`
-    where the best's interval overlaps another's (the runner-up's, as a rule). Where the best has no interval (a
-    metric that has none, or an older metrics file) the best point estimate is named, as before intervals."""
-    best = sorted(scored, key=scored.get, reverse=higher_is_better)[0]  # stable: equal figures keep approach order
+    """`**best** 0.010 [..] (others)` where the best stands alone; `tie within noise (intervals overlap): best ..,
+    runner-up .. (others)` where the best's interval overlaps another's; `tie (equal figures): ..` where others
+    show the best's figure and no interval separates them. Where the best has no interval (a metric that has none,
+    or an older metrics file) the best point estimate is named, bold only when no other figure equals it."""
+    ranked = sorted(scored, key=scored.get, reverse=higher_is_better)  # stable: equal figures keep approach order
+    best = ranked[0]
 
     def figure(a: str) -> str:
         return _with_interval(f"{scored[a]:.3f}", intervals.get(a))
 
-    tied = [best]
-    if intervals.get(best) is not None:
-        tied += sorted((a for a in scored if a != best and intervals.get(a) is not None
-                        and intervals_overlap(intervals[best], intervals[a])), key=scored.get, reverse=higher_is_better)
+    # Equal as printed: a reader cannot tell 1.000 from 1.000, so neither may the verdict.
+    equal = {a for a in ranked if f"{scored[a]:.3f}" == f"{scored[best]:.3f}"}
+    overlapping = {a for a in ranked if a not in equal and intervals.get(best) is not None
+                   and intervals.get(a) is not None and intervals_overlap(intervals[best], intervals[a])}
+    tied = [a for a in ranked if a in equal | overlapping]
     others = ", ".join(f"{a} {figure(a)}" for a in scored if a not in tied)
     rest = f" ({others})" if others else ""
     if len(tied) > 1:
-        return "tie within noise (intervals overlap): " + ", ".join(f"{a} {figure(a)}" for a in tied) + rest
+        kind = "tie within noise (intervals overlap)" if overlapping else "tie (equal figures)"
+        return f"{kind}: " + ", ".join(f"{a} {figure(a)}" for a in tied) + rest
     return f"**{best}** {figure(best)}{rest}"
 
 
 @dataclass(frozen=True)
 class Target:
-    """One issue's target for one model on one test set, measured (error rates are goals from above)."""
+    """One of the project's targets: a figure of one model on one test set, measured (error rates are goals from
+    above)."""
 
-    issue: int
     description: str
     model: str
     dataset: str
@@ -199,63 +216,81 @@ class Target:
     def line(self) -> str:
         status = "met" if self.met else ("not evaluated" if self.measured is None else "**MISSED**")
         goal = f"{self.metric} {'>=' if self.higher_is_better else '<='} {self.threshold}"
-        return (f"| {self.issue} | {self.description} | `{self.model}` | `{self.dataset}` | {goal} | "
-                f"{_cell(self.measured)} | {status} |")
+        return f"| {self.description} | `{self.model}` | `{self.dataset}` | {goal} | {_cell(self.measured)} | {status} |"
+
+    @property
+    def measurement(self) -> tuple[str, str, str]:
+        return self.model, self.dataset, self.metric
+
+    def stricter_than(self, other: "Target") -> bool:
+        return self.threshold > other.threshold if self.higher_is_better else self.threshold < other.threshold
 
 
-# Issue 12: the sequence approach on real notation, and in distribution on v02 (model, test set, metric, goal).
+# Every approach in its own terms (Approach.exact_metric, "exact"; Approach.transfer_metric, "transfer"):
+# (what, regime, test set, metric, goal).
+APPROACH_TARGETS = (
+    ("in-distribution", "v01", "v01", "exact", 0.99),
+    ("in-distribution", "v02_aug", "v02", "exact", 0.97),
+    ("transfer", "v02_aug", "v01_3notes", "transfer", 0.98),
+    ("transfer", "v02_aug", "long", "transfer", 0.95),
+)
+# The sequence approach on real notation, and in distribution on v02 (model, test set, metric, goal).
 SEQUENCE_TARGETS = (
     ("real notation", "sequence-v03_aug", "v03", "ser", 0.01),
     ("real notation", "sequence-v03_aug", "engraved_real", "ser", 0.03),
     ("in-distribution", "sequence-v02_aug", "v02", "exact_match", 0.99),
 )
-# Issue 13: the seed's approaches on real notation (v03_aug models); on engraved_real the goal is the best one's.
+# The seed's approaches on real notation (v03_aug models); on engraved_real the goal is the best one's.
 SEED_NOTATION_TARGETS = (
     ("real notation", "detection-v03_aug", "v03", "ser", 0.02),
     ("real notation", "segmentation-v03_aug", "v03", "ser", 0.02),
 )
 SEED_NOTATION_BEST = (("detection-v03_aug", "segmentation-v03_aug"), "engraved_real", "ser", 0.05)
-# Issue 12 asks to report these, not to reach a figure: how far the sequence models carry to `long`.
+# Reported, no goal: how far the sequence models carry to `long`.
 SEQUENCE_REPORTED = (("sequence-v01_aug", "long"), ("sequence-v02_aug", "long"))
 REPORTED_METRICS = ("ser", "note_f1")
-# Issue 14: finding and ordering a page's staves costs little: page `ser` within 1.5x the same model's staff `ser`.
+# Finding and ordering a page's staves costs little: page `ser` within 1.5x the same model's staff `ser`.
 PAGE_TARGET = ("sequence-v03_aug", "engraved_real", 1.5)
 
 
 def targets(results: Results) -> list[Target]:
-    """Issue 4 (every approach, in its own terms: Approach.exact_metric, transfer_metric, i.e. set figures for an
-    approach that decodes sets) and issue 12 (the sequence models, SEQUENCE_TARGETS), each checked on `results`."""
+    """The project's targets, each checked on `results`, one per measurement (model, test set, metric): every
+    approach in its own terms (APPROACH_TARGETS; set figures for an approach that decodes sets), the sequence
+    models, the seed's approaches on real notation, and pages."""
     found = []
-    for approach in approach_names():
-        exact = get_approach(approach).exact_metric
-        f1 = get_approach(approach).transfer_metric
-        for description, regime, dataset, metric, threshold in (
-            ("in-distribution", "v01", "v01", exact, 0.99),
-            ("in-distribution", "v02_aug", "v02", exact, 0.97),
-            ("transfer", "v02_aug", "v01_3notes", f1, 0.98),
-            ("transfer", "v02_aug", "long", f1, 0.95),
-        ):
-            model = model_name(approach, regime)
-            found.append(Target(4, description, model, dataset, metric, threshold,
-                                value(results, model, dataset, metric)))
-    for description, model, dataset, metric, threshold in SEQUENCE_TARGETS:
-        found.append(Target(12, description, model, dataset, metric, threshold, value(results, model, dataset, metric)))
-    for description, model, dataset, metric, threshold in SEED_NOTATION_TARGETS:
-        found.append(Target(13, description, model, dataset, metric, threshold, value(results, model, dataset, metric)))
+    for approach in map(get_approach, approach_names()):
+        metrics = {"exact": approach.exact_metric, "transfer": approach.transfer_metric}
+        for description, regime, dataset, kind, threshold in APPROACH_TARGETS:
+            model = model_name(approach.name, regime)
+            found.append(Target(description, model, dataset, metrics[kind], threshold,
+                                value(results, model, dataset, metrics[kind])))
+    for description, model, dataset, metric, threshold in SEQUENCE_TARGETS + SEED_NOTATION_TARGETS:
+        found.append(Target(description, model, dataset, metric, threshold, value(results, model, dataset, metric)))
     models, dataset, metric, threshold = SEED_NOTATION_BEST
     scored = {m: value(results, m, dataset, metric) for m in models if value(results, m, dataset, metric) is not None}
     best = min(scored, key=scored.get) if scored else models[0]
-    found.append(Target(13, "real notation, the better of the two", best, dataset, metric, threshold, scored.get(best)))
+    found.append(Target("real notation, the better of the two", best, dataset, metric, threshold, scored.get(best)))
     model, staff_set, factor = PAGE_TARGET
     staff_ser = value(results, model, staff_set, "ser")
     if staff_ser is not None:
-        found.append(Target(14, f"pages (<= {factor:g} x its {staff_set} ser)", model, "pages", "ser",
+        found.append(Target(f"pages (<= {factor:g} x its {staff_set} ser)", model, "pages", "ser",
                             round(factor * staff_ser, 3), value(results, model, "pages", "ser")))
-    return found
+    return once_each(found)
+
+
+def once_each(found: Sequence[Target]) -> list[Target]:
+    """One target per measurement: where two goals name the same figure, the stricter stands (in the first one's
+    place), so a figure is counted once in "n of m targets met"."""
+    kept: dict[tuple[str, str, str], Target] = {}
+    for target in found:
+        other = kept.get(target.measurement)
+        if other is None or target.stricter_than(other):
+            kept[target.measurement] = target  # a dict keeps the key's first position
+    return list(kept.values())
 
 
 def reported_lines(results: Results) -> list[str]:
-    """Issue 12's reported figures (no goal): one line per model and test set, n/a where not evaluated."""
+    """The reported figures (no goal): one line per model and test set, n/a where not evaluated."""
     lines = []
     for model, dataset in SEQUENCE_REPORTED:
         figures = ", ".join(f"{m} {_cell(value(results, model, dataset, m), 'n/a')}" for m in REPORTED_METRICS)
@@ -269,8 +304,10 @@ def report_markdown(
     regime: str,
     images: dict[str, str],
     missing: Sequence[str] = (),
+    learning_curves: dict[str, Curve] | None = None,
 ) -> str:
-    """reports/report.md: images are paths relative to the report's folder, keyed by figure name."""
+    """reports/report.md: images are paths relative to the report's folder, keyed by figure name; `learning_curves`
+    (v03_aug model -> validation ser vs training CPU-seconds) adds the compute section."""
     out = ["# OMR evaluation report", "",
            "Generated by the `report` stage from `metrics/eval/*.json` (the `evaluate` stage), the training curves in",
            "`dvclive/` and the models themselves. All metrics are corpus-level (CONTRACT.md, Metrics).", ""]
@@ -282,7 +319,8 @@ def report_markdown(
             "runner-up's above all; otherwise the line says tie within noise. The interval resamples the test images",
             "and, where a model was trained with several seeds (`seeds` in params.yaml), the seeds too; such a",
             "model's figure is the mean over its seeds, `± std (n seeds)` its spread. A figure without an interval",
-            "(set_micro_f1, or a metrics file from before intervals) names the best point estimate.", "",
+            "(set_micro_f1, or a metrics file from before intervals) names the best point estimate. Figures equal as",
+            "printed are a tie, never a win: the line says so, and the tables below bold no tied cell.", "",
             *summary(results, regime, datasets),
             *summary(results, REAL_NOTATION_REGIME, real_sets), ""]
     out += _targets_section(results)
@@ -299,6 +337,7 @@ def report_markdown(
             "each), `r:4` for a rest, `~` after a note tied to the next. The sequence models' tokens (greedy CTC)",
             "stand above their events, and ticks along the top mark the x each token was read at.", ""]
     out += [f"![{key}]({path})\n" for key, path in images.items() if key.startswith("grid-")]
+    out += compute_section(learning_curves or {}, images.get("cpu-curves"))
     if "curves" in images:
         out += ["## Training curves (every model)", "", f"![training curves]({images['curves']})", ""]
     return "\n".join(out)
@@ -306,15 +345,16 @@ def report_markdown(
 
 def _targets_section(results: Results) -> list[str]:
     goals = targets(results)
-    out = ["## Targets (issues 4 and 12)", "", "| issue | target | model | test set | goal | measured | status |",
-           "|---|---|---|---|---|---|---|", *[t.line() for t in goals], ""]
+    out = ["## Targets", "", "| target | model | test set | goal | measured | status |",
+           "|---|---|---|---|---|---|", *[t.line() for t in goals], ""]
     missed = [t for t in goals if not t.met]
     out += [f"{len(goals) - len(missed)} of {len(goals)} targets met." if missed else "Every target is met.", ""]
-    return out + ["Reported (issue 12, no target):", "", *reported_lines(results), ""]
+    return out + ["Reported (no target):", "", *reported_lines(results), ""]
 
 
 def _matrices_section(results: Results, datasets: Sequence[str], images: dict[str, str]) -> list[str]:
-    out = ["## Transfer matrices: `ser` (lower is better)", "",
+    out = ["## `ser`, every model (lower is better)", "", ser_table(results, datasets), "",
+           "## Transfer matrices: `ser` (lower is better)", "",
            "Symbol error rate over events: a note counts as right only with its step, octave, sounding alter,",
            "duration and dots, a rest with its duration and dots; edits summed over the set, divided by its true",
            "events (above 1.0 where a model inserts more than the truth holds). A row of dashes: no such model.", ""]

@@ -234,6 +234,24 @@ def training_curves(curves_by_model: dict[str, dict[str, tuple[np.ndarray, np.nd
     _save(fig, path)
 
 
+def cpu_curves(curves: dict[str, list[dict]], path: Path, budgets: Sequence[float] = ()) -> None:
+    """Validation `ser` against training CPU-seconds, one line per model (omr.report.compute), the compared budgets
+    marked; the axis stops at 1.0 (an error rate can exceed it early on) so the late passes stay readable."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for model, points in curves.items():
+        ax.plot([p["cpu_seconds"] for p in points], [p["ser"] for p in points], marker="o", markersize=3,
+                linewidth=1.2, label=model)
+    for budget in budgets:
+        ax.axvline(budget, color="grey", linewidth=0.6, linestyle=":")
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("training CPU-seconds (process time of the steps; ~2x wall with 2 threads)")
+    ax.set_ylabel("validation ser")
+    ax.set_title("What each approach learns per CPU-second (v03_aug)")
+    if curves:
+        ax.legend(fontsize=8)
+    _save(fig, path)
+
+
 def _save(fig, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

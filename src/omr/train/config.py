@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 # workers "auto" on CUDA: one loader process per spare core, at most this many (past it the GPU no longer waits).
@@ -40,6 +40,11 @@ class TrainConfig:
     # segmentation/detection: train on random windows about this wide, cut between symbols (None: whole images)
     crop_width: int | None = None
     grad_clip: float | None = None  # clip the gradient norm to this (CTC + LSTM spikes early on); None: never
+    # Learning curve per CPU-second (omr.train.curve): every this many steps of the regimes listed, and at the last
+    # step, the validation `ser` of the first `curve_samples` val images; regimes not listed draw none. It changes
+    # neither what is trained nor which checkpoint is kept (that stays `val_every`'s figures).
+    curve_every: dict[str, int] = field(default_factory=dict)
+    curve_samples: int = 64
     # regression only
     threshold: float = 0.5  # probability above which a pitch counts as present (validation)
     smoothing_sigma: float = 0.5  # smoothed_bce: Gaussian width along the pitch axis, in pitch positions
@@ -50,7 +55,7 @@ class TrainConfig:
         steps = self.steps.values() if isinstance(self.steps, dict) else [self.steps]
         if not steps or min(steps) < 1:
             raise ValueError(f"steps: every budget must be >= 1, got {self.steps}")
-        for name in ("batch_size", "val_batch_size", "log_every", "threads"):
+        for name in ("batch_size", "val_batch_size", "log_every", "threads", "curve_samples"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
         if self.workers != "auto" and self.workers < 0:
@@ -59,6 +64,8 @@ class TrainConfig:
             raise ValueError(f"crop_width: must be >= 32 px or null, got {self.crop_width}")
         if self.grad_clip is not None and self.grad_clip <= 0:
             raise ValueError(f"grad_clip: must be > 0 or null, got {self.grad_clip}")
+        if any(every < 1 for every in self.curve_every.values()):
+            raise ValueError(f"curve_every: every interval must be >= 1 step, got {self.curve_every}")
         if self.lr <= 0:
             raise ValueError(f"lr: must be > 0, got {self.lr}")
         if not 0 <= self.warmup < 1:
@@ -71,6 +78,10 @@ class TrainConfig:
         if regime not in self.steps:
             raise ValueError(f"params.yaml: {key}.steps: no budget for regime {regime!r} (has {sorted(self.steps)})")
         return self.steps[regime]
+
+    def curve_every_for(self, regime: str) -> int:
+        """Steps between learning-curve passes in one regime; 0 where the regime asks for no curve."""
+        return self.curve_every.get(regime, 0)
 
     def loader_workers(self, cuda: bool) -> int:
         """The DataLoader's worker processes. "auto" on CUDA: min(4, cores - 1), so augmentation keeps up with the GPU

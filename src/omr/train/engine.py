@@ -22,8 +22,10 @@ from omr.approaches import Approach, get_approach
 from omr.data import (Batch, CachedSample, SampleDataset, WidthBucketSampler, build_augmentation,
                       build_batch_augmentation, collate, load_split)
 from omr.models import Checkpoint, ModelConfig, resolve_device, save_checkpoint
+from omr.decode.config import RecognizeConfig
 from omr.models.checkpoint import read_checkpoint_data
 from omr.train.config import RegimeConfig, TrainConfig
+from omr.train.curve import CurveProbe, curve_point
 from omr.train.validation import validate
 
 
@@ -42,6 +44,7 @@ class TrainRun:
     device: str = "auto"
     resume: bool = False
     progress: bool = True
+    recognize_config: RecognizeConfig = RecognizeConfig()  # params.yaml `decode`: how the learning curve decodes
 
     @property
     def state_path(self) -> Path:
@@ -54,6 +57,10 @@ class TrainResult:
     best: dict[str, float]  # validation figures of the kept checkpoint, plus its step
     seconds: float
     data_wait_share: float
+    # The learning curve ({"step", "cpu_seconds", "ser"} per pass; empty where train.<approach>.curve_every names
+    # no such regime): cpu_seconds is time.process_time() spent in training steps only (batches and optimizer
+    # steps; not validation, curve passes or start-up), summed over the process's threads: ~2x wall time with 2.
+    curve: tuple[dict, ...] = ()
 
 
 def train(run: TrainRun) -> TrainResult:
@@ -88,9 +95,14 @@ def train(run: TrainRun) -> TrainResult:
     loader = training_loader(approach, train_samples, run.regime_config.augmentation, run.model_config, config,
                              generator, device)
     fingerprint = _fingerprint(run)
-    step, best, elapsed = 0, None, 0.0
+    curve_every = config.curve_every_for(run.regime)
+    probe = CurveProbe(approach, model, class_names, run.model_config, val_samples, config.curve_samples, device,
+                       run.recognize_config, config.val_batch_size) if curve_every else None
+    step, best, elapsed, progress = 0, None, 0.0, {"cpu_seconds": 0.0, "curve": []}
     if run.resume:
-        step, best, elapsed = _restore(run, fingerprint, model, optimizer, scheduler, generator, precision.scaler)
+        step, best, elapsed, progress = _restore(run, fingerprint, model, optimizer, scheduler, generator,
+                                                 precision.scaler)
+    cpu_seconds, curve = progress["cpu_seconds"], list(progress["curve"])
     live = _live(run, resumed=step > 0)
     primary = approach.primary_metric
     batches = _forever(loader)
@@ -100,6 +112,7 @@ def train(run: TrainRun) -> TrainResult:
     model.train()
     with tqdm(total=config.steps, initial=step, desc=f"{run.approach}-{run.regime}", disable=not run.progress) as bar:
         while step < config.steps:
+            cpu_tick = time.process_time()
             tick = time.perf_counter()
             batch = next(batches).to(device)
             tock = time.perf_counter()
@@ -107,6 +120,7 @@ def train(run: TrainRun) -> TrainResult:
                 loss = _loss(approach, model, loss_fn, batch)
             precision.optimize(loss, model, optimizer, config.grad_clip)
             scheduler.step()
+            cpu_seconds += time.process_time() - cpu_tick
             step += 1
             wait += tock - tick
             compute += time.perf_counter() - tock
@@ -117,6 +131,8 @@ def train(run: TrainRun) -> TrainResult:
                 bar.set_postfix(loss=f"{running_loss / running_count:.4f}")
                 _log(live, step, {"train/loss": running_loss / running_count, "train/lr": scheduler.get_last_lr()[0]})
                 running_loss, running_count = 0.0, 0
+            if probe is not None and (step % curve_every == 0 or step == config.steps):
+                curve.append(curve_point(step, cpu_seconds, probe.ser()))
             if (config.val_every and step % config.val_every == 0) or step == config.steps:
                 figures = validate(approach, model, class_names, val_samples, device, config.val_batch_size, config.threshold)
                 _log(live, step, {f"val/{name}": value for name, value in figures.items()})
@@ -126,7 +142,8 @@ def train(run: TrainRun) -> TrainResult:
                     save_checkpoint(run.checkpoint_path, _checkpoint(run, model, class_names, step, best))
                 if step < config.steps:
                     _save_state(run, fingerprint, model, class_names, optimizer, scheduler, generator, step, best,
-                                time.perf_counter() - started, precision.scaler)
+                                time.perf_counter() - started, precision.scaler,
+                                {"cpu_seconds": cpu_seconds, "curve": curve})
     seconds = time.perf_counter() - started
     share = wait / max(wait + compute, 1e-9)
     if live is not None:
@@ -134,7 +151,7 @@ def train(run: TrainRun) -> TrainResult:
         live.summary["data_wait_share"] = round(share, 4)
         live.end()
     run.state_path.unlink(missing_ok=True)
-    return TrainResult(best=best or {}, seconds=seconds, data_wait_share=share)
+    return TrainResult(best=best or {}, seconds=seconds, data_wait_share=share, curve=tuple(curve))
 
 
 def training_loader(approach: Approach, samples: list, augmentation: str, model_config: ModelConfig,
@@ -277,7 +294,7 @@ def _fingerprint(run: TrainRun) -> str:
 
 
 def _save_state(run, fingerprint, model, class_names, optimizer, scheduler, generator, step, best, elapsed,
-                scaler=None) -> None:
+                scaler=None, progress: dict | None = None) -> None:
     checkpoint = _checkpoint(run, model, class_names, step, best or {})
     extra = {
         "fingerprint": fingerprint,
@@ -287,21 +304,25 @@ def _save_state(run, fingerprint, model, class_names, optimizer, scheduler, gene
         "torch_rng": torch.get_rng_state(),
         "best": best,
         "elapsed": elapsed,
+        "progress": progress or {"cpu_seconds": 0.0, "curve": []},  # the learning curve so far
     }
     if scaler is not None:  # float16 AMP: the loss scale it has found belongs to the run
         extra["grad_scaler"] = scaler.state_dict()
     save_checkpoint(run.state_path, checkpoint, extra=extra)
 
 
-def _restore(run, fingerprint, model, optimizer, scheduler, generator, scaler=None) -> tuple[int, dict | None, float]:
-    """Load the last saved state when it belongs to this very run; else start from step 0 (and say why)."""
+def _restore(run, fingerprint, model, optimizer, scheduler, generator,
+             scaler=None) -> tuple[int, dict | None, float, dict]:
+    """Load the last saved state when it belongs to this very run; else start from step 0 (and say why). The last
+    item is the learning curve so far and the training CPU-seconds it had reached."""
+    fresh = {"cpu_seconds": 0.0, "curve": []}
     if not run.state_path.is_file():
-        return 0, None, 0.0
+        return 0, None, 0.0, fresh
     data = read_checkpoint_data(run.state_path)
     extra = data.get("extra", {})
     if extra.get("fingerprint") != fingerprint:
         tqdm.write(f"{run.state_path}: saved by a run with other params or data; starting from step 0")
-        return 0, None, 0.0
+        return 0, None, 0.0, fresh
     model.load_state_dict(data["state_dict"])
     optimizer.load_state_dict(extra["optimizer"])
     scheduler.load_state_dict(extra["scheduler"])
@@ -310,7 +331,7 @@ def _restore(run, fingerprint, model, optimizer, scheduler, generator, scaler=No
     if scaler is not None and "grad_scaler" in extra:
         scaler.load_state_dict(extra["grad_scaler"])
     tqdm.write(f"{run.state_path}: resuming at step {data['step']}")
-    return int(data["step"]), extra.get("best"), float(extra.get("elapsed", 0.0))
+    return int(data["step"]), extra.get("best"), float(extra.get("elapsed", 0.0)), extra.get("progress", fresh)
 
 
 def _live(run: TrainRun, resumed: bool):

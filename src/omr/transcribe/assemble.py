@@ -1,48 +1,43 @@
-"""A user's image -> what its staves say: read the file, find every staff, recognise them all in one batch, and
-carry clef, key and time signature from staff to staff. Torch-free (the predictor is passed in), so `omr transcribe`,
-the evaluation of the `pages` set and benchmarks/transcribe.py share it. Files are written by omr.transcribe.write.
+"""A page's staves -> what the page says: every staff located (omr.transcribe.locate) and recognised in one batch
+(omr.transcribe.recognize), moved into page pixels, clef, key and time signature carried from staff to staff and ties
+joined across staves. Torch-free (the predictor is passed in), so `omr transcribe`, the evaluation of the `pages`
+set and benchmarks/transcribe.py share it. Files are written by omr.transcribe.write.
 
-Coordinates: every x/y here (events, barlines, staff lines) is in the deskewed page's pixels (omr.transcribe.locate: the input
-turned back by the staves' angle, or the input itself where that angle is 0).
+Coordinates: every x/y here (events, barlines, staff lines) is in the deskewed page's pixels (omr.transcribe.page:
+the input turned back by the staves' angle, or the input itself where that angle is 0).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from omr.transcribe.locate import LocatedStaff, locate_staves
-from omr.music.events import (Event, SymbolicNote, event_text, measure_length, notes_of, pitch_from_staff_position,
-                       sounding_alters, staff_position)
+from omr.music.events import (Event, StaffHeader, SymbolicNote, event_text, measure_length, notes_of,
+                              pitch_from_staff_position, sounding_alters, staff_position)
 from omr.music.musicxml import measure_groups, measure_numbers_from_barlines
-from omr.transcribe.recognize import Predictor, RecognizeConfig, Recognition, recognize_batch
+from omr.decode.config import RecognizeConfig
+from omr.transcribe.recognize import Predictor, Recognition, recognize_batch
 
-# Refused before decoding: 40 megapixels hold an A4 page scanned at 600 dpi (35 MP); a larger image would take
-# minutes and gigabytes (a 20000 x 20000 image is 400 MP of pixels, 1.6 GB as float32).
-MAX_PIXELS = 40_000_000
 PREAMBLE = ("clef", "key", "time")  # what a staff may print before its first note
 
 
 @dataclass(frozen=True)
 class StaffTranscription:
-    """One staff as read: its events and barlines (page pixels), the clef, key and time in force on it (read here or
-    carried from the staff before: `printed` names those read here) and where it sits (`staff`, omr.transcribe.locate)."""
+    """One staff as read: its events and (`header`) barlines (page pixels) and the clef, key and time in force on it
+    (read here or carried from the staff before: `printed` names those read here), and where it sits (`staff`,
+    omr.transcribe.locate)."""
 
     events: tuple[Event, ...]
     staff: LocatedStaff
-    clef: str | None = None
-    key_fifths: int = 0
-    time: str | None = None
-    barlines: tuple[float, ...] = ()
+    header: StaffHeader = StaffHeader()
     printed: tuple[str, ...] = ()
     knows_accidentals: bool = True
     knows_durations: bool = True
+    part: int = 0  # which part (0 first) the staff continues: its place within its system (`part_indices`)
 
     @property
     def notes(self) -> tuple[SymbolicNote, ...]:
@@ -56,7 +51,8 @@ class StaffTranscription:
     def measure_numbers(self) -> tuple[int, ...] | None:
         """Measure of each event within the staff (1 first): from the barlines read, else None (the time signature
         in force fills the measures)."""
-        return tuple(measure_numbers_from_barlines(self.events, self.barlines)) if self.barlines else None
+        barlines = self.header.barlines
+        return tuple(measure_numbers_from_barlines(self.events, barlines)) if barlines else None
 
     def text(self) -> str:
         """Events left to right as `omr render --notes` writes them, e.g. 'C4:4 r:8 F#4:8.' (pitch alone where the
@@ -70,9 +66,10 @@ class StaffTranscription:
 
     def preamble_text(self) -> str:
         """'treble, 2 sharps, 3/4' (what is in force; '(carried)' marks what this staff does not print)."""
+        header = self.header
         key = {0: "no key", 1: "1 sharp", -1: "1 flat"}.get(
-            self.key_fifths, f"{abs(self.key_fifths)} {'sharps' if self.key_fifths > 0 else 'flats'}")
-        parts = [(self.clef or "no clef", "clef"), (key, "key"), (self.time or "no time", "time")]
+            header.key_fifths, f"{abs(header.key_fifths)} {'sharps' if header.key_fifths > 0 else 'flats'}")
+        parts = [(header.clef or "no clef", "clef"), (key, "key"), (header.time or "no time", "time")]
         return ", ".join(value + ("" if what in self.printed or value.startswith("no ") else " (carried)")
                          for value, what in parts)
 
@@ -103,35 +100,6 @@ class PageTranscription:
         return all(staff.knows_durations for staff in self.staves)
 
 
-def read_image(path: Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """A PNG/JPEG as HxW uint8 grey (transparency over white, camera rotation applied); ValueError naming the file
-    for a missing, empty, unreadable, truncated or oversized one (the size is checked before the pixels are read)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: image not found")
-    if path.stat().st_size == 0:
-        raise ValueError(f"{path}: empty file, expected a PNG or JPEG image")
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns (on stderr) of images over its own limit and refuses those over twice it: both refused here.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as opened:  # reads the header only: the size is known before any pixel is decoded
-                width, height = opened.size
-                if width * height > max_pixels:
-                    raise ValueError(f"{path}: {width} x {height} px is over the limit of {max_pixels / 1e6:g} "
-                                     "megapixels")
-                image = ImageOps.exif_transpose(opened)
-                image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValueError(f"{path}: over the limit of {max_pixels / 1e6:g} megapixels ({error})") from error
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValueError(f"{path}: not a readable image, expected PNG or JPEG ({error})") from error
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, image.convert("RGBA"))
-    return np.asarray(image.convert("L"), dtype=np.uint8)
-
-
 def transcribe_page(predictor: Predictor, image: np.ndarray, config: RecognizeConfig = RecognizeConfig()
                     ) -> PageTranscription:
     """Find every staff (NoStaffFound when there is none), recognise them in one batch, carry the preamble."""
@@ -147,19 +115,41 @@ def page_from_recognitions(located: Sequence[LocatedStaff], recognitions: Sequen
     evaluation): moved into page pixels, the preamble carried, ties joined across staves."""
     if len(located) != len(recognitions):
         raise ValueError(f"{len(located)} staves located but {len(recognitions)} recognised")
-    staves = tied_across_staves(carried_preamble([_on_page(r, s) for r, s in zip(recognitions, located)]))
-    return PageTranscription(staves=tuple(staves), approach=approach, size=size)
+    parts = part_indices([staff.system for staff in located])
+    staves = [dataclasses.replace(_on_page(r, s), part=part) for r, s, part in zip(recognitions, located, parts)]
+    return PageTranscription(staves=tuple(per_part(staves)), approach=approach, size=size)
+
+
+def part_indices(systems: Sequence[int]) -> tuple[int, ...]:
+    """Per staff (reading order), the part it continues: staff k of its system (top first) continues part k where
+    every system holds the same number of staves (a duet, a piano's two hands); else one part (what a reader of the
+    page can tell: a system that loses a staff says nothing of which part paused)."""
+    sizes = [systems.count(system) for system in dict.fromkeys(systems)]
+    if len(set(sizes)) != 1:
+        return tuple(0 for _ in systems)
+    return tuple(systems[:index].count(system) for index, system in enumerate(systems))
+
+
+def per_part(staves: Sequence[StaffTranscription]) -> list[StaffTranscription]:
+    """The staves (reading order) with the preamble carried and ties joined within each part, staff after staff of
+    the part: a duet's lower staff continues the lower staff of the system before, not the upper staff above it."""
+    joined = list(staves)
+    for part in dict.fromkeys(staff.part for staff in staves):
+        indices = [index for index, staff in enumerate(staves) if staff.part == part]
+        for index, staff in zip(indices, tied_across_staves(carried_preamble([staves[i] for i in indices]))):
+            joined[index] = staff
+    return joined
 
 
 def _on_page(recognition: Recognition, staff: LocatedStaff) -> StaffTranscription:
     """A staff's recognition moved from its crop into page pixels; `printed` = what the decoder read of it."""
     x0, y0 = staff.origin
     events = tuple(dataclasses.replace(e, x=e.x + x0, y=e.y + y0) for e in recognition.events)
-    printed = tuple(what for what, read in zip(PREAMBLE, (recognition.clef is not None, recognition.key_fifths != 0,
-                                                          recognition.time is not None)) if read)
-    return StaffTranscription(events=events, staff=staff, clef=recognition.clef, key_fifths=recognition.key_fifths,
-                              time=recognition.time, barlines=tuple(x + x0 for x in recognition.barlines),
-                              printed=printed, knows_accidentals=recognition.knows_accidentals,
+    header = recognition.header
+    printed = tuple(what for what, read in zip(PREAMBLE, (header.clef is not None, header.key_fifths != 0,
+                                                          header.time is not None)) if read)
+    header = dataclasses.replace(header, barlines=tuple(x + x0 for x in header.barlines))
+    return StaffTranscription(events=events, staff=staff, header=header, printed=printed, knows_accidentals=recognition.knows_accidentals,
                               knows_durations=recognition.knows_durations)
 
 
@@ -173,27 +163,32 @@ def carried_preamble(staves: Sequence[StaffTranscription]) -> list[StaffTranscri
     """
     carried: list[StaffTranscription] = []
     for staff in staves:
-        previous = carried[-1] if carried else None
-        clef = staff.clef if "clef" in staff.printed or previous is None else previous.clef
-        key = staff.key_fifths if "key" in staff.printed or previous is None else previous.key_fifths
-        time = staff.time if "time" in staff.printed or previous is None else previous.time
-        carried.append(reread(staff, clef, key, time))
+        own = staff.header
+        previous = carried[-1].header if carried else own
+        in_force = dataclasses.replace(
+            own,
+            clef=own.clef if "clef" in staff.printed else previous.clef,
+            key_fifths=own.key_fifths if "key" in staff.printed else previous.key_fifths,
+            time=own.time if "time" in staff.printed else previous.time,
+        )
+        carried.append(reread(staff, in_force))
     return carried
 
 
-def reread(staff: StaffTranscription, clef: str | None, key_fifths: int, time: str | None) -> StaffTranscription:
-    """The staff under another clef, key and time in force. Decoders place a head by its staff position in treble
-    clef when they read none, and apply the key they read (0 when none): heads move to the clef's pitch there,
-    and `alter` is worked out again from the printed signs (where the approach reads them), the key and the
-    measures (barlines, else the time signature)."""
-    events = list(staff.events)
-    moved = staff.clef is None and clef not in (None, "treble")
+def reread(staff: StaffTranscription, in_force: StaffHeader) -> StaffTranscription:
+    """The staff under another header in force (clef, key, time; its barlines are the measures). Decoders place a
+    head by its staff position in treble clef when they read none, and apply the key they read (0 when none): heads
+    move to the clef's pitch there, and `alter` is worked out again from the printed signs (where the approach reads
+    them), the key and the measures (barlines, else the time signature)."""
+    events, read = list(staff.events), staff.header
+    moved = read.clef is None and in_force.clef not in (None, "treble")
     if moved:
-        events = [e if e.kind == "rest" else _in_clef(e, clef) for e in events]
-    respell = staff.knows_accidentals and (moved or key_fifths != staff.key_fifths or time != staff.time)
+        events = [e if e.kind == "rest" else _in_clef(e, in_force.clef) for e in events]
+    respell = staff.knows_accidentals and (moved or in_force.key_fifths != read.key_fifths
+                                           or in_force.time != read.time)
     if respell:
-        events = _respelled(events, key_fifths, staff.barlines, time)
-    return dataclasses.replace(staff, events=tuple(events), clef=clef, key_fifths=key_fifths, time=time)
+        events = _respelled(events, in_force)
+    return dataclasses.replace(staff, events=tuple(events), header=in_force)
 
 
 def _in_clef(note: SymbolicNote, clef: str) -> SymbolicNote:
@@ -201,17 +196,17 @@ def _in_clef(note: SymbolicNote, clef: str) -> SymbolicNote:
     return dataclasses.replace(note, step=step, octave=octave)
 
 
-def _respelled(events: list[Event], key_fifths: int, barlines: Sequence[float], time: str | None) -> list[Event]:
-    if barlines:
-        numbers = measure_numbers_from_barlines(events, barlines)
-    elif measure_length(time) is not None:
-        numbers = [number for number, members in measure_groups(events, time) for _ in members]
+def _respelled(events: list[Event], header: StaffHeader) -> list[Event]:
+    if header.barlines:
+        numbers = measure_numbers_from_barlines(events, header.barlines)
+    elif measure_length(header.time) is not None:
+        numbers = [number for number, members in measure_groups(events, header.time) for _ in members]
     else:
         numbers = None  # no measures: a printed sign holds for its note alone
     indices = [i for i, e in enumerate(events) if e.kind == "note"]
     notes = [events[i] for i in indices]
     tied = [k > 0 and notes[k - 1].tie in ("start", "continue") for k in range(len(notes))]
-    alters = sounding_alters([(n.step, n.octave, n.accidental) for n in notes], key_fifths,
+    alters = sounding_alters([(n.step, n.octave, n.accidental) for n in notes], header.key_fifths,
                              None if numbers is None else [numbers[i] for i in indices], tied)
     respelled = list(events)
     for index, note, alter in zip(indices, notes, alters):

@@ -1,7 +1,9 @@
-"""Find the staff of an image, or every staff of a page (a scan or photo with margins, slightly rotated): deskew by
-the staff lines' angle and crop around each staff's five lines, so the crop looks like our training images (staff
-centred, 6 staff spaces of room above and below, neighbouring staves painted out). numpy/Pillow/scipy only; the
-page-level search lives in omr.transcribe.staves.
+"""The staff of an image, or every staff of a page (a scan or photo with margins, slightly rotated), cropped so the
+crop looks like our training images (staff centred, 6 staff spaces of room above and below, neighbouring staves
+painted out). numpy/scipy only.
+
+`locate_staves` runs the first three steps of omr.transcribe once each, in order: the page straightened
+(omr.transcribe.page), its staves found (omr.transcribe.staves), then each staff cropped here.
 """
 
 from __future__ import annotations
@@ -9,22 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from scipy import ndimage
 
-from omr.decode.geometry import INK_RELATIVE, estimate_staff_space, find_staff_lines, ink_mask
-from omr.transcribe.staves import (
-    MIN_LINE_COVERAGE,
-    MIN_STAFF_LENGTH,
-    NoStaffFound,
-    PageStaff,
-    find_staves,
-    five_line_extent,
-    neighbour_ink,
-    system_indices,
-)
-
-__all__ = ["LocatedStaff", "MIN_LINE_COVERAGE", "MIN_STAFF_LENGTH", "NoStaffFound", "locate_staff", "locate_staves",
-           "rotate", "skew_angle", "whiten_paper"]
+from omr.decode.geometry import estimate_staff_space, find_staff_lines, ink_mask
+from omr.transcribe.page import NoStaffFound, straightened_page, straightened_staff, whiten_paper
+from omr.transcribe.staves import PageStaff, find_staves, five_line_extent, system_indices
 
 ROOM_ABOVE_BELOW = 6.0  # staff spaces between the outer lines and the crop's top/bottom (128 px at 8 px per space)
 ROOM_LEFT_RIGHT = 2.0  # staff spaces before the staff's start and after its end
@@ -33,8 +24,8 @@ ROOM_LEFT_RIGHT = 2.0  # staff spaces before the staff's start and after its end
 @dataclass(frozen=True)
 class LocatedStaff:
     """The deskewed crop around one staff and where it came from. The deskewed page is the input turned back by
-    `angle` (about its centre, grown to fit, as `rotate` does), or the input itself where `angle` is 0; `origin`
-    and `extent` are in that page's pixels."""
+    `angle` (about its centre, grown to fit, as omr.transcribe.page.rotate does), or the input itself where `angle`
+    is 0; `origin` and `extent` are in that page's pixels."""
 
     image: np.ndarray  # HxW uint8, 255 = white
     angle: float  # the staff lines' angle in the input (degrees, counter-clockwise); the crop is turned back by it
@@ -47,10 +38,7 @@ class LocatedStaff:
 
 def locate_staves(image: np.ndarray, max_angle: float = 5.0) -> tuple[LocatedStaff, ...]:
     """Every staff of a page, in reading order (top to bottom); NoStaffFound when there is none."""
-    gray = _grayscale(image)
-    threshold = page_ink_threshold(gray)  # turning the page adds white paper only: the threshold stays
-    gray, angle = _turned_back(gray, skew_angle(gray < threshold, max_angle))
-    ink = gray < threshold
+    gray, ink, angle = straightened_page(image, max_angle)
     staves = find_staves(gray, ink)
     if not staves:
         raise NoStaffFound("no five equally spaced long staff lines in the image")
@@ -60,8 +48,7 @@ def locate_staves(image: np.ndarray, max_angle: float = 5.0) -> tuple[LocatedSta
 
 def locate_staff(image: np.ndarray, max_angle: float = 5.0) -> LocatedStaff:
     """Deskew and crop the staff of a grayscale image; NoStaffFound when there is none."""
-    gray, angle = _deskewed(_grayscale(image), max_angle)
-    ink = gray < ink_threshold(gray)
+    gray, ink, angle = straightened_staff(image, max_angle)
     try:
         try:
             lines, (x0, x1) = _staff_lines_and_extent(ink)
@@ -75,27 +62,6 @@ def locate_staff(image: np.ndarray, max_angle: float = 5.0) -> LocatedStaff:
         return max(locate_staves(image, max_angle), key=lambda staff: staff.extent[1] - staff.extent[0])
     staff = PageStaff(lines=tuple(lines.lines), extent=(x0, x1))
     return _crop_staff(gray, ink, [staff], 0, angle, 0)
-
-
-def _grayscale(image: np.ndarray) -> np.ndarray:
-    gray = np.asarray(image, dtype=np.uint8)
-    if gray.ndim != 2 or min(gray.shape) < 8:
-        raise NoStaffFound(f"image of shape {gray.shape} is too small to hold a staff")
-    return gray
-
-
-def _deskewed(gray: np.ndarray, max_angle: float) -> tuple[np.ndarray, float]:
-    """The image turned back by its staff lines' angle, and that angle (0 where turning would move no pixel)."""
-    # The angle from all ink relative to the paper: with thin grey (engraved) staff lines Otsu's ink is noteheads
-    # and stems alone, whose row profile has no sharp lines to align.
-    return _turned_back(gray, skew_angle((gray < ink_threshold(gray)) | ink_mask(gray), max_angle))
-
-
-def _turned_back(gray: np.ndarray, angle: float) -> tuple[np.ndarray, float]:
-    # Turn back only where it moves the image's ends by half a pixel or more: resampling blurs thin lines.
-    if abs(np.tan(np.radians(angle))) * gray.shape[1] / 2 >= 0.5:
-        return rotate(gray, -angle), angle
-    return gray, 0.0
 
 
 def _crop_staff(gray: np.ndarray, ink: np.ndarray, staves: list[PageStaff], index: int, angle: float,
@@ -131,81 +97,6 @@ def _staff_lines_and_extent(ink: np.ndarray):
     return lines, staff_extent(ink, lines.lines, lines.staff_space)
 
 
-def ink_threshold(gray: np.ndarray) -> float:
-    """Otsu's threshold between paper and ink (photos have grey paper), capped so light grey never counts as ink."""
-    return _otsu(np.bincount(gray.ravel(), minlength=256).astype(np.float64))
-
-
-def _otsu(histogram: np.ndarray) -> float:
-    total = histogram.sum()
-    levels = np.arange(256)
-    weight = np.cumsum(histogram)
-    mean = np.cumsum(histogram * levels)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (mean[-1] * weight / total - mean) ** 2 / (weight * (total - weight))
-    between = np.nan_to_num(between)
-    if between.max() <= 0:
-        return 128.0
-    return float(min(np.argmax(between) + 1, 200))
-
-
-def page_ink_threshold(gray: np.ndarray) -> float:
-    """Grey levels below this are ink on a page: Otsu's dark ink or, lighter, anything darker than the paper by a
-    fifth of the contrast (omr.decode.geometry.ink_mask's rule, from a histogram: a page has millions of pixels)."""
-    histogram = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    cumulative = np.cumsum(histogram)
-    paper = float(np.searchsorted(cumulative, 0.5 * cumulative[-1]))
-    dark = float(np.searchsorted(cumulative, 0.005 * cumulative[-1]))
-    relative = paper - INK_RELATIVE * (paper - dark) if paper > dark else 0.0
-    return max(_otsu(histogram), relative)
-
-
-def whiten_paper(gray: np.ndarray) -> np.ndarray:
-    """Stretch grey levels so the paper (the median pixel) becomes white and the darkest ink black, as in training."""
-    paper = float(np.percentile(gray, 50))
-    ink = float(np.percentile(gray, 0.5))
-    if paper >= 250 or paper - ink < 32:  # already white paper, or no contrast worth stretching
-        return gray
-    stretched = (gray.astype(np.float32) - ink) * (255.0 / (paper - ink))
-    return np.clip(np.round(stretched), 0, 255).astype(np.uint8)
-
-
-def skew_angle(ink: np.ndarray, max_angle: float, step: float = 0.1) -> float:
-    """The lines' angle (degrees, counter-clockwise, |angle| <= max_angle): sheared back by it, the ink's row
-    profile is sharpest, because long lines then fall into few rows (classic projection-profile deskew)."""
-    ys, xs = np.nonzero(ink)
-    if ys.size == 0:
-        return 0.0
-    if ys.size > 200_000:  # a fixed subsample keeps big photos fast and the result deterministic
-        keep = np.linspace(0, ys.size - 1, 200_000).astype(np.int64)
-        ys, xs = ys[keep], xs[keep]
-    xs = xs - xs.mean()
-
-    def sharpness(angle: float) -> float:
-        # A line at `angle` counter-clockwise rises to the right: y + x * tan(angle) stays constant along it.
-        rows = np.round(ys + xs * np.tan(np.radians(angle))).astype(np.int64)
-        counts = np.bincount(rows - rows.min())
-        return float((counts.astype(np.float64) ** 2).sum())
-
-    best = _sharpest(np.arange(-max_angle, max_angle + 1e-9, 0.5), sharpness)
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, step)
-    best = _sharpest(fine[np.abs(fine) <= max_angle + 1e-9], sharpness)
-    return 0.0 if abs(best) < step / 2 else round(best, 2)
-
-
-def _sharpest(angles: np.ndarray, sharpness) -> float:
-    """The angle of highest sharpness; among ties (tiny angles move no pixel to another row) the smallest one."""
-    scores = np.array([sharpness(a) for a in angles])
-    tied = angles[scores >= scores.max() * (1 - 1e-9)]
-    return float(tied[np.argmin(np.abs(tied))])
-
-
-def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
-    """The image turned counter-clockwise by `angle` degrees about its centre (grown to fit), filled with white."""
-    turned = Image.fromarray(gray).rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    return np.asarray(turned, dtype=np.uint8)
-
-
 def staff_extent(ink: np.ndarray, lines: tuple[float, ...], staff_space: float) -> tuple[int, int]:
     """First and last column of the staff: the longest stretch where (nearly) all five lines carry ink."""
     return five_line_extent(ink, lines, staff_space)
@@ -219,3 +110,47 @@ def _crop_white(image: np.ndarray, left: int, top: int, right: int, bottom: int,
     if sy1 > sy0 and sx1 > sx0:
         canvas[sy0 - top : sy1 - top, sx0 - left : sx1 - left] = image[sy0:sy1, sx0:sx1]
     return canvas
+
+
+def neighbour_ink(ink: np.ndarray, own: tuple[float, ...], neighbour: tuple[float, ...], staff_space: float) -> np.ndarray:
+    """What to paint white in a crop (its ink mask and both staves' lines in its rows) so that the neighbour staff
+    does not show: the neighbour, everything beyond it and beyond the middle of the gap, except ink that hangs off
+    this staff (ledger-line notes, stems, slurs); ink that hangs off the neighbour goes even on this side."""
+    if neighbour[0] > own[0]:  # a staff below: the same rule upside down
+        height = ink.shape[0]
+        flipped = neighbour_ink(ink[::-1], tuple(height - y for y in own[::-1]), tuple(height - y for y in neighbour[::-1]),
+                                staff_space)
+        return flipped[::-1]
+    foreign = np.zeros(ink.shape, dtype=bool)
+    edge, start = neighbour[-1], own[0]
+    middle = (edge + start) / 2.0
+    g0 = int(np.clip(np.ceil(edge + 0.2 * staff_space + 0.5), 0, ink.shape[0]))  # first row clear of its bottom line
+    g1 = int(np.clip(np.floor(start - 0.2 * staff_space - 0.5), g0, ink.shape[0]))  # end: clear of our top line
+    foreign[:g0] = True
+    gap = ink[g0:g1]
+    if gap.size == 0:
+        foreign[: int(np.clip(np.ceil(middle), 0, ink.shape[0]))] = True
+        return foreign
+    # Ledger lines lie a staff space apart, so growing ink by ~0.6 space vertically chains a stack of them (and the
+    # note on it) into one piece that reaches its staff.
+    reach = int(np.ceil(0.6 * staff_space))
+    grown = ndimage.maximum_filter1d(ndimage.maximum_filter1d(gap.view(np.uint8), 2 * reach + 1, axis=0), 3, axis=1)
+    labels, count = ndimage.label(grown)
+    near = int(np.ceil(0.9 * staff_space))
+    rows = np.arange(g0, g1)[:, None]
+    mine = np.zeros(gap.shape, dtype=bool)
+    theirs = np.zeros(gap.shape, dtype=bool)
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        piece = labels[box] == index
+        touches_theirs, touches_mine = box[0].start <= near, box[0].stop >= gap.shape[0] - near
+        if touches_theirs and touches_mine:  # a barline joining the two, or a chain: split at the middle
+            local_rows = rows[box[0]]
+            theirs[box] |= piece & (local_rows < middle)
+            mine[box] |= piece & (local_rows >= middle)
+        elif touches_mine or (not touches_theirs and (box[0].start + box[0].stop) / 2 + g0 >= middle):
+            mine[box] |= piece
+        else:
+            theirs[box] |= piece
+    beyond_middle = rows < middle
+    foreign[g0:g1] = theirs | (beyond_middle & ~mine)
+    return foreign

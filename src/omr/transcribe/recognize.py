@@ -13,8 +13,9 @@ from PIL import Image
 
 from omr.approaches import get_approach
 from omr.decode import Decoded, estimate_staff_space
+from omr.decode.config import RecognizeConfig
 from omr.decode.geometry import find_staff_lines, row_profile
-from omr.music.events import Event, SymbolicNote, notes_of
+from omr.music.events import Event, StaffHeader, SymbolicNote, notes_of
 from omr.decode.outputs import ModelOutput
 from omr.samples import STAFF_CANVAS_HEIGHT, STAFF_CANVAS_MIDDLE
 
@@ -28,28 +29,6 @@ class Predictor(Protocol):
 
 
 @dataclass(frozen=True)
-class RecognizeConfig:
-    """params.yaml `decode`: the models' training staff space and the decoders' thresholds."""
-
-    staff_space: float = 8.0  # px; every training set is rendered at this size
-    rescale_tolerance: float = 0.03  # closer than this (relative) to staff_space: used as is, no resampling
-    score_threshold: float = 0.5  # detection: boxes below this score are not decoded
-    vector_threshold: float = 0.5  # regression: keys below this probability are not decoded
-    ctc_beam: int = 1  # sequence: 1 = greedy CTC decoding, N > 1 = prefix beam search keeping N prefixes
-
-    def __post_init__(self) -> None:
-        if self.ctc_beam < 1:
-            raise ValueError("params.yaml: decode.ctc_beam: must be >= 1 (1 = greedy)")
-        if self.staff_space <= 0:
-            raise ValueError("params.yaml: decode.staff_space: must be > 0")
-        if not 0 <= self.rescale_tolerance < 1:
-            raise ValueError("params.yaml: decode.rescale_tolerance: must be in [0, 1)")
-        for name in ("score_threshold", "vector_threshold"):
-            if not 0 < getattr(self, name) < 1:
-                raise ValueError(f"params.yaml: decode.{name}: must be in (0, 1)")
-
-
-@dataclass(frozen=True)
 class Recognition:
     """Decoded notes and the raw model output, both in the original image's pixels; `scale` = model px / image px."""
 
@@ -59,10 +38,7 @@ class Recognition:
     staff_lines: tuple[float, ...] | None = None
     knows_accidentals: bool = True
     knows_durations: bool = True
-    clef: str | None = None
-    key_fifths: int = 0
-    time: str | None = None
-    barlines: tuple[float, ...] = ()
+    header: StaffHeader = StaffHeader()
 
     @property
     def notes(self) -> tuple[SymbolicNote, ...]:
@@ -98,10 +74,7 @@ def recognize_batch(predictor: Predictor, images: Sequence[np.ndarray], config: 
                 staff_lines=decoded.staff_lines,
                 knows_accidentals=decoded.knows_accidentals,
                 knows_durations=decoded.knows_durations,
-                clef=decoded.clef,
-                key_fifths=decoded.key_fifths,
-                time=decoded.time,
-                barlines=decoded.barlines,
+                header=decoded.header,
             )
         )
     return results

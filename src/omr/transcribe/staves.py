@@ -1,5 +1,5 @@
-"""Staves on a deskewed page: five-line combs of long thin horizontal strokes, their extent, the systems they form,
-and which ink between two staves belongs to which. numpy/scipy only; omr.transcribe.locate builds the crops from these.
+"""Staves on a straightened page (omr.transcribe.page): five-line combs of long thin horizontal strokes, their extent
+and the systems they form. numpy/scipy only; omr.transcribe.locate crops each staff from these.
 
 Classic OMR: staff lines are the only long, thin, horizontal strokes of a page. Keeping ink that is thin vertically
 (a line, not a beam, notehead or letter) and long horizontally (not a ledger line, a hyphen or a tie) leaves the
@@ -14,6 +14,7 @@ import numpy as np
 from scipy import ndimage
 
 from omr.decode.geometry import vertical_runs
+from omr.transcribe.page import NoStaffFound
 
 MIN_STAFF_LENGTH = 4.0  # staff spaces; shorter five-line combs are not taken for a staff (a one-note v02 staff is ~6)
 MIN_LINE_COVERAGE = 0.6  # fraction of the staff's length over which its five lines are ink (on average)
@@ -21,10 +22,6 @@ MAX_SPACE_INK = 0.5  # the spaces' middle rows may hold at most this much of the
 LONG_STROKE = 3.0  # staff spaces: a horizontal stroke at least this long may be a staff line (ledger lines are ~2)
 SPACING_TOLERANCE = 0.2  # a comb's gaps may differ from the page's staff space (and from their mean) by this fraction
 JOIN_FILL = 0.9  # a column whose gap rows between two staves are this full of ink is a barline joining them
-
-
-class NoStaffFound(ValueError):
-    """The image holds no five-line staff we can read."""
 
 
 @dataclass(frozen=True)
@@ -210,50 +207,6 @@ def ink_near_row(ink: np.ndarray, y: float, reach: int = 0) -> np.ndarray:
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
     return list(zip(np.nonzero(edges == 1)[0].tolist(), np.nonzero(edges == -1)[0].tolist()))
-
-
-def neighbour_ink(ink: np.ndarray, own: tuple[float, ...], neighbour: tuple[float, ...], staff_space: float) -> np.ndarray:
-    """What to paint white in a crop (its ink mask and both staves' lines in its rows) so that the neighbour staff
-    does not show: the neighbour, everything beyond it and beyond the middle of the gap, except ink that hangs off
-    this staff (ledger-line notes, stems, slurs); ink that hangs off the neighbour goes even on this side."""
-    if neighbour[0] > own[0]:  # a staff below: the same rule upside down
-        height = ink.shape[0]
-        flipped = neighbour_ink(ink[::-1], tuple(height - y for y in own[::-1]), tuple(height - y for y in neighbour[::-1]),
-                                staff_space)
-        return flipped[::-1]
-    foreign = np.zeros(ink.shape, dtype=bool)
-    edge, start = neighbour[-1], own[0]
-    middle = (edge + start) / 2.0
-    g0 = int(np.clip(np.ceil(edge + 0.2 * staff_space + 0.5), 0, ink.shape[0]))  # first row clear of its bottom line
-    g1 = int(np.clip(np.floor(start - 0.2 * staff_space - 0.5), g0, ink.shape[0]))  # end: clear of our top line
-    foreign[:g0] = True
-    gap = ink[g0:g1]
-    if gap.size == 0:
-        foreign[: int(np.clip(np.ceil(middle), 0, ink.shape[0]))] = True
-        return foreign
-    # Ledger lines lie a staff space apart, so growing ink by ~0.6 space vertically chains a stack of them (and the
-    # note on it) into one piece that reaches its staff.
-    reach = int(np.ceil(0.6 * staff_space))
-    grown = ndimage.maximum_filter1d(ndimage.maximum_filter1d(gap.view(np.uint8), 2 * reach + 1, axis=0), 3, axis=1)
-    labels, count = ndimage.label(grown)
-    near = int(np.ceil(0.9 * staff_space))
-    rows = np.arange(g0, g1)[:, None]
-    mine = np.zeros(gap.shape, dtype=bool)
-    theirs = np.zeros(gap.shape, dtype=bool)
-    for index, box in enumerate(ndimage.find_objects(labels), start=1):
-        piece = labels[box] == index
-        touches_theirs, touches_mine = box[0].start <= near, box[0].stop >= gap.shape[0] - near
-        if touches_theirs and touches_mine:  # a barline joining the two, or a chain: split at the middle
-            local_rows = rows[box[0]]
-            theirs[box] |= piece & (local_rows < middle)
-            mine[box] |= piece & (local_rows >= middle)
-        elif touches_mine or (not touches_theirs and (box[0].start + box[0].stop) / 2 + g0 >= middle):
-            mine[box] |= piece
-        else:
-            theirs[box] |= piece
-    beyond_middle = rows < middle
-    foreign[g0:g1] = theirs | (beyond_middle & ~mine)
-    return foreign
 
 
 def system_indices(ink: np.ndarray, staves: list[PageStaff]) -> tuple[int, ...]:

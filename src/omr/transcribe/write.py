@@ -32,13 +32,15 @@ def page_files(page: PageTranscription, stem: str, source: str = "") -> dict[str
 
 def score_staves(page: PageTranscription) -> list[ScoreStaff]:
     """The staves as the MusicXML/MIDI writer takes them (clef treble where none was read: what a reader assumes)."""
-    return [ScoreStaff(staff.events, staff.clef or "treble", staff.key_fifths, staff.time, staff.measure_numbers())
+    return [ScoreStaff(staff.events, dataclasses.replace(staff.header, clef=staff.header.clef or "treble"),
+                       staff.measure_numbers(), staff.part)
             for staff in page.staves]
 
 
 def notes_document(page: PageTranscription, source: str = "") -> dict:
     """notes.json (CONTRACT): every event in reading order, and per staff its events, geometry and preamble."""
     first = page.staves[0]
+    header = first.header
     return {
         "image": source,
         "approach": page.approach,
@@ -46,29 +48,30 @@ def notes_document(page: PageTranscription, source: str = "") -> dict:
         "knows_durations": page.knows_durations,
         "coordinates": "deskewed page pixels (the input turned back by angle_degrees about its centre)",
         "angle_degrees": first.staff.angle,
-        "clef": first.clef,
-        "key_fifths": first.key_fifths,
-        "time": first.time,
+        "clef": header.clef,
+        "key_fifths": header.key_fifths,
+        "time": header.time,
         "events": [_event_json(e) for e in page.events],
         "staves": [_staff_json(number, staff) for number, staff in enumerate(page.staves, start=1)],
     }
 
 
 def _staff_json(number: int, staff: StaffTranscription) -> dict:
-    located = staff.staff
+    located, header = staff.staff, staff.header
     return {
         "staff": number,
+        "part": staff.part + 1,
         "system": located.system,
         "crop_origin": list(located.origin),
         "extent": list(located.extent),
         "angle_degrees": located.angle,
         "staff_space": round(located.staff_space, 3),
         "staff_lines": [round(y, 2) for y in staff.staff_lines],
-        "clef": staff.clef,
-        "key_fifths": staff.key_fifths,
-        "time": staff.time,
+        "clef": header.clef,
+        "key_fifths": header.key_fifths,
+        "time": header.time,
         "printed": list(staff.printed),
-        "barlines": [round(x, 2) for x in staff.barlines],
+        "barlines": [round(x, 2) for x in header.barlines],
         "events": [_event_json(e) for e in staff.events],
     }
 
@@ -101,12 +104,13 @@ def render_transcribed_staff(staff: StaffTranscription):
     space = staff.staff.staff_space
     style = RenderStyle(staff_space=space, line_thickness=max(1.0, round(space / 8.0)),
                         height=int(np.ceil(16 * space)))
-    score = staff_from_notes(staff.events, clef=staff.clef is not None, clef_sign=staff.clef or "treble",
-                             key_fifths=staff.key_fifths, time=staff.time)
+    header = staff.header
+    score = staff_from_notes(staff.events, clef=header.clef is not None, clef_sign=header.clef or "treble",
+                             key_fifths=header.key_fifths, time=header.time)
     changes = {}
     if "time" not in staff.printed:
         changes["time_signature"] = None
-    if staff.barlines:
+    if header.barlines:
         changes["barlines_after"] = _barlines_after(staff)
     return render_staff(dataclasses.replace(score, **changes), style), style
 
@@ -114,7 +118,7 @@ def render_transcribed_staff(staff: StaffTranscription):
 def _barlines_after(staff: StaffTranscription) -> tuple[int, ...]:
     """Index of the last event left of each barline read (barlines before the first event are not drawn)."""
     after = set()
-    for x in staff.barlines:
+    for x in staff.header.barlines:
         before = [index for index, event in enumerate(staff.events) if event.x < x]
         if before:
             after.add(before[-1])
