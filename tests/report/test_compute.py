@@ -7,8 +7,7 @@ import json
 from PIL import Image
 
 from omr.report.build import ReportConfig, write_report
-from omr.report.compute import (best_at_common_budget, common_budget, compute_section, compute_table,
-                                read_learning_curves, ser_at)
+from omr.report.compute import compute_section, compute_table, leaders, read_learning_curves, ser_at
 
 
 def _curve(*points: tuple[int, float, float]) -> list[dict]:
@@ -39,13 +38,23 @@ def test_compute_table_rows_per_model_with_dashes_where_not_reached():
     assert "| `detection-v03_aug` | - | 0.800 | - | 140, 100 |" in lines
 
 
-def test_leader_is_computed_at_the_largest_budget_every_training_reached():
-    assert common_budget(FAKE_CURVES) == 100.0
-    models, ser, budget = best_at_common_budget(FAKE_CURVES)
-    assert (models, ser, budget) == (["sequence-v03_aug"], 0.6, 100.0)
+def test_leader_at_each_budget_is_the_lowest_ser_among_the_trainings_that_reached_it():
+    # at 60 s detection has made no pass yet; at 120 s regression has stopped (100 s); at 240 s only sequence runs
+    assert leaders(FAKE_CURVES) == [(60, ["sequence-v03_aug"], 0.9), (120, ["sequence-v03_aug"], 0.6),
+                                    (240, ["sequence-v03_aug"], 0.4)]
     text = "\n".join(compute_section(FAKE_CURVES))
-    assert "At 100 CPU-seconds" in text and "`sequence-v03_aug` has the lowest validation `ser` (0.600)" in text
+    assert "- At 60 CPU-seconds: `sequence-v03_aug` has the lowest validation `ser` (0.900); no pass by then for " \
+           "`detection-v03_aug`." in text
+    assert "- At 240 CPU-seconds: `sequence-v03_aug` has the lowest validation `ser` (0.400); no pass by then for " \
+           "`regression-v03_aug`, `detection-v03_aug`." in text
     assert compute_section({}) == []
+
+
+def test_equal_figures_at_a_budget_are_a_tie_naming_every_model():
+    curves = {"a": _curve((10, 50.0, 0.5), (20, 90.0, 0.4)), "b": _curve((10, 55.0, 0.5004), (20, 95.0, 0.3)),
+              "c": _curve((10, 58.0, 0.7), (20, 99.0, 0.6))}
+    assert leaders(curves, (60,)) == [(60, ["a", "b"], 0.5)]
+    assert "`a` and `b` tie with the lowest validation `ser` (0.500)" in "\n".join(compute_section(curves))
 
 
 def test_empty_or_missing_curve_files_are_left_out(tmp_path):

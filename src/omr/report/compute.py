@@ -36,22 +36,18 @@ def ser_at(curve: Curve, seconds: float) -> float | None:
     return passed[-1]["ser"] if passed else None
 
 
-def common_budget(curves: dict[str, Curve]) -> float | None:
-    """The largest training CPU time every curve reached (the shortest training's); None without curves."""
-    return min(curve[-1]["cpu_seconds"] for curve in curves.values()) if curves else None
-
-
-def best_at_common_budget(curves: dict[str, Curve]) -> tuple[list[str], float, float] | None:
-    """(models with the lowest `ser` at the common budget, that ser, the budget); None where none has a pass by then."""
-    budget = common_budget(curves)
-    if budget is None:
-        return None
-    scored = {model: ser_at(curve, budget) for model, curve in curves.items()}
-    scored = {model: ser for model, ser in scored.items() if ser is not None}
-    if not scored:
-        return None
-    lowest = min(scored.values())
-    return [model for model, ser in scored.items() if ser == lowest], lowest, budget
+def leaders(curves: dict[str, Curve], budgets: Sequence[float] = BUDGETS) -> list[tuple[float, list[str], float]]:
+    """Per budget some training reached: (budget, the models with the lowest `ser` there, that ser). Only models
+    that reached the budget compete: a training that stopped earlier is no winner or loser at a budget it never
+    had (the table shows it as "-"); equal figures to 3 decimals are a tie (all are named)."""
+    found = []
+    for budget in budgets:
+        scored = {model: ser_at(curve, budget) for model, curve in curves.items()}
+        scored = {model: round(ser, 3) for model, ser in scored.items() if ser is not None}
+        if scored:
+            lowest = min(scored.values())
+            found.append((budget, [model for model, ser in scored.items() if ser == lowest], lowest))
+    return found
 
 
 def compute_table(curves: dict[str, Curve], budgets: Sequence[float] = BUDGETS) -> str:
@@ -66,7 +62,7 @@ def compute_table(curves: dict[str, Curve], budgets: Sequence[float] = BUDGETS) 
 
 
 def compute_section(curves: dict[str, Curve], image: str | None = None) -> list[str]:
-    """report.md's section: how the curves were measured, the table, who leads at the common budget, the plot."""
+    """report.md's section: how the curves were measured, the table, who leads at each budget, the plot."""
     if not curves:
         return []
     out = ["## What each approach learns per CPU-second (v03_aug models)", "",
@@ -76,12 +72,13 @@ def compute_section(curves: dict[str, Curve], image: str | None = None) -> list[
            "the process's threads, so about twice the wall time with 2 threads; a loader process's time is not in it.",
            "A cell is the last pass at or before that budget; \"-\": the training had not reached it.", "",
            compute_table(curves), ""]
-    best = best_at_common_budget(curves)
-    if best is not None:
-        models, ser, budget = best
+    for budget, models, ser in leaders(curves):
         names = " and ".join(f"`{m}`" for m in models)
-        out += [f"At {budget:.0f} CPU-seconds, the largest budget every training reached, {names} "
-                f"{'has' if len(models) == 1 else 'share'} the lowest validation `ser` ({ser:.3f}).", ""]
+        unreached = [f"`{m}`" for m, curve in curves.items() if ser_at(curve, budget) is None]
+        out.append(f"- At {budget:g} CPU-seconds: {names} {'has' if len(models) == 1 else 'tie with'} the lowest "
+                   f"validation `ser` ({ser:.3f})" + (f"; no pass by then for {', '.join(unreached)}" if unreached else "")
+                   + ".")
+    out.append("")
     if image is not None:
         out += [f"![validation ser against training CPU-seconds]({image})", ""]
     return out
