@@ -36,7 +36,8 @@ def _params(tmp_path: Path, seeds) -> Path:
 def _train(tmp_path: Path, dataset: Path, params: Path) -> int:
     return _stage("train").main(["regression", "tiny", "--dataset-dir", str(dataset), "--params", str(params),
                                  "--models", str(tmp_path / "models"), "--live", str(tmp_path / "live"),
-                                 "--metrics", str(tmp_path / "metrics"), "--no-progress"])
+                                 "--metrics", str(tmp_path / "metrics"), "--curves", str(tmp_path / "curves"),
+                                 "--no-progress"])
 
 
 @pytest.mark.slow

@@ -111,11 +111,8 @@ def transcribe_image(predictor, path: Path, out: Path, config: RecognizeConfig) 
         page = transcribe_page(predictor, read_image(path), config)
         files = {out / name: data for name, data in page_files(page, path.stem, str(path)).items()}
         write_all_or_none(files)
-    except NoStaffFound as error:
-        return {**result, "error": f"{path}: no staff found ({error})"}
-    except (ValueError, OSError, Music21Exception) as error:
-        message = str(error)
-        return {**result, "error": message if message.startswith(str(path)) else f"{path}: {message}"}
+    except (NoStaffFound, ValueError, OSError, Music21Exception) as error:
+        return {**result, "error": refusal(path, error)}
     lines = [f"{path.name} staff {number}/{len(page.staves)} ({staff.preamble_text()}): "
              f"{staff.text() or '(no notes found)'}" for number, staff in enumerate(page.staves, start=1)]
     return {**result, "status": "ok", "staves": len(page.staves), "events": len(page.events),
@@ -136,11 +133,8 @@ def transcribe_pdf_file(predictor, path: Path, out: Path, config: RecognizeConfi
         document = transcribe_pdf(predictor, path, config, pages, progress)
         files = {out / name: data for name, data in document_files(document, path.stem, str(path)).items()}
         write_all_or_none(files)
-    except NoStaffFound as error:
-        return {**result, "error": f"{path}: no staff found ({error})"}
-    except (ValueError, OSError, Music21Exception) as error:
-        message = str(error)
-        return {**result, "error": message if message.startswith(str(path)) else f"{path}: {message}"}
+    except (NoStaffFound, ValueError, OSError, Music21Exception) as error:
+        return {**result, "error": refusal(path, error)}
     lines = [f"{path.name} page {page.number} staff {number}/{len(page.page.staves)} ({staff.preamble_text()}): "
              f"{staff.text() or '(no notes found)'}"
              for page in document.pages for number, staff in enumerate(page.page.staves, start=1)]
@@ -149,6 +143,14 @@ def transcribe_pdf_file(predictor, path: Path, out: Path, config: RecognizeConfi
             "events": sum(len(page.page.events) for page in document.pages),
             "outputs": [str(target) for target in files], "lines": lines,
             "warnings": [f"{path}: {skipped}; skipped" for skipped in document.skipped]}
+
+
+def refusal(path: Path, error: Exception) -> str:
+    """The one line that names the input and what was wrong with it."""
+    if isinstance(error, NoStaffFound):
+        return f"{path}: no staff found ({error})"
+    message = str(error)
+    return message if message.startswith(str(path)) else f"{path}: {message}"
 
 
 def write_all_or_none(files: dict[Path, bytes]) -> None:

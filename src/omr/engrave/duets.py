@@ -18,6 +18,7 @@ from omr.engrave.dataset import COLLECTIONS
 from omr.engrave.measures import MeasureWindow, cut_measure_window
 from omr.engrave.page import (PageSample, PageStaff, PageStyle, engrave_page_svg, system_starts, system_window,
                               without_text_boxes)
+from omr.engrave.pages_dataset import page_label
 from omr.engrave.real_dataset import WindowResult
 from omr.engrave.real_sample import barline_xs, staff_boxes, verified_staff_events
 from omr.engrave.real_score import window_part
@@ -166,20 +167,8 @@ def write_duets_dataset(out_dir: Path, config: DuetsConfig, workers: int = 0) ->
 
 
 def duet_label(sample_id: str, result: WindowResult) -> SampleLabel:
-    """The shared label of a duet page: every staff's events in reading order; the first staff's lines, clef, key
-    and time at the top level; each staff's own, its part (1 upper) and system (0 first) in `staves`."""
-    page = result.sample
-    height, width = page.image.shape
-    first = page.staves[0]
-    staves = [{**staff.to_json(), "part": index % PARTS + 1, "system": index // PARTS}
-              for index, staff in enumerate(page.staves)]
-    return SampleLabel(
-        id=sample_id, image=f"images/{sample_id}.png", mask=None, width=width, height=height,
-        staff_space=page.staff_space, staff_lines=first.staff_lines, events=page.events, boxes=page.boxes,
-        header=replace(first.header, barlines=()),  # a page's barlines are each staff's own, in `staves`
-        extra={"staves": staves, "source": result.tune.name, "title": result.title, "font": result.font,
-               "first_measure": result.first_measure, "octave_shift": result.octave_shift},
-    )
+    """A duet page's label: a `pages` label whose staves say their part (1 upper) and system (0 first)."""
+    return page_label(sample_id, result, parts=PARTS)
 
 
 def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: Counter, config: DuetsConfig) -> dict:

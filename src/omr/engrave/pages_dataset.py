@@ -71,19 +71,22 @@ def write_pages_dataset(out_dir: Path, config: PagesConfig, workers: int = 0) ->
                             lambda labels, results, drops: dataset_meta(labels, results, drops, config))
 
 
-def page_label(sample_id: str, result: WindowResult) -> SampleLabel:
+def page_label(sample_id: str, result: WindowResult, parts: int = 1) -> SampleLabel:
     """The shared label of a page: every staff's events in reading order; staff lines, clef, key and time of the
-    first staff at the top level (as a one-staff reader expects), each staff's own in `staves`."""
+    first staff at the top level (as a one-staff reader expects), each staff's own in `staves`. Where each system
+    holds `parts` staves (a duet: 2), each staff also says its part (1 upper) and system (0 first)."""
     page = result.sample
     height, width = page.image.shape
     first = page.staves[0]
+    staves = [staff.to_json() for staff in page.staves]
+    if parts > 1:
+        staves = [{**staff, "part": index % parts + 1, "system": index // parts} for index, staff in enumerate(staves)]
     return SampleLabel(
         id=sample_id, image=f"images/{sample_id}.png", mask=None, width=width, height=height,
         staff_space=page.staff_space, staff_lines=first.staff_lines, events=page.events, boxes=page.boxes,
         header=replace(first.header, barlines=()),  # a page's barlines are each staff's own, in `staves`
-        extra={"staves": [staff.to_json() for staff in page.staves], "source": result.tune.name,
-               "title": result.title, "font": result.font, "first_measure": result.first_measure,
-               "octave_shift": result.octave_shift},
+        extra={"staves": staves, "source": result.tune.name, "title": result.title, "font": result.font,
+               "first_measure": result.first_measure, "octave_shift": result.octave_shift},
     )
 
 
