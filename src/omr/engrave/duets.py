@@ -5,7 +5,6 @@ events in reading order (system by system, top staff first), each staff's part a
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,15 +15,12 @@ import numpy as np
 from omr.engrave.corpus import TuneRef, WindowRejected, list_tunes, parse_tune
 from omr.engrave.dataset import COLLECTIONS
 from omr.engrave.measures import MeasureWindow, cut_measure_window
-from omr.engrave.page import (PageSample, PageStaff, PageStyle, engrave_page_svg, system_starts, system_window,
-                              without_text_boxes)
+from omr.engrave.page import (PageSample, PageStyle, engrave_page_svg, labelled_staff, page_frame, page_sample,
+                              system_starts, system_window)
 from omr.engrave.pages_dataset import page_label
 from omr.engrave.real_dataset import WindowResult
-from omr.engrave.real_sample import barline_xs, staff_boxes, verified_staff_events
 from omr.engrave.real_score import window_part
-from omr.engrave.real_verify import (REAL_VERIFICATION_FAILURES, check_alters_readable, check_round_trip,
-                                     check_signatures, check_ties)
-from omr.engrave.sample import Frame, check_inside, rasterise_svg
+from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES, check_alters_readable, check_round_trip
 from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, png_bytes, refusals_and_params,
                               seeded_results, worker_toolkit, write_test_split)
 from omr.engrave.svg_events import read_svg_system_staves
@@ -119,40 +115,24 @@ def engrave_duet(toolkit, upper: MeasureWindow, lower: MeasureWindow, font: str,
         raise WindowRejected("system_count_mismatch", f"{len(systems)} systems drawn, {len(starts)} encoded")
     if any(len(system) != PARTS for system in systems):
         raise WindowRejected("staff_count_mismatch", f"{[len(system) for system in systems]} staves per system")
-    spaces = {round((s.staff_lines[-1] - s.staff_lines[0]) / 4, 3) for system in systems for s in system}
-    if len(spaces) != 1:
-        raise WindowRejected("staff_size_mismatch", f"staff spaces {sorted(spaces)}")
-    zoom = style.staff_space / spaces.pop()
-    first = systems[0][0]
-    frame = Frame(zoom, 0, 0, math.ceil(first.width * zoom), math.ceil(first.height * zoom))
+    frame = page_frame([staff for system in systems for staff in system], style)
     to_image = frame.to_image
 
     events, boxes, staves = [], [], []
     parts = {k: ([], []) for k in range(PARTS)}  # part -> (its events, their printed accidentals)
     for index, system in enumerate(systems):
         for k, (drawn, window) in enumerate(zip(system, (upper, lower))):
-            part = system_window(window, starts, index)
-            staff_events, staff_printed, pairs = verified_staff_events(toolkit, drawn, part, to_image)
-            check_ties(toolkit, drawn, pairs)
-            check_signatures(toolkit, drawn, part, shows_time=index == 0)
-            lines = tuple(to_image(0, y)[1] for y in drawn.staff_lines)
-            (x0, _), (x1, _) = to_image(drawn.staff_x[0], 0), to_image(drawn.staff_x[1], 0)
-            header = replace(part.header, time=part.header.time if index == 0 else None,
-                             barlines=barline_xs(drawn, to_image))
-            staves.append(PageStaff(staff_lines=lines, box=(x0, lines[0], x1, lines[-1]), header=header,
-                                    events=(len(events), len(events) + len(staff_events))))
+            staff, staff_events, staff_printed, staff_box_list = labelled_staff(
+                toolkit, drawn, system_window(window, starts, index), index, to_image, len(events))
+            staves.append(staff)
             events += staff_events
             parts[k][0].extend(staff_events)
             parts[k][1].extend(staff_printed)
-            boxes += staff_boxes(drawn, to_image)
+            boxes += staff_box_list
     for window, (part_events, printed) in zip((upper, lower), parts.values()):
         check_alters_readable(window, printed)
         check_round_trip(part_events, window)
-    image = rasterise_svg(without_text_boxes(svg), frame.zoom, frame.left, frame.top, frame.width, frame.height,
-                          text=True)
-    check_inside(tuple(boxes), image.shape)
-    return PageSample(image=image, events=tuple(events), boxes=tuple(boxes), staves=tuple(staves),
-                      staff_space=style.staff_space)
+    return page_sample(svg, frame, style, events, boxes, staves)
 
 
 def duet_results(config: DuetsConfig, workers: int = 0) -> Iterator[WindowResult]:

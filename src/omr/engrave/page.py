@@ -110,30 +110,50 @@ def engrave_page(toolkit, window: MeasureWindow, font: str, style: PageStyle, rn
     systems = read_svg_systems(svg, font)
     if len(systems) != len(starts):
         raise WindowRejected("system_count_mismatch", f"{len(systems)} systems drawn, {len(starts)} encoded")
-    spaces = {round((s.staff_lines[-1] - s.staff_lines[0]) / 4, 3) for s in systems}
-    if len(spaces) != 1:
-        raise WindowRejected("staff_size_mismatch", f"staff spaces {sorted(spaces)}")
-    zoom = style.staff_space / spaces.pop()
-    frame = Frame(zoom, 0, 0, math.ceil(systems[0].width * zoom), math.ceil(systems[0].height * zoom))
+    frame = page_frame(systems, style)
     to_image = frame.to_image
 
     events, printed, boxes, staves = [], [], [], []
     for index, system in enumerate(systems):
-        part = system_window(window, starts, index)
-        staff_events, staff_printed, pairs = verified_staff_events(toolkit, system, part, to_image)
-        check_ties(toolkit, system, pairs)
-        check_signatures(toolkit, system, part, shows_time=index == 0)
-        lines = tuple(to_image(0, y)[1] for y in system.staff_lines)
-        (x0, _), (x1, _) = to_image(system.staff_x[0], 0), to_image(system.staff_x[1], 0)
-        header = replace(part.header, time=part.header.time if index == 0 else None,
-                         barlines=barline_xs(system, to_image))
-        staves.append(PageStaff(staff_lines=lines, box=(x0, lines[0], x1, lines[-1]), header=header,
-                                events=(len(events), len(events) + len(staff_events))))
+        staff, staff_events, staff_printed, staff_box_list = labelled_staff(
+            toolkit, system, system_window(window, starts, index), index, to_image, len(events))
+        staves.append(staff)
         events += staff_events
         printed += staff_printed
-        boxes += staff_boxes(system, to_image)
+        boxes += staff_box_list
     check_alters_readable(window, printed)
     check_round_trip(events, window)
+    return page_sample(svg, frame, style, events, boxes, staves)
+
+
+def page_frame(staves, style: PageStyle) -> Frame:
+    """The image frame of a page's staves (its first's page, at `style.staff_space`); staff_size_mismatch where the
+    staves' spaces differ (one zoom must fit them all)."""
+    spaces = {round((s.staff_lines[-1] - s.staff_lines[0]) / 4, 3) for s in staves}
+    if len(spaces) != 1:
+        raise WindowRejected("staff_size_mismatch", f"staff spaces {sorted(spaces)}")
+    zoom = style.staff_space / spaces.pop()
+    return Frame(zoom, 0, 0, math.ceil(staves[0].width * zoom), math.ceil(staves[0].height * zoom))
+
+
+def labelled_staff(toolkit, drawn, part: MeasureWindow, system_index: int, to_image, first_event: int):
+    """One drawn staff verified against the measures it holds (`part`) and labelled in image pixels: (its PageStaff,
+    whose events start at `first_event` of the page, its events, their printed accidentals, its boxes). Only the
+    first system prints the time signature."""
+    staff_events, staff_printed, pairs = verified_staff_events(toolkit, drawn, part, to_image)
+    check_ties(toolkit, drawn, pairs)
+    check_signatures(toolkit, drawn, part, shows_time=system_index == 0)
+    lines = tuple(to_image(0, y)[1] for y in drawn.staff_lines)
+    (x0, _), (x1, _) = to_image(drawn.staff_x[0], 0), to_image(drawn.staff_x[1], 0)
+    header = replace(part.header, time=part.header.time if system_index == 0 else None,
+                     barlines=barline_xs(drawn, to_image))
+    staff = PageStaff(staff_lines=lines, box=(x0, lines[0], x1, lines[-1]), header=header,
+                      events=(first_event, first_event + len(staff_events)))
+    return staff, staff_events, staff_printed, staff_boxes(drawn, to_image)
+
+
+def page_sample(svg: str, frame: Frame, style: PageStyle, events, boxes, staves) -> PageSample:
+    """The page rasterised in its frame (page_frame), every box checked inside it."""
     image = rasterise_svg(without_text_boxes(svg), frame.zoom, frame.left, frame.top, frame.width, frame.height,
                           text=True)
     check_inside(tuple(boxes), image.shape)
