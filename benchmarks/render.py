@@ -86,10 +86,10 @@ def v03_musicxml(staff, events) -> str:
     from music21 import stream
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    from omr.music.events import BEAM_COUNT
-    from omr.music.musicxml import _music21_event, _preamble  # the project's own event -> music21 mapping
+    from omr.music.elements import header_items, music21_event, tuplet_brackets  # the project's own mapping
+    from omr.music.events import BEAM_COUNT, measure_length
 
-    part, measure, number = stream.Part(), None, 0
+    part, measure, number, brackets = stream.Part(), None, 0, tuplet_brackets(events)
     beam_type = {index: ("start" if index == group[0] else "stop" if index == group[-1] else "continue")
                  for group in staff.beams for index in group}
     for index, event in enumerate(events):
@@ -97,9 +97,11 @@ def v03_musicxml(staff, events) -> str:
             number += 1
             measure = stream.Measure(number=number)
             if number == 1:
-                for item in _preamble(staff.clef_sign, staff.key_signature, staff.time_signature):
+                for item in header_items(staff.clef_sign, staff.key_signature, staff.time_signature):
                     measure.insert(0, item)
-        written = _music21_event(event)
+        # Tuplets with their brackets, measure rests their measure (changes inside the staff left out: they flatter
+        # Verovio, as the slurs do).
+        written = music21_event(event, brackets[index], measure_length(staff.time_signature))
         if index in beam_type:
             written.beams.fill(BEAM_COUNT[event.duration], beam_type[index])
         measure.append(written)

@@ -10,8 +10,8 @@ from omr.engrave.sets import run_stage
 
 def summary(meta: dict) -> str:
     return (f"{meta['windows']} windows, {meta['note_count']} notes, {meta['rest_count']} rests, "
-            f"clefs {meta['clefs']}; dropped by verification {sum(meta['verification_drops'].values())}, "
-            f"by selection {meta['selection_drops']}")
+            f"clefs {meta['clefs']}, new material in {meta['fuller']['holding']['any']}; dropped by verification "
+            f"{sum(meta['verification_drops'].values())}, by selection {meta['selection_drops']}")
 
 
 if __name__ == "__main__":

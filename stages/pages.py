@@ -9,7 +9,8 @@ from omr.engrave.sets import run_stage
 
 
 def summary(meta: dict) -> str:
-    return (f"{meta['pages']} pages, {meta['staves']} staves, {meta['event_count']} events; dropped by verification "
+    return (f"{meta['pages']} pages, {meta['staves']} staves, {meta['event_count']} events, new material on "
+            f"{meta['fuller']['holding']['any']} pages; dropped by verification "
             f"{sum(meta['verification_drops'].values())}, by selection {meta['selection_drops']}")
 
 

@@ -56,6 +56,11 @@ NOTATION_MASK_CLASSES = MASK_CLASSES + (
     "clef_bass",
     "articulation",
     "dynamics",
+    # The fuller vocabulary (issue 29): the breve's head (its duration is its glyph), a grace note's small head (its
+    # small stem, flag and slash are `stem`/`flag`), and a tuplet's number with its bracket (one box: the number).
+    "notehead_breve",
+    "notehead_grace",
+    "tuplet",
 )
 # One box per symbol: per flag and per dot; per beam segment per level (a 16th pair: two boxes, a hook: its own short
 # one); per tie and per slur (the curve's extent); one per time signature (both digits) and per dynamics mark.

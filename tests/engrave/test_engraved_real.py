@@ -114,18 +114,21 @@ def _refusal(score) -> str:
     return refused.value.reason
 
 
-def test_tuplet_grace_note_and_chord_windows_are_refused_with_their_reason():
+def test_chord_double_accidental_and_what_no_event_can_say_are_still_refused_with_their_reason():
     from music21 import chord, duration, note
 
-    triplet = [note.Note("C5", quarterLength=1 / 3) for _ in range(3)]
-    assert _refusal(_one_measure_score(*triplet, note.Note("D5", quarterLength=3))) == "tuplet"
-    grace = note.Note("E5").getGrace()
-    assert _refusal(_one_measure_score(grace, note.Note("D5", type="whole"))) == "grace_note"
     assert _refusal(_one_measure_score(chord.Chord(["C5", "E5"], type="whole"))) == "chord"
     assert _refusal(_one_measure_score(note.Note("F##5", type="whole"))) == "double_or_microtonal_accidental"
     assert _refusal(_one_measure_score(note.Note("C5", type="whole"), time="5/4")) == "too_short"  # not full
-    five = _one_measure_score(note.Note("C5", duration=duration.Duration(5)), time="5/4")
-    assert _refusal(five) in ("time_signature_unsupported", "duration_unsupported")
+    # A 3:4 triplet prints a 3, which the tuplet-number rule reads as 3:2: no reader could label it.
+    three_in_four = [note.Note("C5", type="quarter") for _ in range(3)]
+    for written in three_in_four:
+        written.duration.appendTuplet(duration.Tuplet(3, 4))
+    assert _refusal(_one_measure_score(*three_in_four)) == "tuplet_ratio_unprinted"
+    three_dots = note.Note("C5", type="half", dots=3)
+    assert _refusal(_one_measure_score(three_dots, note.Note("D5", type="16th"))) == "duration_unsupported"
+    assert _refusal(_one_measure_score(note.Note("C5", type="breve", dots=1), time="3/1")) == (
+        "time_signature_unsupported")
 
 
 def test_tie_out_of_the_window_is_dropped_with_its_partner_outside():

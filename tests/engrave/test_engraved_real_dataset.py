@@ -32,7 +32,8 @@ def test_engraved_real_is_a_test_split_of_whole_measures_with_drops_counted(tmp_
         assert header.clef in ("treble", "bass") and header.time is not None and 1 <= len(header.barlines) <= 2
         assert sum(b.label.startswith("notehead") for b in label.boxes) == len(label.notes)
         assert sum(b.label.startswith("rest_") for b in label.boxes) == len(label.events) - len(label.notes)
-        assert (header.clef == "bass") == (label.extra["octave_shift"] > 0)
+        # A window moved down is in bass clef; one in bass without a move is a bass-clef tune's, as written.
+        assert label.extra["octave_shift"] == 0 or header.clef == "bass"
         assert {b.label for b in label.boxes} <= set(meta["box_classes"])
     assert sum(meta["clefs"].values()) == 3 and meta["params"]["measures"] == [1, 2]
 

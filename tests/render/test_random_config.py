@@ -74,7 +74,7 @@ def test_params_yaml_datasets_build_and_match_the_contract():
 
 
 # --- real notation (v03): NotationConfig --------------------------------------------------------------------------
-from omr.music.events import key_alters, sounding_alters  # noqa: E402
+from omr.music.events import TIME_SIGNATURES, key_alters, sounding_alters  # noqa: E402
 from omr.render.notation import NotationConfig  # noqa: E402
 
 NOTATION = NotationConfig()
@@ -163,7 +163,13 @@ def test_distractor_probabilities_of_zero_turn_them_off():
     "kwargs, key",
     [
         (dict(min_measures=0), "min_measures"),
-        (dict(time_signatures=("5/4",)), "time_signatures"),
+        (dict(time_signatures=("11/16",)), "time_signatures"),
+        (dict(time_signature_weights=(1.0, 2.0)), "time_signature_weights"),
+        (dict(breve_weight=-1.0), "breve_weight"),
+        (dict(tuplet_probability=1.5), "tuplet_probability"),
+        (dict(grace_probability=-0.1), "grace_probability"),
+        (dict(measure_rest_probability=2.0), "measure_rest_probability"),
+        (dict(change_probability=1.1), "change_probability"),
         (dict(clefs=("alto",)), "clefs"),
         (dict(clef_weights=(1.0,)), "clef_weights"),
         (dict(key_fifths_min=-8), "key_fifths_min"),
@@ -232,7 +238,7 @@ def test_chromatic_notes_are_never_e_sharp_b_sharp_f_flat_or_c_flat_where_the_ke
 def test_params_yaml_v03_is_real_notation_with_every_meter_both_clefs_and_all_keys():
     v03 = build_config(DatasetConfig, load_params()["datasets"]["v03"], "datasets.v03")
     assert set(v03.splits) == {"train", "val", "test"} and v03.notation is not None
-    assert set(v03.notation.time_signatures) == {"2/4", "3/4", "4/4", "6/8", "3/8", "2/2", "C"}
+    assert set(v03.notation.time_signatures) == set(TIME_SIGNATURES)  # issue 29's meters (3/2 .. 7/8, C|) too
     assert set(v03.notation.clefs) == {"treble", "bass"}
     assert (v03.notation.key_fifths_min, v03.notation.key_fifths_max) == (-7, 7)
     assert v03.staff_space == 8 and v03.height == 128

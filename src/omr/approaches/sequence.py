@@ -4,6 +4,7 @@ reference for single staves; tokens -> events by omr.decode.tokens (the same rul
 from __future__ import annotations
 
 import dataclasses
+from typing import Sequence
 
 import numpy as np
 
@@ -12,7 +13,7 @@ from omr.decode import Decoded, find_staff_lines, row_profile
 from omr.decode.ctc import beam_ctc, greedy_ctc
 from omr.decode.tokens import events_from_tokens, token_factors, tokens_from_label, vocabulary
 from omr.evaluate import metrics
-from omr.music.events import staff_position, staff_position_y
+from omr.music.events import Event, StaffHeader, staff_position, staff_position_y
 from omr.decode.outputs import SequenceOutput
 
 
@@ -28,8 +29,10 @@ class SequenceApproach(Approach):
     max_rotation = 0.5
     report_notes = (
         "Sequence (CRNN + CTC) reads a staff as tokens of what is printed: clef, key and time signature, each",
-        "head's staff position and duration (`n4:8.`), accidentals, barlines and ties; the events follow from",
-        "them by the same rules as the labels (pitch from the clef, `alter` from the key and the measure).",
+        "head's staff position and duration (`n4:8.`; a grace note's small head `g4:8`), accidentals, barlines,",
+        "ties, a tuplet's number before its group (`t3`) and signatures changed inside the staff; the events",
+        "follow from them by the same rules as the labels (pitch from the clef in force, `alter` from the key in",
+        "force and the measure, the tuplet's ratio from its number, a lone whole rest is a measure rest).",
     )
 
     def class_names(self, train_labels):
@@ -103,11 +106,23 @@ def decode_sequence(output: SequenceOutput, image: np.ndarray, beam: int = 1) ->
     tokens, xs = tokens_of(output, beam)
     reading = events_from_tokens(tokens, xs)
     staff = find_staff_lines(row_profile(image))
-    events, clef = reading.events, reading.header.clef or "treble"
+    events = reading.events
     if staff is not None:
         space, bottom = staff.staff_space, staff.bottom_line
         events = tuple(
             dataclasses.replace(e, y=staff_position_y(
                 staff_position(e.step, e.octave, clef) if e.kind == "note" else 4, bottom, space))
-            for e in events)
+            for e, clef in zip(events, clefs_in_force(reading.header, events)))
     return Decoded(events=events, staff_lines=None if staff is None else tuple(staff.lines), header=reading.header)
+
+
+def clefs_in_force(header: StaffHeader, events: Sequence[Event]) -> list[str]:
+    """The clef each event (x ascending) is read in: the staff's (treble where none is printed), or that of the
+    last clef change at or left of it."""
+    changes = [change for change in header.changes if change.clef is not None]
+    clef, clefs, next_change = header.clef or "treble", [], 0
+    for event in events:
+        while next_change < len(changes) and changes[next_change].x <= event.x:
+            clef, next_change = changes[next_change].clef, next_change + 1
+        clefs.append(clef)
+    return clefs

@@ -9,8 +9,8 @@ import numpy as np
 
 from omr.decode.decoded import Decoded
 from omr.decode.geometry import (
-    ACCIDENTAL_REACH,
     StaffGeometry,
+    accidental_reach,
     estimate_staff_space,
     find_staff_lines,
     median_row_profile,
@@ -27,6 +27,9 @@ MIN_HEAD_SPACING = 2.0
 # Verovio sets a note 1.7 spaces after a 16th: where one of two heads carries a beam or flag, they are two notes
 # unless they overlap (a head is 1.2-1.3 spaces wide). Seed data has no beams or flags: there the rule above holds.
 SHORT_HEAD_SPACING = 1.2
+# A grace note's small head stands just before its main note (and its accidental): the two are one head seen twice
+# only where they overlap (a grace head is about 0.8 spaces wide).
+GRACE_HEAD_SPACING = 0.6
 
 
 def notes_from_boxes(
@@ -84,10 +87,17 @@ def _one_head_per_column(heads: list[Box], strokes: list[Symbol], staff_space: f
     for box in sorted(heads, key=lambda b: -b.score):
         x = _centre(box)[0]
         short = bool(strokes) and is_short(Symbol.of_box(box.label, box.xyxy), beams, flags, staff_space)
-        if all(abs(x - _centre(other)[0]) >= (SHORT_HEAD_SPACING if short or other_short else MIN_HEAD_SPACING)
-               * staff_space for other, other_short in kept):
+        if all(abs(x - _centre(other)[0]) >= _spacing(box, short, other, other_short) * staff_space
+               for other, other_short in kept):
             kept.append((box, short))
     return [box for box, _ in kept]
+
+
+def _spacing(head: Box, short: bool, other: Box, other_short: bool) -> float:
+    """Staff spaces two heads' centres keep at least, unless they are one head seen twice."""
+    if "notehead_grace" in (head.label, other.label):
+        return GRACE_HEAD_SPACING
+    return SHORT_HEAD_SPACING if short or other_short else MIN_HEAD_SPACING
 
 
 def _attach_accidentals(heads: list[Box], accidentals: list[Box], staff_space: float) -> tuple[list[str | None], list[Box]]:
@@ -104,7 +114,7 @@ def _attach_accidentals(heads: list[Box], accidentals: list[Box], staff_space: f
             hx, hy = _centre(head)
             dx = hx - ax
             # Accidentals sit left of their head; a flat's box centre is above its head.
-            if 0 < dx <= ACCIDENTAL_REACH * staff_space and abs(hy - ay) <= 2.0 * staff_space:
+            if 0 < dx <= accidental_reach(head.label) * staff_space and abs(hy - ay) <= 2.0 * staff_space:
                 candidates.append((dx + abs(hy - ay), index))
         if not candidates:
             unattached.append(accidental)

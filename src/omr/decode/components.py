@@ -51,11 +51,20 @@ def dilate(binary: np.ndarray, radius: int = 1) -> np.ndarray:
 def components(binary: np.ndarray, bridge: int = 0) -> list[Component]:
     """Connected components of a binary image, in label order; pieces up to 2*bridge px apart count as one."""
     binary = np.asarray(binary, dtype=bool)
-    labels = label_components(dilate(binary, bridge) if bridge else binary)
-    labels = np.where(binary, labels, 0)
+    rows_with_ink = np.flatnonzero(binary.any(axis=1))
+    if rows_with_ink.size == 0:
+        return []
+    # Labelled within the class's bounding box (widened by the bridge, all a dilation can reach): most classes
+    # cover a sliver of the staff, and the decoder labels some twenty class maps per image.
+    cols_with_ink = np.flatnonzero(binary.any(axis=0))
+    r0, c0 = max(0, int(rows_with_ink[0]) - bridge), max(0, int(cols_with_ink[0]) - bridge)
+    r1, c1 = int(rows_with_ink[-1]) + 1 + bridge, int(cols_with_ink[-1]) + 1 + bridge
+    crop = binary[r0:r1, c0:c1]
+    labels = label_components(dilate(crop, bridge) if bridge else crop)
+    labels = np.where(crop, labels, 0)
     rows, cols = np.nonzero(labels)
     ids = labels[rows, cols]
     order = np.argsort(ids, kind="stable")
-    rows, cols, ids = rows[order], cols[order], ids[order]
+    rows, cols, ids = rows[order] + r0, cols[order] + c0, ids[order]
     splits = np.nonzero(np.diff(ids))[0] + 1
     return [Component(r, c) for r, c in zip(np.split(rows, splits), np.split(cols, splits)) if r.size]

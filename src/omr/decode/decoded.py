@@ -28,8 +28,10 @@ class Decoded:
         return notes_of(self.events)
 
     def scaled(self, factor: float) -> "Decoded":
-        """The same decoding with x/y, barlines and staff lines multiplied by `factor` (back to another image's px)."""
+        """The same decoding with x/y, barlines, header changes and staff lines multiplied by `factor` (back to
+        another image's px)."""
         events = tuple(dataclasses.replace(e, x=e.x * factor, y=e.y * factor) for e in self.events)
         lines = None if self.staff_lines is None else tuple(y * factor for y in self.staff_lines)
-        header = dataclasses.replace(self.header, barlines=tuple(x * factor for x in self.header.barlines))
+        header = dataclasses.replace(self.header, barlines=tuple(x * factor for x in self.header.barlines),
+                                     changes=tuple(dataclasses.replace(c, x=c.x * factor) for c in self.header.changes))
         return dataclasses.replace(self, events=events, staff_lines=lines, header=header)

@@ -18,6 +18,14 @@ INK_RELATIVE = 0.2  # staff-space estimation: ink = darker than paper by this fr
 # An accidental belongs to the nearest head starting to its right whose centre is at most this many staff spaces
 # away (measured: 1.2-1.5 in our renderer and in Verovio's engravings); a key signature's glyphs end further away.
 ACCIDENTAL_REACH = 2.5
+# A grace note's small accidental sits closer (about 0.9 spaces in ours): a grace note right after the key signature
+# (Verovio sets one 1.9 spaces after its last sign) must not take the signature's sign for its own.
+GRACE_ACCIDENTAL_REACH = 1.5
+
+
+def accidental_reach(head_kind: str) -> float:
+    """How far (staff spaces) left of a head's centre its own accidental's centre may lie."""
+    return GRACE_ACCIDENTAL_REACH if head_kind == "notehead_grace" else ACCIDENTAL_REACH
 
 
 @dataclass(frozen=True)

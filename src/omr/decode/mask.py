@@ -9,8 +9,8 @@ import numpy as np
 
 from omr.decode.components import Component, components
 from omr.decode.decoded import Decoded
-from omr.decode.geometry import ACCIDENTAL_REACH, StaffGeometry, class_row_profile, find_staff_lines, row_profile
-from omr.decode.notation import HEAD_DURATION, REST_DURATION, Symbol, assemble
+from omr.decode.geometry import StaffGeometry, accidental_reach, class_row_profile, find_staff_lines, row_profile
+from omr.decode.notation import FLAG_REACH, HEAD_DURATION, REST_DURATION, Symbol, assemble
 from omr.samples import ACCIDENTAL_ALTER
 
 HEAD_WIDTH_SPACES = 1.3  # a notehead is about 1.3 staff spaces wide and 1 high
@@ -23,6 +23,13 @@ FLAG_LENGTH, FLAG_SPACING = 2.1, 0.75  # measured on v03's masks: 2.12, 2.88, 3.
 DOT_WIDTH, DOT_ADVANCE = 0.45, 0.5
 # A key signature's neighbouring signs may touch: a sign's blob is about 0.4 spaces wider than its advance.
 KEY_ADVANCE = {"sharp": 1.2, "flat": 1.1}
+# A grace note is drawn at 0.6 of a note's size (omr.render.grace); its first flag's blob is 1.7 of its spaces long
+# (8 px at a staff space of 8: 1, 2, 3 flags measure 8, 12, 16 px, the slash of an acciaccatura included).
+GRACE_SCALE, GRACE_FLAG_LENGTH = 0.6, 1.7
+# A clef printed inside the staff is smaller than the opening one (a bass clef change's body: 54 px at space 8).
+CLEF_MIN_AREA = 0.5 * HEAD_WIDTH_SPACES
+UNSPLIT_HEADS = ("notehead_breve", "notehead_grace")
+STEMLESS_HEADS = ("notehead_whole", "notehead_breve")
 
 
 def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np.ndarray | None = None) -> Decoded:
@@ -33,22 +40,27 @@ def notes_from_mask(class_map: np.ndarray, class_names: Sequence[str], image: np
     if staff is None:
         return Decoded(events=(), staff_lines=None)
     space = staff.staff_space
-    head_ids = [names.index(n) for n in HEAD_DURATION if n in names]
+    head_ids = [names.index(n) for n in HEAD_DURATION if n in names and n not in UNSPLIT_HEADS]
     # Bridging 1 px rejoins a hollow head's ring where resampling or a model broke it into arcs.
     heads = _split_heads(components(np.isin(class_map, head_ids), bridge=1), space)
     stem = class_map == names.index("stem") if "stem" in names else np.zeros(class_map.shape, bool)
     kinds = [_head_kind(class_map, names, head) for head in heads]
+    # A breve is wider than a head and a grace head smaller: each class is read on its own, never cut.
+    for name in UNSPLIT_HEADS:
+        blobs = _blobs(class_map, names, name, bridge=1)
+        heads, kinds = heads + blobs, kinds + [name] * len(blobs)
     found = [(h, k, _stem_up(h, space, stem)) for h, k in zip(heads, kinds)]
-    found = [(h, k, up) for h, k, up in found if _is_head(h, space, up is not None or k == "notehead_whole")]
+    found = [(h, k, up) for h, k, up in found if _is_head(h, space, up is not None or k in STEMLESS_HEADS)]
     found.sort(key=lambda item: item[0].centre[0])
-    printed, unattached = _accidentals(class_map, names, [h for h, _, _ in found], space)
+    printed, unattached = _accidentals(class_map, names, [h for h, _, _ in found], [k for _, k, _ in found], space)
     symbols = [Symbol(kind, tuple(map(float, h.bbox)), h.centre, accidental=sign, stem_up=up)
                for (h, kind, up), sign in zip(found, printed)]
-    return assemble(staff, symbols, _marks(class_map, names, staff), unattached)
+    graces = [symbol for symbol in symbols if symbol.kind == "notehead_grace"]
+    return assemble(staff, symbols, _marks(class_map, names, staff, graces), unattached)
 
 
-def _marks(class_map: np.ndarray, names: list[str], staff: StaffGeometry) -> list[Symbol]:
-    """Symbols of everything but heads and accidentals: beams, dots, ties, flags, rests, barlines and clefs."""
+def _marks(class_map: np.ndarray, names: list[str], staff: StaffGeometry, graces: list[Symbol]) -> list[Symbol]:
+    """Symbols of everything but heads and accidentals: beams, dots, ties, flags, rests, barlines, clefs, tuplets."""
     space = staff.staff_space
     marks = [_symbol("beam", blob) for blob in _blobs(class_map, names, "beam")]
     # A barline or stem painted over a tie cuts it: pieces 2 px apart are one tie.
@@ -56,15 +68,30 @@ def _marks(class_map: np.ndarray, names: list[str], staff: StaffGeometry) -> lis
     for blob in _blobs(class_map, names, "augmentation_dot"):
         marks += [_symbol("augmentation_dot", blob)] * _count(blob.bbox[2] - blob.bbox[0], space, DOT_WIDTH, DOT_ADVANCE)
     for blob in _blobs(class_map, names, "flag"):
-        marks += [_symbol("flag", blob)] * _count(blob.bbox[3] - blob.bbox[1], space, FLAG_LENGTH, FLAG_SPACING)
+        # A grace note's flags are drawn small: counted at its size.
+        if any(_grace_flag(blob, grace, space) for grace in graces):
+            count = _count(blob.bbox[3] - blob.bbox[1], space * GRACE_SCALE, GRACE_FLAG_LENGTH, FLAG_SPACING)
+        else:
+            count = _count(blob.bbox[3] - blob.bbox[1], space, FLAG_LENGTH, FLAG_SPACING)
+        marks += [_symbol("flag", blob)] * count
     for name in REST_DURATION:
         if name in names:
-            marks += _rests(name, components(class_map == names.index(name)), space)
+            marks += _glyphs(name, components(class_map == names.index(name)), MIN_HEAD_AREA_SHARE * space * space)
     marks += [Symbol("barline", (x, 0.0, x, 0.0), (x, 0.0)) for x in _barlines(class_map, names, staff)]
+    # A clef is there where its glyph covers at least half a notehead's area (not a few stray pixels); where it
+    # stands says whether it opens the staff or changes it.
     for name in ("clef", "clef_bass"):
-        if name in names and _has_clef(class_map, names.index(name), space):
-            marks.append(Symbol(name, (0.0, 0.0, 0.0, 0.0), (0.0, 0.0)))
+        marks += _glyphs(name, _blobs(class_map, names, name), CLEF_MIN_AREA * space * space)
+    # A tuplet's number and its bracket's two halves are one symbol: pieces up to a space apart.
+    marks += [_symbol("tuplet", blob) for blob in _blobs(class_map, names, "tuplet", bridge=int(np.ceil(space / 2)))]
     return marks
+
+
+def _grace_flag(flag: Component, grace: Symbol, space: float) -> bool:
+    """The flag starts at the grace note's stem (up from its right edge, or down from its left) on its side."""
+    x0, y0, x1, y1 = flag.bbox
+    up = (y0 + y1) / 2.0 < grace.centre[1]
+    return abs(x0 - (grace.box[2] if up else grace.box[0])) <= FLAG_REACH * space
 
 
 def _blobs(class_map: np.ndarray, names: list[str], kind: str, bridge: int = 0) -> list[Component]:
@@ -81,20 +108,20 @@ def _symbol(kind: str, blob: Component) -> Symbol:
     return Symbol(kind, tuple(map(float, blob.bbox)), blob.centre)
 
 
-def _rests(kind: str, blobs: list[Component], space: float) -> list[Symbol]:
-    """One symbol per rest: pieces of one glyph that share columns are one rest; specks are none."""
+def _glyphs(kind: str, blobs: list[Component], min_area: float) -> list[Symbol]:
+    """One symbol per glyph (a rest, a clef): pieces that share columns are one glyph; specks are none."""
     groups: list[list[Component]] = []
     for blob in sorted(blobs, key=lambda b: b.bbox[0]):
         if groups and blob.bbox[0] <= max(b.bbox[2] for b in groups[-1]):
             groups[-1].append(blob)
         else:
             groups.append([blob])
-    rests = []
+    glyphs = []
     for group in groups:
         rows, cols = np.concatenate([b.rows for b in group]), np.concatenate([b.cols for b in group])
-        if rows.size >= MIN_HEAD_AREA_SHARE * space * space:
-            rests.append(_symbol(kind, Component(rows, cols)))
-    return rests
+        if rows.size >= min_area:
+            glyphs.append(_symbol(kind, Component(rows, cols)))
+    return glyphs
 
 
 def _barlines(class_map: np.ndarray, names: list[str], staff: StaffGeometry) -> tuple[float, ...]:
@@ -107,11 +134,6 @@ def _barlines(class_map: np.ndarray, names: list[str], staff: StaffGeometry) -> 
         if y1 - y0 >= 3 * staff.staff_space:
             bars.append((x0 + x1) / 2)
     return tuple(sorted(bars))
-
-
-def _has_clef(class_map: np.ndarray, clef_index: int, space: float) -> bool:
-    """A clef is there where its class covers at least a notehead's area (not a few stray pixels)."""
-    return int((class_map == clef_index).sum()) >= HEAD_WIDTH_SPACES * space * space
 
 
 def _staff(class_map: np.ndarray, names: list[str], image: np.ndarray | None) -> StaffGeometry | None:
@@ -192,7 +214,7 @@ def _head_kind(class_map: np.ndarray, names: list[str], head: Component) -> str:
     return max(counts, key=counts.get)
 
 
-def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component],
+def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component], kinds: list[str],
                  space: float) -> tuple[list[str | None], list[tuple[str, float]]]:
     """Printed sign per head from accidental blobs (each blob votes, by area, for the nearest head starting to its
     right), and (kind, x, y) of the blobs no head is near (a key signature's, or look-alikes)."""
@@ -201,6 +223,7 @@ def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component]
     # Touching key signs are split only where the vocabulary is real notation's (its training sets draw key
     # signatures); a seed model's class map is read as before.
     split = "notehead_whole" in names
+    reaches = [accidental_reach(kind) * space for kind in kinds]
     for name in ACCIDENTAL_ALTER:
         if name not in names:
             continue
@@ -209,7 +232,7 @@ def _accidentals(class_map: np.ndarray, names: list[str], heads: list[Component]
             candidates = []
             for index, head in enumerate(heads):
                 hx, hy = head.centre
-                if 0 < hx - ax <= ACCIDENTAL_REACH * space and abs(hy - ay) <= 2.0 * space:
+                if 0 < hx - ax <= reaches[index] and abs(hy - ay) <= 2.0 * space:
                     candidates.append((hx - ax + abs(hy - ay), index))
             if candidates:
                 index = min(candidates)[1]
@@ -225,4 +248,11 @@ def _key_signs(name: str, blob: Component, space: float, split: bool) -> list[tu
     count = _count(x1 - x0, space, KEY_ADVANCE[name] + 0.4, KEY_ADVANCE[name]) if split and name in KEY_ADVANCE else 1
     if count == 1:
         return [(name, *blob.centre)]
-    return [(name, x0 + (k + 0.5) * (x1 - x0) / count, blob.centre[1]) for k in range(count)]
+    signs = []
+    for k in range(count):
+        # Each sign's height is that of the pixels in its share of the columns (a key change's signs are checked
+        # against their places on the staff).
+        left, right = x0 + k * (x1 - x0) / count, x0 + (k + 1) * (x1 - x0) / count
+        rows = blob.rows[(blob.cols >= left) & (blob.cols < right)]
+        signs.append((name, (left + right) / 2, float(rows.mean()) + 0.5 if rows.size else blob.centre[1]))
+    return signs

@@ -5,6 +5,13 @@ NOTATION_BOX_CLASSES): heads with the accidental printed before each, and the ma
 duration (head kind, then the beams or flags on its stem), its dots and ties; rests come from their glyph; the clef
 gives the pitch, the key signature and the measures (barlines) the sounding alter.
 
+The fuller notation (issue 29): a breve's head is a breve; a grace note's small head is a `grace` note whose value
+is its own flags' (it never takes a neighbour's beam; its small accidental sits closer than a note's); a tuplet
+number sets `tuplet` on the group under it (omr.decode.tuplets); the measure-rest rule and the key in force come
+from omr.decode.reading_rules; clefs and key signatures printed inside the staff are changes (omr.decode.changes)
+that later pitches and alters follow. A time signature inside the staff is seen but not read: its class names no
+meter, so the header's `changes` hold clef and key changes only (`ser` scores events, never the header).
+
 Symbol conventions (our renderer and the Verovio writer box them alike): one box per flag, per beam segment per
 level (a hook its own short one), per dot, per tie; no stem boxes, so a stem is found from where its beams and flags
 are: up at the head's right edge with beams/flags above, down at its left edge with them below.
@@ -15,13 +22,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from omr.decode.changes import CLEF_OF_KIND, clefs_in_staff, key_changes
 from omr.decode.decoded import Decoded
 from omr.decode.geometry import StaffGeometry
-from omr.decode.spelling import key_from_signature, sounding_notes
-from omr.music.events import BEAM_COUNT, DURATIONS, StaffHeader, SymbolicNote, SymbolicRest
+from omr.decode.reading_rules import measure_rests
+from omr.decode.spelling import key_from_signature, measure_numbers, sounding_notes
+from omr.decode.tuplets import in_tuplets
+from omr.music.events import BEAM_COUNT, DURATIONS, HeaderChange, StaffHeader, SymbolicNote, SymbolicRest
 
 # Filled first: where a blob holds as many pixels of two head classes, the first wins (the seed decoders' order).
-HEAD_DURATION = {"notehead_filled": "quarter", "notehead_hollow": "half", "notehead_whole": "whole"}
+# A breve's duration is its glyph; a grace note's small head is a quarter's, shortened by its flags like any other.
+HEAD_DURATION = {"notehead_filled": "quarter", "notehead_hollow": "half", "notehead_whole": "whole",
+                 "notehead_breve": "breve", "notehead_grace": "quarter"}
 REST_DURATION = {f"rest_{duration}": duration for duration in DURATIONS}
 DURATION_OF_STROKES = {count: duration for duration, count in BEAM_COUNT.items()}  # 1 -> eighth, 2 -> 16th ...
 
@@ -56,38 +68,62 @@ class Symbol:
 def assemble(staff: StaffGeometry, heads: Sequence[Symbol], marks: Sequence[Symbol],
              key_signs: Sequence[tuple[str, float, float]]) -> Decoded:
     """Events left to right from the heads (accidentals attached), the other symbols, and the (kind, x, y) of the
-    accidentals no head took (the key signature's among them)."""
+    accidentals no head took (the key signature's among them, and those of key changes)."""
     space = staff.staff_space
     by_kind: dict[str, list[Symbol]] = {}
     for mark in marks:
         by_kind.setdefault(mark.kind, []).append(mark)
-    clef = staff_clef(marks)
     heads = sorted(heads, key=lambda h: h.centre[0])
     strokes = head_strokes(heads, by_kind.get("beam", []), by_kind.get("flag", []), space)
     rests = sorted((m for m in marks if m.kind in REST_DURATION), key=lambda r: r.centre[0])
     dots = event_dots([*heads, *rests], by_kind.get("augmentation_dot", []), space)
+    event_xs = [symbol.centre[0] for symbol in (*heads, *rests)]
+    clef, clef_changes = clefs_in_staff([(m.kind, m.box[0], m.box[2]) for m in marks if m.kind in CLEF_OF_KIND],
+                                        event_xs)
     notes = []
     for index, head in enumerate(heads):
-        pitch = staff.piano_pitch(head.centre[1], clef or "treble")
+        pitch = staff.piano_pitch(head.centre[1], clef_at(head.centre[0], clef, clef_changes))
         if pitch is not None:
             notes.append(SymbolicNote(*pitch, 0, head_duration(head, strokes[index]), *head.centre,
-                                      accidental=head.accidental, dots=dots[index]))
+                                      accidental=head.accidental, dots=dots[index],
+                                      grace=head.kind == "notehead_grace"))
     rest_events = [SymbolicRest(REST_DURATION[rest.kind], count, *rest.centre)
                    for rest, count in zip(rests, dots[len(heads):])]
     # The key signature stands between the clef and the first event, whatever that is.
-    firsts = [symbols[0].centre[0] for symbols in (heads, rests) if symbols]
-    key_fifths = key_from_signature(key_signs, min(firsts) if firsts else None, space)
+    key_fifths = key_from_signature(key_signs, min(event_xs) if event_xs else None, space)
     barlines = tuple(sorted(b.centre[0] for b in by_kind.get("barline", [])))
-    sounding = sounding_notes(attach_ties(notes, by_kind.get("tie", []), space), key_fifths, barlines)
+    keys = key_changes(key_signs, event_xs, barlines, key_fifths, space, staff.staff_position,
+                       lambda x: clef_at(x, clef, clef_changes))
+    sounding = sounding_notes(attach_ties(notes, by_kind.get("tie", []), space), key_fifths, barlines, keys)
     ordered = sorted([*sounding, *rest_events], key=lambda e: e.x)
+    # The measure-rest rule: a lone undotted whole rest between two barlines (or the staff's ends) fills its measure.
+    ordered = measure_rests(ordered, measure_numbers([e.x for e in ordered], barlines) or [0] * len(ordered))
+    ordered = in_tuplets(ordered, [(n.box[0], n.box[2]) for n in by_kind.get("tuplet", [])],
+                         [(b.box[0], b.box[2]) for b in by_kind.get("beam", [])], barlines, space)
+    changes = header_changes(clef_changes, keys, [e.x for e in ordered])
     return Decoded(events=tuple(ordered), staff_lines=staff.lines,
-                   header=StaffHeader(clef=clef, key_fifths=key_fifths, barlines=barlines))
+                   header=StaffHeader(clef=clef, key_fifths=key_fifths, barlines=barlines, changes=changes))
 
 
-def staff_clef(marks: Sequence[Symbol]) -> str | None:
-    """'bass' where an F clef was found, else 'treble' where a G clef was, else None (read as treble)."""
-    kinds = {mark.kind for mark in marks}
-    return "bass" if "clef_bass" in kinds else "treble" if "clef" in kinds else None
+def clef_at(x: float, clef: str | None, changes: Sequence[tuple[float, str]]) -> str:
+    """The clef in force at x: the last change left of it, else the opening clef (treble where none was read)."""
+    for change_x, changed in changes:
+        if change_x < x:
+            clef = changed
+    return clef or "treble"
+
+
+def header_changes(clefs: Sequence[tuple[float, str]], keys: Sequence[tuple[float, int]],
+                   event_xs: Sequence[float]) -> tuple[HeaderChange, ...]:
+    """One change per place between two events (a clef and a key printed together are one), at the middle of what
+    it prints (as labels place it)."""
+    places: dict[int, dict] = {}
+    for x, what, value in sorted([*((x, "clef", c) for x, c in clefs), *((x, "key_fifths", k) for x, k in keys)]):
+        place = places.setdefault(sum(e < x for e in event_xs), {"xs": []})
+        place["xs"].append(x)
+        place[what] = value
+    return tuple(HeaderChange(x=(min(xs) + max(xs)) / 2.0, **place)
+                 for _, (xs, place) in sorted((index, (p.pop("xs"), p)) for index, p in places.items()))
 
 
 def head_duration(head: Symbol, strokes: int) -> str:
@@ -150,13 +186,15 @@ def is_short(head: Symbol, beams: Sequence[Symbol], flags: Sequence[Symbol], spa
 
 def head_strokes(heads: Sequence[Symbol], beams: Sequence[Symbol], flags: Sequence[Symbol],
                  space: float) -> list[int]:
-    """Beams (else flags) on each head's stem: each flag goes to the head whose stem it starts at."""
+    """Beams (else flags) on each head's stem: each flag goes to the head whose stem it starts at. A grace note is
+    never beamed with timed notes, so it counts its own flags only (a beam passing over it is its neighbours')."""
     flag_count = [0] * len(heads)
     for flag in flags:
         reached = [(d, index) for index, head in enumerate(heads) if (d := flag_distance(head, flag, space)) is not None]
         if reached:
             flag_count[min(reached)[1]] += 1
-    return [beams_on_stem(head, beams, space) or count for head, count in zip(heads, flag_count)]
+    return [count if head.kind == "notehead_grace" else beams_on_stem(head, beams, space) or count
+            for head, count in zip(heads, flag_count)]
 
 
 def event_dots(events: Sequence[Symbol], dots: Sequence[Symbol], space: float) -> list[int]:
@@ -177,13 +215,18 @@ def event_dots(events: Sequence[Symbol], dots: Sequence[Symbol], space: float) -
 
 def attach_ties(notes: list[SymbolicNote], ties: Sequence[Symbol], space: float) -> list[SymbolicNote]:
     """Tie start/stop/continue on the notes (left to right) a tie joins: two neighbours of one written pitch whose
-    centres lie near its ends. Ties matter to the sounding alter: a tied note keeps its pitch across a barline."""
+    centres lie near its ends. Ties matter to the sounding alter: a tied note keeps its pitch across a barline.
+    Grace notes are never tied: a tie passes over them."""
+    timed = [index for index, note in enumerate(notes) if not note.grace]
     starts = set()
     for tie in ties:
-        for index, (a, b) in enumerate(zip(notes, notes[1:])):
+        for order, (a, b) in enumerate(zip((notes[i] for i in timed), (notes[i] for i in timed[1:]))):
             if ((a.step, a.octave) == (b.step, b.octave) and abs(tie.box[0] - a.x) <= TIE_REACH * space
                     and abs(tie.box[2] - b.x) <= TIE_REACH * space):
-                starts.add(index)
+                starts.add(order)
                 break
     labels = {(False, True): "start", (True, False): "stop", (True, True): "continue"}
-    return [replace(note, tie=labels.get((index - 1 in starts, index in starts))) for index, note in enumerate(notes)]
+    tied = list(notes)
+    for order, index in enumerate(timed):
+        tied[index] = replace(notes[index], tie=labels.get((order - 1 in starts, order in starts)))
+    return tied

@@ -11,6 +11,7 @@ import dataclasses
 from collections import Counter
 from typing import Sequence
 
+from omr.decode.reading_rules import alters_by_key
 from omr.music.events import ALTER_OF_ACCIDENTAL, SymbolicNote, sounding_alters
 
 KEY_KINDS = {"sharp": 1, "flat": -1}
@@ -59,11 +60,18 @@ def measure_numbers(xs: Sequence[float], barlines: Sequence[float]) -> list[int]
     return [bisect.bisect_left(ordered, x) for x in xs]
 
 
-def sounding_notes(notes: Sequence[SymbolicNote], key_fifths: int, barlines: Sequence[float]) -> tuple[SymbolicNote, ...]:
-    """The notes with `alter` set from their printed accidental, the key and the measure (ties: kept by the note)."""
+def sounding_notes(notes: Sequence[SymbolicNote], key_fifths: int, barlines: Sequence[float],
+                   key_changes: Sequence[tuple[float, int]] = ()) -> tuple[SymbolicNote, ...]:
+    """The notes (x ascending) with `alter` set from their printed accidental, the key in force and the measure
+    (ties: kept by the note); a key change (x, key) holds from its x on."""
     pitches = [(n.step, n.octave, n.accidental) for n in notes]
     tied = [index > 0 and notes[index - 1].tie in ("start", "continue") for index in range(len(notes))]
-    alters = sounding_alters(pitches, key_fifths, measure_numbers([n.x for n in notes], barlines), tied)
+    numbers = measure_numbers([n.x for n in notes], barlines)
+    if key_changes:
+        keys = [next((k for x, k in reversed(key_changes) if x < n.x), key_fifths) for n in notes]
+        alters = alters_by_key(pitches, keys, numbers, tied)
+    else:
+        alters = sounding_alters(pitches, key_fifths, numbers, tied)
     return tuple(dataclasses.replace(n, alter=alter) for n, alter in zip(notes, alters))
 
 

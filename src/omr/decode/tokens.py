@@ -1,4 +1,4 @@
-"""A staff as a token sequence (what the sequence approach reads with CTC) and tokens back to events.
+"""A staff as a token sequence (what the sequence approach reads with CTC); omr.decode.token_reading reads it back.
 
 The encoding is positional ("agnostic", as PrIMuS calls it), not semantic: a note token says where its head sits on
 the staff and what its duration is (`n4:8.` = position 4, dotted eighth), a printed accidental is its own token
@@ -9,34 +9,29 @@ from a few thousand staves. Reading what is printed is local; the rules are then
 `events_from_tokens` (the same `sounding_alters` the renderer's labels were written with). Each note stays one token
 (one CTC frame) by default; `split` makes position and duration two tokens (a vocabulary of ~40 instead of
 ~300, at twice the tokens per note).
+
+The fuller notation (issue 29) is tokenized as it is printed too: a grace note is one small-head token `g4:8`
+(as PrIMuS' agnostic `gracenote.<value>-<place>`), a tuplet's number a token `t3` before its group's first event
+(the ratio and the group follow from omr.decode.reading_rules), a breve's code is `0`, a measure rest is the whole
+rest it looks like (`r:1`), and a clef, key or time signature after the first event is a change inside the staff
+(docs/sequence.md).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from omr.music.events import (ACCIDENTALS, DURATIONS, Event, StaffHeader, SymbolicNote, SymbolicRest,
-                              key_signature_positions, measure_length, pitch_from_staff_position, sounding_alters,
-                              staff_position)
+from omr.decode.reading_rules import TUPLET_OF_NUMBER, TupletGroup
+from omr.decode.token_reading import (BARLINE, DURATION_CODES, GRACE, HEAD_TOKEN, NOTE, REST_TOKEN, TIE, TokenReading,
+                                      events_from_tokens)
+from omr.music.events import EVENT_DURATIONS, Event, HeaderChange, key_signature_positions, staff_position
 from omr.samples import SampleLabel
 
 ENCODINGS = ("joint", "split")
-DURATION_CODES = {"whole": "1", "half": "2", "quarter": "4", "eighth": "8", "16th": "16", "32nd": "32"}
-_DURATION_OF_CODE = {code: duration for duration, code in DURATION_CODES.items()}
-BARLINE, TIE = "|", "~"
-_NOTE = re.compile(r"^n(-?\d+)(?::(\d+)(\.{0,2}))?$")
-_REST = re.compile(r"^r(?::(\d+)(\.{0,2}))?$")
-_DURATION = re.compile(r"^d(\d+)(\.{0,2})$")
-
-
-@dataclass(frozen=True)
-class TokenReading:
-    """Events read from a token sequence, and the preamble and barlines it names (barline x where tokens had x)."""
-
-    events: tuple[Event, ...]
-    header: StaffHeader
+# Reading lives in omr.decode.token_reading (the grammar with it); these names are the sequence approach's API.
+__all__ = ["BARLINE", "DURATION_CODES", "ENCODINGS", "TIE", "TokenReading", "change_tokens", "event_tokens",
+           "events_from_tokens", "key_change_tokens", "key_tokens", "preamble_tokens", "token_factors",
+           "tokens_from_label", "tuplet_token", "vocabulary"]
 
 
 def _duration_text(duration: str, dots: int) -> str:
@@ -44,34 +39,64 @@ def _duration_text(duration: str, dots: int) -> str:
 
 
 def event_tokens(event: Event, clef: str | None, encoding: str = "joint") -> list[str]:
-    """One event's tokens: [accidental] note (joint) or [accidental] position duration (split); rests alike."""
+    """One event's tokens: [accidental] note (joint) or [accidental] position duration (split); rests alike; a grace
+    note's head token starts with `g` instead of `n`."""
     duration = _duration_text(event.duration, event.dots)
     if event.kind == "rest":
         return [f"r:{duration}"] if encoding == "joint" else ["r", f"d{duration}"]
     tokens = [f"acc:{event.accidental}"] if event.accidental else []
-    position = staff_position(event.step, event.octave, clef or "treble")
-    tokens += [f"n{position}:{duration}"] if encoding == "joint" else [f"n{position}", f"d{duration}"]
+    head = f"{GRACE if event.grace else NOTE}{staff_position(event.step, event.octave, clef or 'treble')}"
+    tokens += [f"{head}:{duration}"] if encoding == "joint" else [head, f"d{duration}"]
     if event.tie in ("start", "continue"):
         tokens.append(TIE)
     return tokens
 
 
+def tuplet_token(ratio: tuple[int, int]) -> str:
+    """The printed number of a tuplet: `t3` where the tuplet-number rule gives its ratio, else `t5:2` (a ratio)."""
+    actual, normal = ratio
+    return f"t{actual}" if TUPLET_OF_NUMBER.get(actual) == (actual, normal) else f"t{actual}:{normal}"
+
+
 def tokens_from_label(label: SampleLabel, encoding: str = "joint") -> list[str]:
-    """The staff's tokens left to right: clef, key signature and time signature (where printed), then events and
-    barlines in x order (a barline at an event's x comes after it)."""
+    """The staff's tokens left to right: clef, key signature and time signature (where printed), then events,
+    barlines and header changes in x order (a barline at an event's x comes after it, a change before it), a
+    tuplet's number before the first event of its group."""
     _check_encoding(encoding)
     header = label.header
-    tokens = []
-    if header.clef:
-        tokens.append(f"clef:{header.clef}")
-    tokens += key_tokens(header.key_fifths, header.clef)
-    if header.time:
-        tokens.append(f"time:{header.time}")
-    items = [(event.x, 0, index) for index, event in enumerate(label.events)]
-    items += [(x, 1, -1) for x in header.barlines]
-    for _, is_barline, index in sorted(items):
-        tokens += [BARLINE] if is_barline else event_tokens(label.events[index], header.clef, encoding)
+    tokens = preamble_tokens(header.clef, header.key_fifths, header.time)
+    clef, key = header.clef, header.key_fifths
+    group: TupletGroup | None = None
+    for item in _staff_items(label):
+        if isinstance(item, HeaderChange):
+            tokens += change_tokens(item, clef, key)
+            clef = item.clef or clef
+            key = key if item.key_fifths is None else item.key_fifths
+        elif item is None:
+            tokens.append(BARLINE)
+            group = None  # a group never runs over a barline
+        else:
+            if item.kind == "rest" or not item.grace:  # grace notes stand outside any group
+                if item.tuplet is not None and (group is None or group.ratio != item.tuplet):
+                    group = TupletGroup(item.tuplet)
+                    tokens.append(tuplet_token(item.tuplet))
+                group = None if item.tuplet is None else group.after(item.duration, item.dots)
+            tokens += event_tokens(item, clef, encoding)
     return tokens
+
+
+def _staff_items(label: SampleLabel) -> list:
+    """Events, barlines (None) and header changes in x order; at one x a change, then an event, then a barline
+    (a change stands before the events right of or at its x, as omr.music.musicxml.change_positions places it)."""
+    items = [(change.x, 0, index, change) for index, change in enumerate(label.header.changes)]
+    items += [(event.x, 1, index, event) for index, event in enumerate(label.events)]
+    items += [(x, 2, index, None) for index, x in enumerate(label.header.barlines)]
+    return [item for *_, item in sorted(items, key=lambda entry: entry[:3])]
+
+
+def preamble_tokens(clef: str | None, key_fifths: int, time: str | None) -> list[str]:
+    """Clef, key signature glyphs and time signature, those printed."""
+    return ([f"clef:{clef}"] if clef else []) + key_tokens(key_fifths, clef) + ([f"time:{time}"] if time else [])
 
 
 def key_tokens(key_fifths: int, clef: str | None) -> list[str]:
@@ -87,6 +112,23 @@ def key_tokens(key_fifths: int, clef: str | None) -> list[str]:
     return [f"key:{sign}{position}" for position in key_signature_positions(key_fifths, clef or "treble")]
 
 
+def key_change_tokens(old: int, new: int, clef: str | None) -> list[str]:
+    """A key change inside the staff: a natural (`key:n5`) on each sign of the old key that the new one drops (all
+    of them where the kind of sign changes), at its staff position, then the new key's signs."""
+    old_positions = key_signature_positions(old, clef or "treble")
+    kept = min(abs(old), abs(new)) if old * new > 0 else 0
+    return [f"key:n{position}" for position in old_positions[kept:]] + key_tokens(new, clef)
+
+
+def change_tokens(change: HeaderChange, clef: str | None, key_fifths: int) -> list[str]:
+    """A header change's tokens, in print order (clef, key, time), given the clef and key in force before it."""
+    clef = change.clef or clef
+    tokens = [f"clef:{change.clef}"] if change.clef else []
+    if change.key_fifths is not None:
+        tokens += key_change_tokens(key_fifths, change.key_fifths, clef)
+    return tokens + ([f"time:{change.time}"] if change.time else [])
+
+
 def vocabulary(token_lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
     """Every token seen, sorted (so the same training set always gives the same indices)."""
     return tuple(sorted({token for tokens in token_lists for token in tokens}))
@@ -94,119 +136,18 @@ def vocabulary(token_lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
 
 def token_factors(token: str) -> tuple[str, ...]:
     """What a token is made of, for a classifier that shares them across tokens: `n4:8.` -> note, pos:4, dur:8,
-    dots:1; `r:16` -> rest, dur:16, dots:0; any other token (preamble, accidentals, bars, split-encoding tokens) is
-    only itself. Why: a joint vocabulary spreads each duration and each dot over ~16 positions, so a dotted 16th
-    on one line is rare however often dots and 16ths are seen; shared factors learn "dotted" once."""
-    note = _NOTE.match(token)
-    if note and note.group(2):
-        return ("note", f"pos:{note.group(1)}", f"dur:{note.group(2)}", f"dots:{len(note.group(3))}")
-    rest = _REST.match(token)
+    dots:1; `g4:8` -> grace, pos:4, dur:8, dots:0; `r:16` -> rest, dur:16, dots:0; any other token (preamble,
+    accidentals, bars, tuplet numbers, split-encoding tokens) is only itself. Why: a joint vocabulary spreads each
+    duration and each dot over ~16 positions, so a dotted 16th on one line is rare however often dots and 16ths
+    are seen; shared factors learn "dotted" once (and a grace note's position is a note's)."""
+    head = HEAD_TOKEN.match(token)
+    if head and head.group(3):
+        kind = "grace" if head.group(1) == GRACE else "note"
+        return (kind, f"pos:{head.group(2)}", f"dur:{head.group(3)}", f"dots:{len(head.group(4))}")
+    rest = REST_TOKEN.match(token)
     if rest and rest.group(1):
         return ("rest", f"dur:{rest.group(1)}", f"dots:{len(rest.group(2))}")
     return ()
-
-
-def events_from_tokens(tokens: Sequence[str], xs: Sequence[float] | None = None) -> TokenReading:
-    """Events of a token sequence: pitch from the position and the clef in force (treble where none is printed),
-    `alter` from the printed accidentals, the key and the measure (measures exist where the staff shows barlines or
-    a time signature; else an accidental holds for its note, as on v01/v02). Tokens that do not fit where they
-    stand (a duration without a note, a tie with no note before it) are dropped: a model's output may be any
-    string of tokens."""
-    xs = list(xs) if xs is not None else [float(i) for i in range(len(tokens))]
-    clef, key, time = None, 0, None
-    barlines: list[float] = []
-    pending_accidental: str | None = None
-    pending_head: tuple[str, int | None, float] | None = None  # split encoding: a head awaiting its duration token
-    heads: list[dict] = []  # notes and rests in order, with their measure and printed accidental
-
-    def add(kind: str, position, duration: str, dots: int, x: float) -> None:
-        nonlocal pending_accidental
-        heads.append({"kind": kind, "position": position, "duration": duration, "dots": dots, "x": x,
-                      "accidental": pending_accidental if kind == "note" else None, "measure": len(barlines),
-                      "clef": clef, "tie": False})
-        pending_accidental = None
-
-    for token, x in zip(tokens, xs):
-        head, pending_head = pending_head, None
-        if token.startswith("clef:") and token[5:] in ("treble", "bass"):
-            clef = token[5:]
-        elif token.startswith("key:"):
-            key = _key_after(token[4:], key)
-        elif token.startswith("time:") and _is_time(token[5:]):
-            time = token[5:]
-        elif token == BARLINE:
-            barlines.append(x)
-        elif token == TIE:
-            if heads and heads[-1]["kind"] == "note":
-                heads[-1]["tie"] = True
-        elif token.startswith("acc:") and token[4:] in ACCIDENTALS:
-            pending_accidental = token[4:]
-        elif match := _NOTE.match(token):
-            _head_or_pending(add, "note", int(match.group(1)), match.group(2), match.group(3), x)
-            pending_head = ("note", int(match.group(1)), x) if match.group(2) is None else None
-        elif match := _REST.match(token):
-            _head_or_pending(add, "rest", None, match.group(1), match.group(2), x)
-            pending_head = ("rest", None, x) if match.group(1) is None else None
-        elif (match := _DURATION.match(token)) and head is not None:
-            _head_or_pending(add, head[0], head[1], match.group(1), match.group(2), head[2])
-    events = _events(heads, key, bool(barlines) or time is not None)
-    return TokenReading(events, StaffHeader(clef, key, time, tuple(barlines)))
-
-
-def _head_or_pending(add, kind: str, position, code: str | None, dots: str | None, x: float) -> None:
-    """Add a head whose duration code is known (joint encoding, or split once its duration token came)."""
-    if code is not None and code in _DURATION_OF_CODE:
-        add(kind, position, _DURATION_OF_CODE[code], len(dots or ""), x)
-
-
-def _events(heads: list[dict], key: int, has_measures: bool) -> tuple[Event, ...]:
-    notes = [h for h in heads if h["kind"] == "note"]
-    pitches = [(*pitch_from_staff_position(h["position"], h["clef"] or "treble"), h["accidental"]) for h in notes]
-    tied = [i > 0 and notes[i - 1]["tie"] for i in range(len(notes))]
-    measures = [h["measure"] for h in notes] if has_measures else None
-    alters = iter(sounding_alters(pitches, key, measures, tied))
-    pitch_iter = iter(pitches)
-    events: list[Event] = []
-    previous_tied = False
-    for head in heads:
-        if head["kind"] == "rest":
-            events.append(SymbolicRest(duration=head["duration"], x=head["x"], dots=head["dots"]))
-            continue
-        step, octave, accidental = next(pitch_iter)
-        tie = ("continue" if head["tie"] else "stop") if previous_tied else ("start" if head["tie"] else None)
-        events.append(SymbolicNote(step=step, octave=octave, alter=next(alters), duration=head["duration"],
-                                   x=head["x"], accidental=accidental, dots=head["dots"], tie=tie))
-        previous_tied = head["tie"]
-    return tuple(events)
-
-
-def _key_after(text: str, key: int) -> int:
-    """The key once a key token is read: a glyph (`#8`, `b4`) adds a sign of its kind (one of the other kind starts
-    a new signature); a whole signature (`2`, `-3`: checkpoints trained before glyph tokens) replaces it."""
-    if text[:1] in ("#", "b") and _is_int(text[1:]):
-        step = 1 if text[0] == "#" else -1
-        return max(-7, min(7, key + step)) if key * step >= 0 else step
-    return _int_or(text, key)
-
-
-def _is_time(text: str) -> bool:
-    try:
-        measure_length(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_int(text: str) -> bool:
-    return text.lstrip("-").isdigit()
-
-
-def _int_or(text: str, default: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        return default
-    return value if -7 <= value <= 7 else default
 
 
 def _check_encoding(encoding: str) -> None:
@@ -214,4 +155,4 @@ def _check_encoding(encoding: str) -> None:
         raise ValueError(f"params.yaml: model.sequence.encoding: expected one of {list(ENCODINGS)}, got {encoding!r}")
 
 
-assert set(DURATION_CODES) == set(DURATIONS)
+assert set(DURATION_CODES) == set(EVENT_DURATIONS)

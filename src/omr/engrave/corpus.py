@@ -15,6 +15,9 @@ import numpy as np
 from omr.music.events import staff_position
 
 ABC_TUNE_NUMBER = re.compile(r"^X:\s*(\d+)", re.MULTILINE)
+# An ABC meter field, on its own line (`M:C|`) or inline (`[M:6/8]`), and the symbols music21's reader drops.
+ABC_METER = re.compile(r"(?:^|\[)M:\s*([^\]\n%]*)", re.MULTILINE)
+ABC_METER_SYMBOLS = {"C": ("4/4", "common"), "C|": ("2/2", "cut")}
 BEATS_PER_BAR = 4  # windows are re-barred in 4/4 after their durations are rewritten
 
 
@@ -84,10 +87,38 @@ def parse_tune(tune: TuneRef):
     """The tune as a music21 Score (parsed from source, bypassing music21's pickle cache)."""
     from music21 import converter
 
+    path = corpus_root() / tune.path
     try:
-        return converter.parse(str(corpus_root() / tune.path), number=tune.number, forceSource=True)
+        score = converter.parse(str(path), number=tune.number, forceSource=True)
     except Exception as error:  # music21 raises many kinds on odd ABC; any of them just skips the tune
         raise WindowRejected("parse_error", f"{tune.name}: {error}") from error
+    with_meter_symbols(score, tune_text(path.read_text(encoding="utf-8", errors="replace"), tune.number))
+    return score
+
+
+def tune_text(text: str, number: int) -> str:
+    """The ABC of tune `X:number` in a file's text (from its X: line to the next one)."""
+    starts = [(int(found.group(1)), found.start()) for found in ABC_TUNE_NUMBER.finditer(text)]
+    for (found, start), (_, end) in zip(starts, starts[1:] + [(0, len(text))]):
+        if found == number:
+            return text[start:end]
+    return ""
+
+
+def with_meter_symbols(score, abc: str) -> None:
+    """Give the score's time signatures the common-time (C) and cut-time (C|) symbols the ABC writes: music21's ABC
+    reader keeps only their ratio. The ABC's meter fields and the score's signatures are matched in order; where
+    their counts differ, a symbol is set only if every field of the tune writes it."""
+    from music21 import meter
+
+    fields = [value.strip() for value in ABC_METER.findall(abc)]
+    signatures = list(score.recurse().getElementsByClass(meter.TimeSignature))
+    if len(fields) != len(signatures):
+        fields = [fields[0]] * len(signatures) if fields and len(set(fields)) == 1 else []
+    for field, signature in zip(fields, signatures):
+        ratio, symbol = ABC_METER_SYMBOLS.get(field, (None, None))
+        if signature.ratioString == ratio:
+            signature.symbol = symbol
 
 
 def cut_window(

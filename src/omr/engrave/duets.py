@@ -14,16 +14,18 @@ import numpy as np
 
 from omr.engrave.corpus import TuneRef, WindowRejected, list_tunes, parse_tune
 from omr.engrave.dataset import COLLECTIONS
-from omr.engrave.measures import MeasureWindow, cut_measure_window
+from omr.engrave.measures import cut_measure_window
+from omr.engrave.window import MeasureWindow
 from omr.engrave.page import (PageSample, PageStyle, engrave_page_svg, labelled_staff, page_frame, page_sample,
-                              system_starts, system_window)
+                              shows_time, system_starts, system_window)
 from omr.engrave.pages_dataset import page_label
 from omr.engrave.real_dataset import WindowResult
 from omr.engrave.real_score import window_part
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES, check_alters_readable, check_round_trip
-from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, png_bytes, refusals_and_params,
-                              seeded_results, worker_toolkit, write_test_split)
+from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, fuller_counts, png_bytes,
+                              refusals_and_params, seeded_results, worker_toolkit, write_test_split)
 from omr.engrave.svg_events import read_svg_system_staves
+from omr.music.events import StaffHeader
 from omr.samples import NOTATION_BOX_CLASSES, SampleLabel
 
 DATASET_NAME = "duets"
@@ -75,7 +77,8 @@ def engrave_duet_candidate(job: tuple[DuetsConfig, TuneRef, int]) -> WindowResul
 
 
 def partner_window(config: DuetsConfig, upper: MeasureWindow, rng: np.random.Generator) -> MeasureWindow:
-    """The lower part: as many whole measures of another tune in the upper's time signature, in bass clef."""
+    """The lower part: as many whole measures of another tune in the upper's meters (measure by measure), in bass
+    clef."""
     tunes = list_tunes(config.collections)
     for _ in range(config.partner_tries):
         tune = tunes[int(rng.integers(len(tunes)))]
@@ -86,9 +89,14 @@ def partner_window(config: DuetsConfig, upper: MeasureWindow, rng: np.random.Gen
                                        config.bass_probability, config.positions)
         except WindowRejected:
             continue
-        if lower.header.time == upper.header.time:
+        if _meters(lower) == _meters(upper):
             return lower
     raise WindowRejected("no_partner", f"no tune in {upper.header.time} after {config.partner_tries} tries")
+
+
+def _meters(window: MeasureWindow) -> list[str | None]:
+    """The time signature in force in each measure: a duet's parts share their barlines."""
+    return [window.in_force(measure).time for measure in range(window.measures)]
 
 
 def duet_musicxml(upper: MeasureWindow, lower: MeasureWindow, starts: tuple[int, ...], title: str) -> str:
@@ -123,7 +131,8 @@ def engrave_duet(toolkit, upper: MeasureWindow, lower: MeasureWindow, font: str,
     for index, system in enumerate(systems):
         for k, (drawn, window) in enumerate(zip(system, (upper, lower))):
             staff, staff_events, staff_printed, staff_box_list = labelled_staff(
-                toolkit, drawn, system_window(window, starts, index), index, to_image, len(events))
+                toolkit, drawn, system_window(window, starts, index), shows_time(window, starts, index), to_image,
+                len(events))
             staves.append(staff)
             events += staff_events
             parts[k][0].extend(staff_events)
@@ -172,6 +181,8 @@ def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: 
         "key_signatures": counts(str(label.header.key_fifths) for label in labels),
         "time_signatures": counts(label.header.time for label in labels),
         "fonts": counts(result.font for result in results),
+        "fuller": fuller_counts([(label.events, [StaffHeader.from_json(staff) for staff in label.extra["staves"]])
+                                 for label in labels]),
         "size": {"width": max(label.width for label in labels),
                  "height": {"min": min(label.height for label in labels),
                             "max": max(label.height for label in labels)}},

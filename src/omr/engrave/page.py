@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from omr.engrave.corpus import WindowRejected
-from omr.engrave.measures import MeasureWindow
-from omr.engrave.real_sample import barline_xs, staff_boxes, verified_staff_events
+from omr.engrave.window import MeasureWindow
+from omr.engrave.real_sample import barline_xs, image_changes, staff_boxes, verified_staff_events
 from omr.engrave.real_score import measure_window_musicxml
-from omr.engrave.real_verify import check_alters_readable, check_round_trip, check_signatures, check_ties
+from omr.engrave.real_signatures import verified_signatures
+from omr.engrave.real_verify import check_alters_readable, check_round_trip, check_ties
 from omr.engrave.sample import Frame, check_inside, rasterise_svg
 from omr.engrave.svg_events import read_svg_systems
 from omr.engrave.verovio_svg import FONTS
@@ -53,7 +54,7 @@ class PageStaff:
 
     staff_lines: tuple[float, ...]
     box: tuple[float, float, float, float]  # the five lines' extent: x0, top line, x1, bottom line
-    header: StaffHeader  # time only on the first system: later ones print no time signature
+    header: StaffHeader  # time only on the first system and where it changes at a system's start
     events: tuple[int, int]  # [first, last) index into the page's events
 
     def to_json(self) -> dict:
@@ -96,11 +97,22 @@ def system_starts(window: MeasureWindow, rng: np.random.Generator, per_system: t
 
 
 def system_window(window: MeasureWindow, starts: tuple[int, ...], index: int) -> MeasureWindow:
-    """The measures of system `index` as a window of their own (measures counted from the system's first)."""
+    """The measures of system `index` as a window of their own (measures counted from the system's first), in the
+    clef, key and time in force where it starts, with the changes inside it. A change where the next system starts
+    is printed there and, as a courtesy, at this system's end too (verovio does as engravers do): it is this window's
+    last change, right of every event."""
     first = starts[index]
     end = starts[index + 1] if index + 1 < len(starts) else window.measures
     events = tuple(replace(e, measure=e.measure - first) for e in window.events if first <= e.measure < end)
-    return replace(window, events=events, measures=end - first, first_measure=window.first_measure + first)
+    changes = tuple(replace(c, measure=c.measure - first) for c in window.changes if first < c.measure <= end
+                    and c.measure < window.measures)
+    return replace(window, events=events, measures=end - first, first_measure=window.first_measure + first,
+                   header=window.in_force(first), changes=changes)
+
+
+def shows_time(window: MeasureWindow, starts: tuple[int, ...], index: int) -> bool:
+    """Whether system `index` prints a time signature: the first does, a later one where the meter changes there."""
+    return index == 0 or any(c.measure == starts[index] and c.time is not None for c in window.changes)
 
 
 def engrave_page(toolkit, window: MeasureWindow, font: str, style: PageStyle, rng: np.random.Generator) -> PageSample:
@@ -116,7 +128,8 @@ def engrave_page(toolkit, window: MeasureWindow, font: str, style: PageStyle, rn
     events, printed, boxes, staves = [], [], [], []
     for index, system in enumerate(systems):
         staff, staff_events, staff_printed, staff_box_list = labelled_staff(
-            toolkit, system, system_window(window, starts, index), index, to_image, len(events))
+            toolkit, system, system_window(window, starts, index), shows_time(window, starts, index), to_image,
+            len(events))
         staves.append(staff)
         events += staff_events
         printed += staff_printed
@@ -136,17 +149,17 @@ def page_frame(staves, style: PageStyle) -> Frame:
     return Frame(zoom, 0, 0, math.ceil(staves[0].width * zoom), math.ceil(staves[0].height * zoom))
 
 
-def labelled_staff(toolkit, drawn, part: MeasureWindow, system_index: int, to_image, first_event: int):
+def labelled_staff(toolkit, drawn, part: MeasureWindow, time_shown: bool, to_image, first_event: int):
     """One drawn staff verified against the measures it holds (`part`) and labelled in image pixels: (its PageStaff,
-    whose events start at `first_event` of the page, its events, their printed accidentals, its boxes). Only the
-    first system prints the time signature."""
+    whose events start at `first_event` of the page, its events, their printed accidentals, its boxes). A system
+    prints the time signature where `time_shown` (see `shows_time`)."""
     staff_events, staff_printed, pairs = verified_staff_events(toolkit, drawn, part, to_image)
     check_ties(toolkit, drawn, pairs)
-    check_signatures(toolkit, drawn, part, shows_time=system_index == 0)
+    changes = image_changes(verified_signatures(toolkit, drawn, part, shows_time=time_shown), to_image)
     lines = tuple(to_image(0, y)[1] for y in drawn.staff_lines)
     (x0, _), (x1, _) = to_image(drawn.staff_x[0], 0), to_image(drawn.staff_x[1], 0)
-    header = replace(part.header, time=part.header.time if system_index == 0 else None,
-                     barlines=barline_xs(drawn, to_image))
+    header = replace(part.header, time=part.header.time if time_shown else None,
+                     barlines=barline_xs(drawn, to_image), changes=changes)
     staff = PageStaff(staff_lines=lines, box=(x0, lines[0], x1, lines[-1]), header=header,
                       events=(first_event, first_event + len(staff_events)))
     return staff, staff_events, staff_printed, staff_boxes(drawn, to_image)

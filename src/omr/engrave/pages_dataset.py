@@ -15,8 +15,9 @@ from omr.engrave.measures import cut_measure_window
 from omr.engrave.page import PageStyle, engrave_page
 from omr.engrave.real_dataset import WindowResult
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
-from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, png_bytes, refusals_and_params,
-                              seeded_results, worker_toolkit, write_test_split)
+from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, fuller_counts, png_bytes,
+                              refusals_and_params, seeded_results, worker_toolkit, write_test_split)
+from omr.music.events import StaffHeader
 from omr.samples import NOTATION_BOX_CLASSES, SampleLabel
 
 DATASET_NAME = "pages"
@@ -110,6 +111,8 @@ def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: 
         "key_signatures": counts(str(label.header.key_fifths) for label in labels),
         "time_signatures": counts(label.header.time for label in labels),
         "fonts": counts(result.font for result in results),
+        "fuller": fuller_counts([(label.events, [StaffHeader.from_json(staff) for staff in label.extra["staves"]])
+                                 for label in labels]),
         "size": {"width": max(label.width for label in labels),
                  "height": {"min": min(label.height for label in labels),
                             "max": max(label.height for label in labels)}},

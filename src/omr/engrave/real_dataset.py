@@ -14,8 +14,8 @@ from omr.engrave.measures import cut_measure_window
 from omr.engrave.page import PageSample
 from omr.engrave.real_sample import RealSample, RealStyle, engrave_measure_window
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
-from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, png_bytes, refusals_and_params,
-                              sample_label, seeded_results, worker_toolkit, write_test_split)
+from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, fuller_counts, png_bytes,
+                              refusals_and_params, sample_label, seeded_results, worker_toolkit, write_test_split)
 from omr.samples import NOTATION_BOX_CLASSES, SampleLabel
 
 DATASET_NAME = "engraved_real"
@@ -104,6 +104,7 @@ def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: 
         "time_signatures": counts(label.header.time for label in labels),
         "fonts": counts(result.font for result in results),
         "width": {"min": min(label.width for label in labels), "max": max(label.width for label in labels)},
+        "fuller": fuller_counts([(label.events, [label.header]) for label in labels]),
         # verification_drops: windows refused by label verification (SVG vs source vs verovio's attributes; the
         # MusicXML round trip); selection_drops: tunes or windows refused before engraving (what CONTRACT's events
         # cannot say, range, clef, parse errors).

@@ -1,8 +1,15 @@
-"""A measure window as MusicXML (through music21): the measures as written, in the window's clef, key and time."""
+"""A measure window as MusicXML (through music21): the measures as written, in the window's clef, key and time, with
+the signatures it changes, its tuplets (bracketed by omr.music.elements.tuplet_brackets, as every writer of ours
+brackets them), grace notes and measure rests."""
 
 from __future__ import annotations
 
-from omr.engrave.measures import MeasureWindow, SourceEvent
+from fractions import Fraction
+
+from omr.engrave.window import MeasureWindow, SourceChange, SourceEvent
+from omr.music.elements import header_items, tuplet_brackets
+from omr.music.events import HeaderChange, measure_length
+from omr.music.musicxml import change_items
 
 
 def measure_window_musicxml(window: MeasureWindow, system_starts: tuple[int, ...] = (), title: str = "") -> str:
@@ -24,20 +31,24 @@ def measure_window_musicxml(window: MeasureWindow, system_starts: tuple[int, ...
 
 def window_part(window: MeasureWindow, system_starts: tuple[int, ...] = ()):
     """The window as one music21 Part (see measure_window_musicxml)."""
-    from music21 import bar, clef, key, layout, meter, stream
+    from music21 import bar, layout, stream
 
     part = stream.Part()
+    changes = {change.measure: change for change in window.changes}
+    opening = window.header
     for index in range(window.measures):
         measure = stream.Measure(number=index + 1)
         if index in system_starts and index > 0:
             measure.insert(0, layout.SystemLayout(isNew=True))
         if index == 0:
-            measure.append(clef.BassClef() if window.header.clef == "bass" else clef.TrebleClef())
-            measure.append(key.KeySignature(window.header.key_fifths))
-            measure.append(meter.TimeSignature(window.header.time))
-        for event in window.events:
-            if event.measure == index:
-                measure.append(_written(event))
+            signs = SourceChange(0, opening.clef, opening.key_fifths, opening.time)
+            measure.append(signature_items(signs))
+        elif index in changes:
+            measure.append(signature_items(changes[index]))
+        length = measure_length(window.in_force(index).time)
+        members = [event for event in window.events if event.measure == index]
+        for event, bracket in zip(members, tuplet_brackets(members)):
+            measure.append(_written(event, bracket, length))
         measure.rightBarline = bar.Barline("regular")
         part.append(measure)
     part.makeBeams(inPlace=True)
@@ -45,17 +56,32 @@ def window_part(window: MeasureWindow, system_starts: tuple[int, ...] = ()):
     return part
 
 
-def _written(event: SourceEvent):
+def signature_items(change: SourceChange) -> list:
+    """The music21 clef, key and time signature a window prints at a measure's start (only those given; at the
+    window's start all three), 'C' and 'C|' with their symbols, as omr.music writes every staff."""
+    if change.measure == 0:
+        return header_items(change.clef, change.key_fifths, change.time)
+    return change_items(HeaderChange(clef=change.clef, key_fifths=change.key_fifths, time=change.time))
+
+
+def _written(event: SourceEvent, bracket: str | None, length: Fraction | None):
     from music21 import duration, note, pitch, tie
 
-    length = duration.Duration(type=event.duration, dots=event.dots)
+    if event.fills_measure:  # <rest measure="yes"/>: verovio's mRest, a whole rest centred whatever the meter
+        return note.Rest(duration=duration.Duration(quarterLength=length), fullMeasure=True)
+    value = duration.Duration(type=event.duration, dots=event.dots)
+    if event.tuplet is not None:
+        value.appendTuplet(duration.Tuplet(*event.tuplet, type=bracket))
     if event.kind == "rest":
-        # Never a measure rest: verovio would draw a whole rest whatever the meter, not the rest written.
-        rest = note.Rest(duration=length)
+        # Not a measure rest: verovio would draw a whole rest whatever the meter, not the rest written.
+        rest = note.Rest(duration=value)
         rest.fullMeasure = False
         return rest
     written = note.Note(pitch.Pitch(step=event.step, octave=event.octave, accidental=event.alter or None),
-                        duration=length)
+                        duration=value)
+    if event.grace:
+        written = written.getGrace()
+        written.duration.slash = event.slash
     if event.tie is not None:
         written.tie = tie.Tie(event.tie)
     return written

@@ -154,6 +154,49 @@ def counts(values) -> dict:
     return dict(sorted(Counter(values).items()))
 
 
+# The meters of the vocabulary before the fuller one (issue 29): a staff in any other holds new material.
+EARLIER_METERS = ("2/4", "3/4", "4/4", "6/8", "3/8", "2/2", "C")
+NEW_MATERIAL = ("tuplet", "grace", "breve", "measure_rest", "new_meter", "change")
+
+
+def fuller_counts(samples: list[tuple[tuple, list]]) -> dict:
+    """meta.json's count of the fuller vocabulary over (events, staff headers) per sample: tuplet events by ratio,
+    grace notes, breves, measure rests, signatures changed inside a staff, and how many samples hold each kind of
+    new material (CONTRACT's `tuplet`, `grace`, `breve`, `measure`, a meter added with them, a header change)."""
+    events = [event for sample_events, _ in samples for event in sample_events]
+    changes = [change for _, headers in samples for header in headers for change in header.changes]
+    holding = Counter()
+    for sample_events, headers in samples:
+        found = set(_new_material(sample_events, headers))
+        holding.update(found)
+        holding["any"] += bool(found)
+    return {
+        "tuplets": counts(f"{event.tuplet[0]}:{event.tuplet[1]}" for event in events if event.tuplet is not None),
+        "grace_notes": sum(event.kind == "note" and event.grace for event in events),
+        "breves": sum(event.duration == "breve" for event in events),
+        "measure_rests": sum(event.kind == "rest" and event.measure for event in events),
+        "header_changes": counts(name for change in changes for name in ("clef", "key_fifths", "time")
+                                 if getattr(change, name) is not None),
+        "holding": {kind: holding[kind] for kind in (*NEW_MATERIAL, "any")},
+    }
+
+
+def _new_material(events, headers) -> Iterator[str]:
+    if any(event.tuplet is not None for event in events):
+        yield "tuplet"
+    if any(event.kind == "note" and event.grace for event in events):
+        yield "grace"
+    if any(event.duration == "breve" for event in events):
+        yield "breve"
+    if any(event.kind == "rest" and event.measure for event in events):
+        yield "measure_rest"
+    meters = [header.time for header in headers] + [c.time for header in headers for c in header.changes]
+    if any(time is not None and time not in EARLIER_METERS for time in meters):
+        yield "new_meter"
+    if any(header.changes for header in headers):
+        yield "change"
+
+
 def sample_label(sample_id: str, sample, events: tuple, extra: dict) -> SampleLabel:
     """The shared-format label of an engraved sample (no mask); `events` are its notes or events."""
     height, width = sample.image.shape

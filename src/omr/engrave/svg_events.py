@@ -1,5 +1,6 @@
-"""Verovio's SVG of one staff read as events and glyph boxes: notes and rests in order (with their verovio ids), and
-the boxes of noteheads, rests, accidentals, dots, flags, beams, ties, clef, key and time signatures and barlines.
+"""Verovio's SVG of one staff read as events and glyph boxes: notes and rests in order (with their verovio ids, the
+tuplet group each stands in, the size of each notehead), and the boxes of noteheads, rests, accidentals, dots, flags,
+beams, ties, tuplet numbers, clefs, key and time signatures (at the staff's start and changed later) and barlines.
 
 Coordinates are the SVG's own pixels, as in omr.engrave.verovio_svg. Glyphs that carry no bounding box of their
 own in the SVG (key signature accidentals, noteheads inside a note's group) are boxed from the font's glyph
@@ -12,52 +13,11 @@ import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
+from omr.engrave.svg_staff import TUPLET_DIGITS, SvgEvent, SvgSignature, SvgStaff, SvgTuplet
 from omr.engrave.verovio_svg import SVG, LINE_PATH, TRANSLATE, Rect, bounding_rect, glyph_code, has_class, svg_pixels
 from omr.render.smufl import font_glyph_boxes
 
 _SCALE = re.compile(r"scale\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)")
-NOTEHEAD_GLYPHS = {"E0A2": "notehead_whole", "E0A3": "notehead_hollow", "E0A4": "notehead_filled"}
-REST_GLYPHS = {"E4E3": "whole", "E4E4": "half", "E4E5": "quarter", "E4E6": "eighth", "E4E7": "16th", "E4E8": "32nd"}
-ACCIDENTAL_GLYPHS = {"E262": "sharp", "E260": "flat", "E261": "natural", "E263": "double-sharp", "E264": "double-flat"}
-CLEF_GLYPHS = {"E050": "treble", "E062": "bass"}
-# Flags per SMuFL code point (up and down stems): how many a stem carries.
-FLAG_COUNT = {"E240": 1, "E241": 1, "E242": 2, "E243": 2, "E244": 3, "E245": 3}
-
-
-@dataclass(frozen=True)
-class SvgEvent:
-    """A note or rest group of the SVG, in document (left to right) order."""
-
-    id: str
-    kind: str  # "note" | "rest" | an unexpected group class such as "mRest"
-    glyph: str  # SMuFL code point of the notehead or rest
-    box: Rect  # notehead glyph box, or the rest's box
-    centre: tuple[float, float]  # notehead: box middle, on its staff position's line; rest: box middle
-    dots: tuple[Rect, ...] = ()
-    flags: tuple[tuple[str, Rect], ...] = ()
-    accidental_id: str | None = None  # the accid child verovio gives a note with an alteration (printed or not)
-    accidental: str | None = None  # the printed glyph's code point, None where nothing is printed
-    accidental_box: Rect | None = None
-
-
-@dataclass(frozen=True)
-class SvgStaff:
-    """Everything read from the SVG of one staff; `staff_lines` top first, `ties` as (id, box)."""
-
-    width: float
-    height: float
-    staff_lines: tuple[float, ...]
-    staff_x: tuple[float, float]
-    events: tuple[SvgEvent, ...]
-    clefs: tuple[tuple[str, Rect], ...]
-    key_signature: tuple[tuple[str, Rect], ...]
-    key_signature_id: str | None
-    time_signatures: tuple[tuple[str, Rect], ...]  # (verovio id, box)
-    barlines: tuple[Rect, ...]
-    beams: tuple[Rect, ...]  # one per beam polygon: each level's segment
-    ties: tuple[tuple[str, Rect], ...]
-
-
 def key_signature_glyphs(svg: str, font: str) -> tuple[tuple[str, Rect], ...]:
     """(SMuFL code point, glyph box) of each key-signature accidental of verovio's SVG, left to right."""
     _, _, margin, frame = _page(svg, font)
@@ -137,9 +97,9 @@ def _system_staves(system, size: tuple[float, float], frame: "_Frame") -> tuple[
 
 def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgStaff:
     found: dict[str, list] = {name: [] for name in
-                              ("events", "clefs", "key", "time", "barlines", "beams", "ties")}
+                              ("events", "clefs", "key", "time", "barlines", "beams", "ties", "signatures", "tuplets")}
     lines: dict[float, list[float]] = {}
-    key_id = None
+    parents = {child: parent for parent in container.iter() for child in parent}
     for group in container.iter(f"{SVG}g"):
         if has_class(group, "bounding-box"):
             continue
@@ -151,17 +111,26 @@ def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgSta
                 if y0 == y1:
                     lines.setdefault(frame.point(0, y0)[1], []).extend([frame.point(x0, 0)[0], frame.point(x1, 0)[0]])
         elif name == "note":
-            found["events"].append(_note(group, frame))
+            found["events"].append(replace(_note(group, frame), tuplet_id=_tuplet_of(group, parents)))
         elif name in ("rest", "mRest", "chord", "space", "mSpace"):
-            found["events"].append(_rest(group, name, frame))
+            found["events"].append(replace(_rest(group, name, frame), tuplet_id=_tuplet_of(group, parents)))
+        elif name == "tuplet":
+            found["tuplets"].append(_tuplet(group, frame))
         elif name == "clef" and group.get("visibility") != "hidden":
-            found["clefs"].append((glyph_code(group.find(f"{SVG}use")), frame.rect(bounding_rect(group))))
+            glyph = (glyph_code(group.find(f"{SVG}use")), frame.rect(bounding_rect(group)))
+            found["clefs"].append(glyph)
+            found["signatures"].append(SvgSignature("clef", group.get("id"), (glyph,), glyph[1],
+                                                    len(found["events"])))
         elif name == "keySig":
-            key_id = group.get("id")
-        elif name == "keyAccid":
-            found["key"].append(_key_accidental(group, frame))
+            glyphs = tuple(_key_accidental(accid, frame) for accid in _children(group, "keyAccid"))
+            found["key"].extend(glyphs)
+            found["signatures"].append(SvgSignature("key", group.get("id"), glyphs, _union(r for _, r in glyphs),
+                                                    len(found["events"])))
         elif name == "meterSig":
-            found["time"].append((group.get("id"), frame.rect(bounding_rect(group))))
+            box = frame.rect(bounding_rect(group))
+            found["time"].append((group.get("id"), box))
+            glyphs = tuple((glyph_code(use), frame.glyph_box(use)) for use in group.findall(f"{SVG}use"))
+            found["signatures"].append(SvgSignature("time", group.get("id"), glyphs, box, len(found["events"])))
         elif name == "barLine":
             found["barlines"].append(frame.rect(bounding_rect(group)))
         elif name == "beam":
@@ -172,12 +141,37 @@ def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgSta
         raise ValueError(f"expected one staff of five lines in verovio's SVG, found {len(lines)} lines")
     xs = [x for spans in lines.values() for x in spans]
     width, height = size
+    key_ids = [signature.id for signature in found["signatures"] if signature.kind == "key"]
     return SvgStaff(
         width=width, height=height, staff_lines=tuple(sorted(lines)), staff_x=(min(xs), max(xs)),
         events=tuple(found["events"]), clefs=tuple(found["clefs"]), key_signature=tuple(found["key"]),
-        key_signature_id=key_id, time_signatures=tuple(found["time"]), barlines=tuple(found["barlines"]),
-        beams=tuple(found["beams"]), ties=tuple(found["ties"]),
+        key_signature_id=key_ids[0] if key_ids else None, time_signatures=tuple(found["time"]),
+        barlines=tuple(found["barlines"]), beams=tuple(found["beams"]), ties=tuple(found["ties"]),
+        signatures=tuple(found["signatures"]), tuplets=tuple(found["tuplets"]),
     )
+
+
+def _tuplet_of(group, parents: dict) -> str | None:
+    """The id of the innermost tuplet group around an event's group (a beam may stand between them)."""
+    parent = parents.get(group)
+    while parent is not None:
+        if has_class(parent, "tuplet"):
+            return parent.get("id")
+        parent = parents.get(parent)
+    return None
+
+
+def _tuplet(group, frame: "_Frame") -> SvgTuplet:
+    uses = [use for number in _children(group, "tupletNum") for use in number.findall(f"{SVG}use")]
+    digits = "".join(TUPLET_DIGITS.get(glyph_code(use), "?") for use in uses)
+    return SvgTuplet(id=group.get("id"), number=digits, number_box=_union(frame.glyph_box(use) for use in uses))
+
+
+def _union(rects) -> Rect | None:
+    rects = list(rects)
+    if not rects:
+        return None
+    return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
 
 
 @dataclass(frozen=True)
@@ -236,6 +230,7 @@ def _dots(group, frame: _Frame) -> tuple[Rect, ...]:
 
 def _note(group, frame: _Frame) -> SvgEvent:
     head = next(iter(_children(group, "notehead"))).find(f"{SVG}use")
+    head_scale = float(_SCALE.search(head.get("transform")).group(1))
     box = frame.glyph_box(head)
     # A notehead glyph's origin sits on its staff position's line: y is exact; x is the glyph box's middle.
     centre = ((box[0] + box[2]) / 2, frame.origin(head)[1])
@@ -249,11 +244,14 @@ def _note(group, frame: _Frame) -> SvgEvent:
             accidental, accidental_box = glyph_code(glyph), frame.glyph_box(glyph)
     return SvgEvent(id=group.get("id"), kind="note", glyph=glyph_code(head), box=box, centre=centre,
                     dots=_dots(group, frame), flags=flags, accidental_id=accid_id, accidental=accidental,
-                    accidental_box=accidental_box)
+                    accidental_box=accidental_box, head_scale=head_scale)
 
 
 def _rest(group, kind: str, frame: _Frame) -> SvgEvent:
     use = group.find(f"{SVG}use")
     box = frame.glyph_box(use) if use is not None else frame.rect(bounding_rect(group))
-    return SvgEvent(id=group.get("id"), kind=kind, glyph=glyph_code(use) if use is not None else "",
-                    box=box, centre=((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), dots=_dots(group, frame))
+    measure_rest = kind == "mRest"
+    return SvgEvent(id=group.get("id"), kind="rest" if measure_rest else kind,
+                    glyph=glyph_code(use) if use is not None else "", box=box,
+                    centre=((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), dots=_dots(group, frame),
+                    whole_measure=measure_rest)

@@ -7,7 +7,9 @@ Each sequence metric turns events into tokens and aligns predicted and true toke
   compared: CONTRACT scores what sounds, not how it is spelled);
 - `pitch_ser` / `note_*`: the notes alone, step+octave (the figure every earlier report used);
 - `rest_f1`: the rests alone, duration+dots;
-- `accidental_accuracy` / `duration_accuracy`: the alter / duration+dots of the notes the pitch alignment matched.
+- `accidental_accuracy` / `duration_accuracy`: the alter / duration+dots of the notes the pitch alignment matched;
+- `ser_new_material` / `ser_other`: `ser` over the images whose truth holds the fuller vocabulary (issue 29's figure:
+  the first within 1.5x of the second) and over the rest.
 Approach-specific metrics on raw outputs live in `output_metrics` and are re-exported here.
 """
 
@@ -30,7 +32,7 @@ from omr.evaluate.output_metrics import (  # noqa: F401  (re-exported: one funct
     staff_iou,
     vector_micro_f1,
 )
-from omr.music.events import Event, SymbolicNote, notes_of, pitch_vector
+from omr.music.events import Event, StaffHeader, SymbolicNote, notes_of, pitch_vector
 
 Events = Sequence[Event]  # one image's events, left to right (a tuple of notes alone is one too)
 
@@ -357,3 +359,53 @@ def _two_level_interval(counts: np.ndarray, statistic: Callable[[np.ndarray], np
     tail = 100.0 * (1.0 - level) / 2.0
     low, high = np.percentile(values, [tail, 100.0 - tail])
     return float(low), float(high)
+
+
+# --- the fuller vocabulary's figure (issue 29): `ser` on the images that hold it and on the others ------------------
+# The meters added with it: a staff in one is new material even where it holds no new symbol.
+NEW_MATERIAL_METERS = ("3/2", "4/2", "5/4", "6/4", "9/8", "12/8", "7/8", "C|")
+
+
+def holds_new_material(events: Events, headers: Sequence[StaffHeader] = ()) -> bool:
+    """Whether an image's truth (its events and its staves' headers) holds what the fuller vocabulary added: a
+    tuplet, a grace note, a breve, a measure rest, a clef/key/time change inside a staff, or a NEW_MATERIAL_METERS
+    meter (at a staff's start or changed to)."""
+    for event in events:
+        if event.duration == "breve" or getattr(event, "tuplet", None) is not None or getattr(event, "grace", False) \
+                or getattr(event, "measure", False):
+            return True
+    return any(header.changes or header.time in NEW_MATERIAL_METERS for header in headers)
+
+
+def _material_subsets(new_material: Sequence[bool], truth: Sequence[Events]) -> dict[str, list[int]]:
+    check_counts(new_material, truth)
+    return {"new_material": [i for i, flag in enumerate(new_material) if flag],
+            "other": [i for i, flag in enumerate(new_material) if not flag]}
+
+
+def ser_by_material(predicted: Sequence[Events], truth: Sequence[Events], new_material: Sequence[bool]
+                    ) -> dict[str, float | int | None]:
+    """{"ser_new_material", "ser_other": `ser` over the images flagged (`holds_new_material` of their truth) and
+    over the others, None where a subset is empty; "images_new_material", "images_other": their counts}."""
+    check_counts(predicted, truth)
+    subsets = _material_subsets(new_material, truth)
+    result: dict[str, float | int | None] = {
+        f"ser_{name}": ser([predicted[i] for i in chosen], [truth[i] for i in chosen]) if chosen else None
+        for name, chosen in subsets.items()}
+    result.update({f"images_{name}": len(chosen) for name, chosen in subsets.items()})
+    return result
+
+
+def material_intervals(predicted_by_seed: Sequence[Sequence[Events]], truth: Sequence[Events],
+                       new_material: Sequence[bool], seed: int = BOOTSTRAP_SEED,
+                       resamples: int = BOOTSTRAP_RESAMPLES) -> dict[str, list[float] | None]:
+    """{"ser_new_material_ci95", "ser_other_ci95"}: `ser_ci95` of each subset as `seed_pooled_intervals` bounds it
+    (its images resampled, and the seeds where there are several); None where a subset is empty."""
+    for predicted in predicted_by_seed:
+        check_counts(predicted, truth)
+    result: dict[str, list[float] | None] = {}
+    for name, chosen in _material_subsets(new_material, truth).items():
+        subset = [[predicted[i] for i in chosen] for predicted in predicted_by_seed]
+        result[f"ser_{name}_ci95"] = (seed_pooled_intervals(subset, [truth[i] for i in chosen], seed, resamples)
+                                      ["ser_ci95"] if chosen else None)
+    return result

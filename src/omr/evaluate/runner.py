@@ -1,7 +1,8 @@
 """The evaluation runner: one predictor on every test set -> {dataset: {metric: value}} (CONTRACT.md, Metrics).
 
 Every image goes through `recognize` exactly as a user's would (whole image, any width: the long staff too). The
-approach-specific metrics score the raw output, mapped back to the image's pixels, against the stored truth.
+approach-specific metrics score the raw output, mapped back to the image's pixels, against the stored truth. Every
+set also reports `ser` split by whether a scored sequence's truth holds the fuller vocabulary (`new_material_flags`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from omr.approaches import get_approach
 from omr.evaluate import metrics
 from omr.evaluate.test_set import LoadedSplit, load_test_set
+from omr.music.events import StaffHeader
 from omr.transcribe.locate import locate_staves
 from omr.transcribe.page import NoStaffFound
 from omr.decode.config import RecognizeConfig
@@ -176,10 +178,40 @@ def _intervals(predicted: Sequence, truth: Sequence, bootstrap: tuple[int, int])
     return metrics.headline_intervals(predicted, truth, seed=seed, resamples=resamples)
 
 
+def new_material_flags(test_set: LoadedSplit) -> list[bool]:
+    """Per scored sequence (an image; a page's part, page by page, part 1 first, where systems hold several
+    staves), whether its truth holds the fuller vocabulary (`metrics.holds_new_material`: its events, and the
+    headers of its staves: the label's own and those in `staves` for a page)."""
+    flags = []
+    for label in test_set.labels:
+        staves = label.extra.get("staves", ())
+        if test_set.parts == 1:
+            headers = (label.header, *(StaffHeader.from_json(staff) for staff in staves))
+            flags.append(metrics.holds_new_material(label.events, headers))
+            continue
+        for part in range(test_set.parts):
+            own = [staff for staff in staves if staff["part"] == part + 1]
+            events = [e for staff in own for e in label.events[staff["events"][0]:staff["events"][1]]]
+            flags.append(metrics.holds_new_material(events, [StaffHeader.from_json(staff) for staff in own]))
+    return flags
+
+
+def material_figures(predicted: Sequence, truth: Sequence, new_material: Sequence[bool],
+                     bootstrap: tuple[int, int] = (metrics.BOOTSTRAP_RESAMPLES, metrics.BOOTSTRAP_SEED)) -> dict:
+    """`ser_new_material`, `ser_other`, their image counts and intervals (`bootstrap` = (resamples, seed)): the keys
+    every set's metrics gain after the others (rounded as they are)."""
+    resamples, seed = bootstrap
+    found = {**metrics.ser_by_material(predicted, truth, new_material),
+             **metrics.material_intervals([predicted], truth, new_material, seed, resamples)}
+    return {key: _rounded(value) for key, value in found.items()}
+
+
 def _rounded(value: float | list | None) -> float | list | None:
-    """Six decimals; an interval's two ends each (the metrics files' only list values)."""
+    """Six decimals; an interval's two ends each (the metrics files' only list values); a count stays an int."""
     if isinstance(value, list):
         return [_rounded(end) for end in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     return None if value is None else round(float(value), 6)
 
 
@@ -217,6 +249,9 @@ def evaluate_seeds(
         if on_dataset is not None:
             on_dataset(name, len(test_set.labels))
         scored, predicted = {}, []
+        truth = ([label.events for label in test_set.labels] if test_set.parts == 1
+                 else part_truth(test_set, test_set.parts))
+        flags = new_material_flags(test_set)
         for seed, predictor in predictors.items():
             if test_set.is_pages:
                 readings = read_pages(predictor, test_set.images, recognize_config, config.batch_size)
@@ -229,9 +264,10 @@ def evaluate_seeds(
                 scored[seed] = score_test_set(recognitions, test_set, recognize_config, predictor.approach,
                                               (resamples, bootstrap_seed))
                 predicted.append([recognition.events for recognition in recognitions])
-        truth = ([label.events for label in test_set.labels] if test_set.parts == 1
-                 else part_truth(test_set, test_set.parts))
+            # Issue 29's figure, after every other key (so the metrics files only gain keys).
+            scored[seed].update(material_figures(predicted[-1], truth, flags, (resamples, bootstrap_seed)))
         pooled = metrics.seed_pooled_intervals(predicted, truth, bootstrap_seed, resamples)
+        pooled.update(metrics.material_intervals(predicted, truth, flags, bootstrap_seed, resamples))
         results[name] = combine_seeds(scored, {key: _rounded(ends) for key, ends in pooled.items()})
     return results
 

@@ -24,9 +24,9 @@ def header_items(clef: str | None, key_fifths: int, time: str | None) -> list:
         items.insert(0, m21clef.TrebleClef() if clef == "treble" else m21clef.BassClef())
     if time is not None:
         measure_length(time)  # raises on a malformed signature
-        items.append(meter.TimeSignature("4/4" if time == "C" else time))
-        if time == "C":
-            items[-1].symbol = "common"
+        items.append(meter.TimeSignature({"C": "4/4", "C|": "2/2"}.get(time, time)))
+        if time in ("C", "C|"):  # <time symbol="common"> / <time symbol="cut">: the C and the slashed C
+            items[-1].symbol = "common" if time == "C" else "cut"
     return items
 
 
@@ -42,8 +42,9 @@ def music21_event(event: Event, bracket: str | None = None, measure: Fraction | 
         length.appendTuplet(duration.Tuplet(actual, normal, type=bracket))
     if event.kind == "rest":
         if event.measure:  # <rest measure="yes"/>, its <duration> the measure's
+            # A measure of no single value (5/4, 7/8 is one) is still one rest: a full-measure rest writes no <type>.
             filled = duration.Duration(quarterLength=measure) if measure is not None else length
-            return note.Rest(duration=filled if filled.type != "complex" else length, fullMeasure=True)
+            return note.Rest(duration=filled, fullMeasure=True)
         # Without this music21 writes a whole rest (or one filling its bar) as <rest measure="yes"/> with no <type>.
         return note.Rest(duration=length, fullMeasure=False)
     written = note.Note(pitch.Pitch(step=event.step, octave=event.octave), duration=length)
@@ -133,5 +134,7 @@ def clef_name(found) -> str:
 
 
 def time_name(found) -> str:
-    """Our name of a music21 time signature: 'C' for common time, else its ratio ('3/4')."""
-    return "C" if found.symbol == "common" and found.ratioString == "4/4" else found.ratioString
+    """Our name of a music21 time signature: 'C' for common time, 'C|' for cut time, else its ratio ('3/4')."""
+    if found.symbol == "common" and found.ratioString == "4/4":
+        return "C"
+    return "C|" if found.symbol == "cut" and found.ratioString == "2/2" else found.ratioString

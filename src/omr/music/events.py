@@ -25,7 +25,11 @@ ALTER_OF_ACCIDENTAL = {"sharp": 1, "flat": -1, "natural": 0, "double-sharp": 2, 
 ACCIDENTAL_OF_ALTER = {1: "sharp", -1: "flat", 0: "natural", 2: "double-sharp", -2: "double-flat"}
 TIES = ("start", "stop", "continue")
 CLEFS = ("treble", "bass")
-TIME_SIGNATURES = ("2/4", "3/4", "4/4", "6/8", "3/8", "2/2", "C")
+# The meters a staff may show, "C|" being cut time (alla breve: 2/2 printed as a slashed C). The first seven are
+# those of the vocabulary before issue 29; the rest (3/2 and 4/2 of hymns, 5/4, 6/4, 9/8 and 12/8 jigs, 7/8) came
+# with the fuller one.
+TIME_SIGNATURES = ("2/4", "3/4", "4/4", "6/8", "3/8", "2/2", "C", "3/2", "4/2", "5/4", "6/4", "9/8", "12/8", "7/8",
+                   "C|")
 PITCH_VECTOR_SIZE = 52  # white keys of an 88-key piano, A0 .. C8
 _A0_DIATONIC = 0 * 7 + STEPS.index("A")
 # Staff position 0 is the bottom line; each step up the scale is one position (half a staff space).
@@ -107,14 +111,14 @@ def _tuplet_from_json(value) -> tuple[int, int] | None:
 
 
 def measure_length(time: str | None) -> Fraction | None:
-    """Quarter notes per measure of a time signature ('3/4' -> 3, '6/8' -> 3, 'C' -> 4); None for no signature."""
+    """Quarter notes per measure of a time signature ('3/4' -> 3, '6/8' -> 3, 'C' and 'C|' -> 4); None for none."""
     if time is None:
         return None
-    if time == "C":
+    if time in ("C", "C|"):
         return Fraction(4)
     beats, _, unit = time.partition("/")
     if not (beats.isdigit() and unit.isdigit() and int(unit) in (1, 2, 4, 8, 16, 32) and int(beats) > 0):
-        raise ValueError(f"time signature must look like 3/4, 6/8 or C, got {time!r}")
+        raise ValueError(f"time signature must look like 3/4, 6/8, C or C|, got {time!r}")
     return Fraction(int(beats) * 4, int(unit))
 
 

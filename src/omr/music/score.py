@@ -1,46 +1,37 @@
 """A page of staves as one music21 score: a part per staff of a system, a system per staff of a part; MusicXML and
-MIDI out, MusicXML back in.
+MIDI out, MusicXML back in (omr.music.score_reader; the staff type, `ScoreStaff`, in omr.music.page_staff).
 
 Each part takes its staves in reading order, measures numbered on across the page; a page of one-staff systems is
 one part. Each staff starts a new system (`<print new-system="yes">`, music21's `SystemLayout(isNew=True)`), on its
 first measure. Where a system holds several staves (`ScoreStaff.part`: staff k of each system continues part k), its
 staves start on the same measure number, and a staff with fewer measures than the system's longest is filled with
 empty measures, so barlines that align on the page align in the file. A part's first staff writes its clef, key and
-time signature; a later one writes only what changes there (a clef change between staves, a new key or meter), so
-reading the file back gives each staff the clef, key and time in force, as a reader of the page sees them. Measures
-and accidentals are written as given (`makeNotation` off, as in omr.music.musicxml); beams are music21's `makeBeams`
-per measure (by the beat of the time signature in force, 4/4 where there is none), since an event carries no beam of
-its own.
+time signature; a later one writes only what differs from what the staff before left in force (a clef change between
+staves, a new key or meter), so reading the file back gives each staff the clef, key and time in force, as a reader
+of the page sees them. Signatures printed inside a staff (`StaffHeader.changes`) are written as omr.music.musicxml
+writes them (mid-staff `<attributes>` before the event they precede) and stay in force on the staves after it.
+Measures and accidentals are written as given (`makeNotation` off, as in omr.music.musicxml); beams are music21's
+`makeBeams` per measure (by the beat of the time signature in force, 4/4 where there is none), since an event
+carries no beam of its own. Tuplets, grace notes and measure rests are each event's own (omr.music.elements).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Collection, Sequence
 
-from omr.music.elements import clef_name, event_from_music21, header_items, music21_event, time_name
-from omr.music.events import Event, StaffHeader
-from omr.music.musicxml import measure_groups
+from omr.music.elements import header_items, music21_event, tuplet_brackets
+from omr.music.events import Event, HeaderChange, StaffHeader, filled_length, measure_length
+from omr.music.musicxml import change_items, measure_groups
+# The staff type and the reader live below this module; they are reached from here, as before the split.
+from omr.music.page_staff import ScoreStaff, header_at_end, part_staves  # noqa: F401
+from omr.music.score_reader import staves_from_musicxml  # noqa: F401
 
 STEP_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-# MIDI readers quantise onsets and lengths; 1/16 of a quarter holds every event length (a dotted 32nd is 3/16).
-MIDI_DIVISIONS = 16
-
-
-@dataclass(frozen=True)
-class ScoreStaff:
-    """One staff of a page: its events, the clef/key/time in force on it (`header`; its barlines are not read), and
-    (optionally) a measure number per event within the staff (e.g. from the barlines' x; None: measures filled from
-    the time signature)."""
-
-    events: tuple[Event, ...]
-    header: StaffHeader = StaffHeader(clef="treble")
-    measure_numbers: tuple[int, ...] | None = None
-    part: int = 0  # the part (0 first) the staff continues: its place within its system
+# music21 writes MIDI at 10080 ticks a quarter: every event length, tuplets of 3, 5, 6 and 7 included, is a whole
+# number of ticks, so a file read back without quantising gives the written onsets exactly.
+MIDI_TICKS_PER_QUARTER = 10080
 
 
 def page_score(staves: Sequence[ScoreStaff], title: str = "", page_breaks: Collection[int] = ()):
@@ -57,19 +48,11 @@ def page_score(staves: Sequence[ScoreStaff], title: str = "", page_breaks: Colle
     page_turns = {_system_of(parts, index) for index in page_breaks if 0 < index < len(staves)}
     music = []
     for part, indices in parts.items():
-        music.append(_part(part, [staves[index] for index in indices], grouped[part], widths,
+        music.append(_part([staves[index] for index in indices], grouped[part], widths,
                            {system for system in page_turns if system > 0}))
     score = stream.Score(music)
     score.metadata = metadata.Metadata(title=title or "omr transcription")
     return score
-
-
-def part_staves(staves: Sequence[ScoreStaff]) -> dict[int, list[int]]:
-    """Part -> indices of its staves (reading order), parts in order of their number."""
-    parts: dict[int, list[int]] = {}
-    for index, staff in enumerate(staves):
-        parts.setdefault(staff.part, []).append(index)
-    return dict(sorted(parts.items()))
 
 
 def _system_of(parts: dict[int, list[int]], index: int) -> int:
@@ -77,18 +60,24 @@ def _system_of(parts: dict[int, list[int]], index: int) -> int:
 
 
 def _measures(staff: ScoreStaff) -> list:
-    return list(measure_groups(staff.events, staff.header.time, staff.measure_numbers))
+    if staff.change_indices is None:
+        return list(measure_groups(staff.events, staff.header.time, staff.measure_numbers, staff.header.changes))
+    # Placed by index: the same changes moved onto x that sorts them before the right events.
+    placed = [dataclasses.replace(event, x=float(index)) for index, event in enumerate(staff.events)]
+    changes = [dataclasses.replace(change, x=index - 0.5)
+               for change, index in zip(staff.header.changes, staff.change_indices)]
+    return list(measure_groups(placed, staff.header.time, staff.measure_numbers, changes))
 
 
-def _part(part: int, staves: Sequence[ScoreStaff], grouped: Sequence[list], widths: Sequence[int],
-          page_turns: Collection[int]):
+def _part(staves: Sequence[ScoreStaff], grouped: Sequence[list], widths: Sequence[int], page_turns: Collection[int]):
     """One part: its staves one system each (the system's width in measures, empty measures after a short staff)."""
     from music21 import layout, stream
 
     music = stream.Part()
     in_force = None
     for system, (staff, groups) in enumerate(zip(staves, grouped)):
-        number = sum(widths[:system])
+        number, first = sum(widths[:system]), 0
+        before, length = staff.changes_before(), measure_length(staff.header.time)
         for index in range(max(widths[system], len(groups))):
             number += 1
             measure = stream.Measure(number=number)
@@ -96,20 +85,35 @@ def _part(part: int, staves: Sequence[ScoreStaff], grouped: Sequence[list], widt
                 measure.insert(0, layout.SystemLayout(isNew=True))
                 if system in page_turns:  # <print new-page="yes" new-system="yes">
                     measure.insert(0, layout.PageLayout(isNew=True))
-                for item in _changes(in_force, staff):
+                for item in _changes(in_force, staff.header):
                     measure.insert(0, item)
-                in_force = staff.header
-            for event in (groups[index][1] if index < len(groups) else ()):
-                measure.append(music21_event(event))
+            members = groups[index][1] if index < len(groups) else []
+            length = _fill(measure, members, first, before, length)
+            first += len(members)
+            if index == len(groups) - 1:  # signatures right of every event (a courtesy clef at the staff's end)
+                for change in before.get(len(staff.events), ()):
+                    measure.append(change_items(change))
             music.append(measure)
+        in_force = header_at_end(staff.header)
     for measure in music.getElementsByClass(stream.Measure):
         measure.makeBeams(inPlace=True)  # after assembly: a measure finds the time signature in force in its part
     return music
 
 
-def _changes(in_force: StaffHeader | None, staff: ScoreStaff) -> list:
+def _fill(measure, members: Sequence[Event], first: int, before: dict[int, list[HeaderChange]],
+          length: Fraction | None) -> Fraction | None:
+    """Append one measure's events (event `first` of the staff first), each after the changes printed before it;
+    the measure length in force after them (a measure rest lasts its meter's measure)."""
+    for position, (event, bracket) in enumerate(zip(members, tuplet_brackets(members)), start=first):
+        for change in before.get(position, ()):
+            measure.append(change_items(change))
+            length = measure_length(change.time) if change.time is not None else length
+        measure.append(music21_event(event, bracket, length))
+    return length
+
+
+def _changes(in_force: StaffHeader | None, header: StaffHeader) -> list:
     """The clef, key and time items a staff's first measure writes: all on the first staff, then what changes."""
-    header = staff.header
     if in_force is None:
         return header_items(header.clef, header.key_fifths, header.time)
     items = header_items(header.clef if header.clef != in_force.clef else None, header.key_fifths,
@@ -129,61 +133,15 @@ def page_musicxml(staves: Sequence[ScoreStaff], title: str = "", page_breaks: Co
 
 
 def page_midi(staves: Sequence[ScoreStaff]) -> bytes:
-    """A standard MIDI file of the staves (tied notes sound as one)."""
+    """A standard MIDI file of the staves (tied notes sound as one; grace notes are not played)."""
     from music21 import midi
 
-    return midi.translate.streamToMidiFile(page_score(staves)).writestr()
-
-
-def staves_from_musicxml(source: str | Path) -> tuple[ScoreStaff, ...]:
-    """The staves of a MusicXML page in reading order (system by system, each system's parts top to bottom), each
-    part split at its system breaks, each staff with its part, the clef, key and time in force at its start and the
-    (file's) measure number of each event."""
-    from music21 import converter
-
-    text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
-    parts = list(converter.parseData(text, format="musicxml").parts)
-    if not parts:
-        raise ValueError("MusicXML holds no part")
-    empty = _measures_without_notes(text)
-    read = [_part_staves(music, number, empty[number] if number < len(empty) else set())
-            for number, music in enumerate(parts)]
-    systems = max(len(staves) for staves in read)
-    return tuple(staves[system] for system in range(systems) for staves in read if system < len(staves))
-
-
-def _part_staves(music, part: int, empty: set[str]) -> list[ScoreStaff]:
-    """One part's staves, split at its system breaks (empty measures hold no events)."""
-    from music21 import clef as m21clef, key, layout, meter, stream
-
-    staves: list[dict] = []
-    clef, key_fifths, time = None, 0, None
-    for measure in music.getElementsByClass(stream.Measure):
-        for found in measure.getElementsByClass(m21clef.Clef):
-            clef = clef_name(found)
-        for found in measure.getElementsByClass(key.KeySignature):
-            key_fifths = found.sharps
-        for found in measure.getElementsByClass(meter.TimeSignature):
-            time = time_name(found)
-        breaks = [s for s in measure.getElementsByClass(layout.SystemLayout) if s.isNew]
-        if breaks or not staves:
-            staves.append({"clef": clef, "key_fifths": key_fifths, "time": time, "events": [], "numbers": []})
-        if measure.voices:
-            raise ValueError(f"measure {measure.number}: several voices; one melody line was expected")
-        if str(measure.number) in empty:  # music21's reader fills an empty measure with a rest of its own
-            continue
-        for element in measure.notesAndRests:
-            staves[-1]["events"].append(event_from_music21(element, measure.number))
-            staves[-1]["numbers"].append(measure.number)
-    return [ScoreStaff(tuple(s["events"]), StaffHeader(s["clef"], s["key_fifths"], s["time"]), tuple(s["numbers"]),
-                       part) for s in staves]
-
-
-def _measures_without_notes(text: str) -> list[set[str]]:
-    """Per part, the numbers of its measures that hold no note or rest."""
-    root = ElementTree.fromstring(text.encode("utf-8"))
-    return [{m.get("number", "") for m in part.iter("measure") if m.find("note") is None}
-            for part in root.iter("part")]
+    score = page_score(staves)
+    # music21 writes a grace note as a note-on and note-off at one tick, which a reader pairs with the next note-off
+    # of that key (a note sounding from the grace to the end of a later note): they take no time, so leave them out.
+    for grace in [note for note in score.recurse().notes if note.duration.isGrace]:
+        grace.activeSite.remove(grace)
+    return midi.translate.streamToMidiFile(score).writestr()
 
 
 def midi_pitch(step: str, octave: int, alter: int) -> int:
@@ -193,8 +151,9 @@ def midi_pitch(step: str, octave: int, alter: int) -> int:
 
 def sounding_notes(staves: Sequence[ScoreStaff]) -> list[tuple[Fraction, int, Fraction]]:
     """(onset in quarters, MIDI key, length in quarters) of each sounding note, tied chains joined: what a MIDI file
-    of the staves plays. Events follow each other within a part (measures add no time of their own); every part
-    starts at 0 (several parts: sorted, as notes_from_midi gives them)."""
+    of the staves plays. Events follow each other within a part (measures add no time of their own), a tuplet's
+    scaled, a measure rest lasting its meter's measure, a grace note taking no time and not played (as page_midi
+    writes it); every part starts at 0 (several parts: sorted, as notes_from_midi gives them)."""
     played: list[tuple[Fraction, int, Fraction]] = []
     for indices in part_staves(staves).values():
         played += _sounding([staves[index] for index in indices])
@@ -205,8 +164,13 @@ def _sounding(staves: Sequence[ScoreStaff]) -> list[tuple[Fraction, int, Fractio
     played: list[tuple[Fraction, int, Fraction]] = []
     onset, tied = Fraction(0), False
     for staff in staves:
-        for event in staff.events:
-            length = event.quarter_length
+        before, measure = staff.changes_before(), measure_length(staff.header.time)
+        for index, event in enumerate(staff.events):
+            for change in before.get(index, ()):
+                measure = measure_length(change.time) if change.time is not None else measure
+            length = filled_length(event, measure)
+            if event.kind == "note" and event.grace:
+                continue  # no time, no sound; a tie never reaches a grace note
             if event.kind == "note":
                 key_number = midi_pitch(event.step, event.octave, event.alter)
                 if tied and played and played[-1][1] == key_number:
@@ -225,15 +189,25 @@ def notes_from_midi(data: bytes) -> list[tuple[Fraction, int, Fraction]]:
     """(onset, MIDI key, length) of every note of a MIDI file read through music21, in quarters."""
     from music21 import converter
 
-    score = converter.parseData(data, format="midi", quarterLengthDivisors=(MIDI_DIVISIONS,))
+    # Not quantised: music21's grid would move a triplet's onsets; its ticks hold every length exactly.
+    score = converter.parseData(data, format="midi", quantizePost=False)
     # The reader bars the notes by the file's meter and ties a note across each bar line: join those back.
     notes = list(score.stripTies().flatten().notes)
-    return sorted((Fraction(n.offset).limit_denominator(MIDI_DIVISIONS), n.pitch.midi,
-                   Fraction(n.quarterLength).limit_denominator(MIDI_DIVISIONS)) for n in notes)
+    return sorted((_quarters(n.offset), n.pitch.midi, _quarters(n.quarterLength)) for n in notes)
+
+
+def _quarters(value) -> Fraction:
+    return Fraction(value).limit_denominator(MIDI_TICKS_PER_QUARTER)
+
+
+def midi_length(data: bytes) -> Fraction:
+    """Quarters from a MIDI file's start to the end of its last note (what it plays; trailing rests are silent)."""
+    return max((onset + length for onset, _, length in notes_from_midi(data)), default=Fraction(0))
 
 
 def page_round_trip_mismatch(staves: Sequence[ScoreStaff]) -> str | None:
-    """None when the staves -> MusicXML -> staves give back every staff's events, clef, key and time (x/y aside)."""
+    """None when the staves -> MusicXML -> staves give back every staff's events, clef, key and time and the
+    signatures it changes (each before the same event) (x/y aside)."""
     try:
         back = staves_from_musicxml(page_musicxml(staves))
     except ValueError as error:
@@ -247,10 +221,17 @@ def page_round_trip_mismatch(staves: Sequence[ScoreStaff]) -> str | None:
             written, read_back = getattr(wrote.header, what), getattr(read.header, what)
             if written != read_back:
                 return f"staff {number}: {what}: wrote {written!r}, read back {read_back!r}"
+        wrote_changes, read_changes = _placeless_changes(wrote), _placeless_changes(read)
+        if wrote_changes != read_changes:
+            return f"staff {number}: changes (before event, change): wrote {wrote_changes}, read back {read_changes}"
         plain = tuple(_placeless(e) for e in wrote.events)
         if plain != read.events:
             return f"staff {number}: wrote {len(plain)} events, read back {len(read.events)} different ones"
     return None
+
+
+def _placeless_changes(staff: ScoreStaff) -> list[tuple[int, HeaderChange]]:
+    return [(index, dataclasses.replace(change, x=0.0)) for index, change in staff.placed_changes()]
 
 
 def _placeless(event: Event) -> Event:

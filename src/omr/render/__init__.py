@@ -10,12 +10,13 @@ from omr.music.events import Event, StaffHeader, SymbolicNote, notes_of
 from omr.render.layout import Layout, RenderStyle, layout
 from omr.render.random_config import RandomConfig
 from omr.render.raster import boxes, rasterise
-from omr.render.score import IncompleteNoteError, Note, NoteBuilder, Rest, Staff, note_from_text, staff_from_notes
+from omr.render.score import (IncompleteNoteError, Note, NoteBuilder, Rest, Staff, StaffChange, note_from_text,
+                              staff_from_notes)
 from omr.samples import Box
 
 __all__ = [
     "IncompleteNoteError", "Layout", "Note", "NoteBuilder", "RandomConfig", "RenderStyle", "RenderedSample", "Rest", "Staff",
-    "layout", "note_from_text", "render_staff", "staff_from_notes",
+    "StaffChange", "layout", "note_from_text", "render_staff", "staff_from_notes",
 ]
 
 

@@ -11,13 +11,14 @@ from omr.samples import NOTATION_MASK_CLASSES, iter_split, read_meta
 
 # One colour per NOTATION_MASK_CLASSES entry (background first); chosen to tell neighbouring classes apart: the
 # seed's eleven first, then whole head, flag, beam, dot, tie, slur, the six rests (a ramp of teals, long to short),
-# time signature, bass clef, articulation, dynamics.
+# time signature, bass clef, articulation, dynamics; then breve head, grace head, tuplet.
 CLASS_COLOURS = np.array([
     (255, 255, 255), (150, 150, 150), (0, 170, 255), (0, 160, 0), (120, 60, 0), (170, 0, 170),
     (255, 120, 0), (0, 90, 200), (200, 170, 0), (220, 0, 0), (255, 0, 200),
     (140, 0, 0), (0, 220, 120), (0, 100, 60), (255, 200, 0), (120, 0, 255), (180, 130, 255),
     (0, 80, 80), (0, 120, 120), (0, 160, 160), (0, 190, 190), (0, 215, 215), (90, 240, 240),
     (90, 90, 0), (255, 80, 120), (255, 150, 60), (100, 100, 255),
+    (0, 0, 120), (255, 0, 90), (170, 110, 0),  # issue 29: breve head, grace head, tuplet
 ], dtype=np.uint8)
 assert len(CLASS_COLOURS) == len(NOTATION_MASK_CLASSES)
 
@@ -29,12 +30,41 @@ def mask_overlay(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where((mask > 0)[..., None], coloured, faded)
 
 
-def sample_tile(dataset_dir: Path, split: str, count: int, box_colour=(0, 120, 255)) -> list[Image.Image]:
-    """Up to `count` tiles: the image with its boxes, and the mask overlay beneath."""
-    tiles = []
-    for split_dir, label in iter_split(dataset_dir, split):
-        if len(tiles) == count:
+# What a contact sheet shows one sample of, where a split holds it (issue 29's fuller vocabulary), so people see each
+# new symbol drawn; the first samples fill the rest of the sheet.
+FEATURED_METERS = ("3/2", "4/2", "5/4", "6/4", "9/8", "12/8", "7/8", "C|")
+SHOWCASE = {
+    "tuplet": lambda label: any(getattr(event, "tuplet", None) for event in label.events),
+    "grace note": lambda label: any(getattr(event, "grace", False) for event in label.events),
+    "breve": lambda label: any(event.duration == "breve" for event in label.events),
+    "measure rest": lambda label: any(getattr(event, "measure", False) for event in label.events),
+    "change inside the staff": lambda label: bool(label.header.changes),
+    "meter": lambda label: label.header.time in FEATURED_METERS or any(
+        change.time in FEATURED_METERS for change in label.header.changes),
+}
+
+
+def showcase_labels(labels: list, count: int) -> list:
+    """Up to `count` labels in split order: the first that holds each SHOWCASE feature, then the first ones."""
+    chosen = set()
+    for holds in SHOWCASE.values():
+        found = next((index for index, label in enumerate(labels) if holds(label)), None)
+        if found is not None and len(chosen) < count:
+            chosen.add(found)
+    for index in range(len(labels)):
+        if len(chosen) >= count:
             break
+        chosen.add(index)
+    return [labels[index] for index in sorted(chosen)]
+
+
+def sample_tile(dataset_dir: Path, split: str, count: int, box_colour=(0, 120, 255)) -> list[Image.Image]:
+    """Up to `count` tiles (the first samples, and one of each SHOWCASE feature the split holds): the image with
+    its boxes, and the mask overlay beneath."""
+    split_dir = Path(dataset_dir) / split
+    labels = showcase_labels([label for _, label in iter_split(dataset_dir, split)], count)
+    tiles = []
+    for label in labels:
         image = np.asarray(Image.open(split_dir / label.image).convert("L"))
         top = Image.fromarray(image).convert("RGB")
         draw = ImageDraw.Draw(top)
@@ -53,7 +83,8 @@ def sample_tile(dataset_dir: Path, split: str, count: int, box_colour=(0, 120, 2
 
 
 def contact_sheet(dataset_dir: Path, count: int = 12, max_width: int = 1400) -> Image.Image:
-    """Grid of the first `count` samples of the dataset's test split (image, boxes, mask overlay per sample)."""
+    """Grid of `count` samples of the dataset's test split (image, boxes, mask overlay per sample): the first ones,
+    and one holding each new symbol (SHOWCASE) where the split has it."""
     meta = read_meta(dataset_dir)
     split = "test" if "test" in meta["splits"] else next(iter(meta["splits"]))
     tiles = sample_tile(Path(dataset_dir), split, count)

@@ -163,11 +163,15 @@ def write_dataset(out_dir: Path, config: DatasetConfig, workers: int = 0, progre
 def label_statistics(labels) -> dict:
     """What a split holds (label JSON objects in): events by kind and duration, dots, tie starts, printed
     accidentals, samples per clef, key and time signature ('none' where no signature is shown), events per clef
-    and per time signature."""
+    and per time signature; and the fuller vocabulary: events in tuplets (by ratio), grace notes, measure rests,
+    header changes inside a staff (by what changes)."""
     kinds, durations, dots, accidentals = Counter(), Counter(), Counter(), Counter()
     clefs, keys, times, ties = Counter(), Counter(), Counter(), 0
     events_by_clef, events_by_time = Counter(), Counter()
+    tuplets, changes, graces, measure_rests = Counter(), Counter(), 0, 0
     for label in labels:
+        for change in label.get("changes", ()):
+            changes.update(name for name in ("clef", "key_fifths", "time") if name in change)
         clef, time = str(label.get("clef")), label.get("time") or "none"
         clefs[clef] += 1
         keys[str(label.get("key_fifths", 0))] += 1
@@ -182,11 +186,17 @@ def label_statistics(labels) -> dict:
             ties += event.get("tie") in ("start", "continue")
             if event.get("accidental"):
                 accidentals[event["accidental"]] += 1
+            if event.get("tuplet"):
+                tuplets[":".join(str(n) for n in event["tuplet"])] += 1
+            graces += bool(event.get("grace"))
+            measure_rests += bool(event.get("measure"))
     return {"events": dict(kinds), "durations": dict(sorted(durations.items())), "dots": dict(sorted(dots.items())),
             "ties": ties, "rests": kinds["rest"], "accidentals_printed": dict(sorted(accidentals.items())),
             "clefs": dict(sorted(clefs.items())), "key_fifths": dict(sorted(keys.items(), key=lambda kv: int(kv[0]))),
             "time_signatures": dict(sorted(times.items())), "events_by_clef": dict(sorted(events_by_clef.items())),
-            "events_by_time_signature": dict(sorted(events_by_time.items()))}
+            "events_by_time_signature": dict(sorted(events_by_time.items())),
+            "tuplet_events": dict(sorted(tuplets.items())), "grace_notes": graces, "measure_rests": measure_rests,
+            "header_changes": dict(sorted(changes.items()))}
 
 
 def _progress_bar(total: int, name: str):

@@ -5,26 +5,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from omr.music.events import StaffHeader, SymbolicNote, SymbolicRest, notes_of, staff_position_y
+from omr.music.events import HeaderChange, StaffHeader, SymbolicNote, SymbolicRest, notes_of, staff_position_y
 from omr.render.beams import BeamPlan, beam_polygons, group_stem_up, plan_beam
-from omr.render.glyphs import GLYPH_WIDTH, place_glyph
+from omr.render.glyphs import place_glyph
+from omr.render.grace import GRACE_SCALE, grace_elements, grace_slur_element, grace_tip
 from omr.render.marks import (column_extent, dynamics_element, fermata_element, measure_number_element,
                               slur_element, tie_element)
-from omr.render.note_layout import (DOT_ADVANCE, DOT_OFFSET, FLAG_DOT_SHIFT, REST_HALF_WIDTH, Element,
-                                    default_tip, flag_count, head_half_width, note_core, note_extras, rest_elements,
-                                    stem_edges)
-from omr.render.preamble import (KEY_SIGNATURE_GAP, TIME_SIGNATURE_GAP, TIME_SIGNATURE_WIDTH, clef_element,
-                                 key_signature_elements, key_signature_x, time_signature_element)
-from omr.render.score import Note, Staff
+from omr.render.note_layout import (REST_HALF_WIDTH, Element, default_tip, head_half_width, note_core, note_extras,
+                                    rest_elements, stem_edges)
+from omr.render.preamble import clef_element, key_signature_elements, time_signature_element
+from omr.render.score import Staff
+from omr.render.spacing import Columns, beamed_indices, horizontal_positions, preamble_start
 from omr.render.sprites import place_polygon, place_rect
+from omr.render.tuplets import tuplet_elements
 
 __all__ = ["Element", "Layout", "RenderStyle", "layout"]
 
-# Room after each event, as a factor of note_gap: longer values get a little more, as engravers space them
-# (quarter and half keep the seed's spacing, so its datasets draw the same).
-DURATION_SPACE = {"whole": 1.5, "half": 1.0, "quarter": 1.0, "eighth": 0.85, "16th": 0.75, "32nd": 0.7}
-UP_FLAG_ROOM = 0.6  # spaces more after an unbeamed note whose flag hangs right of an up stem (clears a barline)
-FINAL_BARLINE_ROOM = 1.0  # spaces between the last event and a final double bar
 FINAL_THICK, FINAL_GAP = 0.5, 0.4  # spaces: the double bar's thick line and the white between its two lines
 
 
@@ -76,73 +72,6 @@ class Layout:
         return notes_of(self.events)
 
 
-@dataclass(frozen=True)
-class _Columns:
-    accidental_x: list  # per event: x of its accidental, or None
-    centre_x: list  # per event: head (rest) centre
-    barline_x: list
-    content_end: float
-    time_x: float | None
-
-
-def _beamed(staff: Staff) -> set[int]:
-    return {index for group in staff.beams for index in group}
-
-
-def _extra_room(event, beamed: bool, position: int | None) -> float:
-    """Spaces an event needs right of its head beyond the gap: its dots, and an up stem's flag."""
-    room = 0.0
-    flag_up = event.kind == "note" and flag_count(event, beamed) > 0 and event.stem_up_at(position)
-    if flag_up:
-        room += UP_FLAG_ROOM
-    if event.dots:
-        room += DOT_OFFSET + 0.35 + DOT_ADVANCE * (event.dots - 1) + (FLAG_DOT_SHIFT if flag_up else 0.0)
-    return room
-
-
-def _horizontal_positions(staff: Staff, style: RenderStyle) -> _Columns:
-    """x of each accidental (None: none), each event's centre, each barline, the time signature and the end."""
-    s = style.staff_space
-    x = _preamble_start(staff, style)
-    key_end = key_signature_x(staff.key_signature, x, s)[-1] if staff.key_signature else None
-    if key_end is not None:
-        x = key_end + KEY_SIGNATURE_GAP * s
-    time_x = None
-    if staff.time_signature is not None:
-        start = key_end + TIME_SIGNATURE_GAP * s if key_end is not None else x
-        time_x = start + TIME_SIGNATURE_WIDTH * s / 2
-        x = start + TIME_SIGNATURE_WIDTH * s + KEY_SIGNATURE_GAP * s
-    accidental_x, centre_x, barline_x = [], [], []
-    barlines, beamed = set(staff.barlines_after), _beamed(staff)
-    gap = style.note_gap * s
-    for index, event in enumerate(staff.notes):
-        kind = event.note_type if event.kind == "note" else event.rest_type
-        factor = DURATION_SPACE[kind]
-        gap = style.note_gap * s if factor == 1.0 else style.note_gap * factor * s
-        if event.kind == "note" and event.accidental is not None:
-            width = GLYPH_WIDTH[event.accidental] * s
-            accidental_x.append(x + width / 2)
-            x += width + 0.25 * s
-        else:
-            accidental_x.append(None)
-        half_width = head_half_width(kind) if event.kind == "note" else REST_HALF_WIDTH[kind]
-        centre_x.append(x + half_width * s)
-        position = staff.position_of(event) if event.kind == "note" else None
-        extra = _extra_room(event, index in beamed, position) * s
-        x += 2 * half_width * s + gap if not extra else 2 * half_width * s + extra + gap  # seed's sum kept exact
-        if index in barlines:
-            barline_x.append(x - gap / 2)
-            x += 0.5 * s
-    end = x - gap + 1.0 * s + (FINAL_BARLINE_ROOM * s if staff.final_barline else 0.0)
-    return _Columns(accidental_x, centre_x, barline_x, end, time_x)
-
-
-def _preamble_start(staff: Staff, style: RenderStyle) -> float:
-    """x where what follows the clef begins: the key signature, else the time signature or the first note."""
-    s = style.staff_space
-    return style.margin * s + (3.4 * s if staff.clef else 1.0 * s)
-
-
 def _image_width(content_end: float, style: RenderStyle) -> int:
     needed = math.ceil(content_end + style.margin * style.staff_space)
     if style.width is not None:
@@ -153,23 +82,31 @@ def _image_width(content_end: float, style: RenderStyle) -> int:
 
 
 def _stems(staff: Staff, centre_x: list, bottom_y: float, style: RenderStyle):
-    """Per note index: (stem up, tip y); plus the beam plans. A beamed note takes its group's direction."""
+    """Per note index: (stem up, tip y); plus the beam plans with the staff space they are drawn at. A beamed note
+    takes its group's direction; grace notes' stems go up, at their small size (beamed among themselves alone)."""
     s = style.staff_space
     stems, plans = {}, []
     for group in staff.beams:
         notes = [staff.notes[i] for i in group]
-        positions = [staff.position_of(n) for n in notes]
-        up = group_stem_up(notes, positions)
-        edges = [stem_edges(centre_x[i], n.note_type, up, s, style.stem_thickness) for i, n in zip(group, notes)]
+        positions = [staff.position_at(i) for i in group]
+        grace = notes[0].grace is not None
+        size = GRACE_SCALE * s if grace else s
+        thickness = max(1.0, 0.7 * style.stem_thickness) if grace else style.stem_thickness
+        up = True if grace else group_stem_up(notes, positions)
+        edges = [stem_edges(centre_x[i], n.note_type, up, size, thickness) for i, n in zip(group, notes)]
         heads = [staff_position_y(p, bottom_y, s) for p in positions]
-        plan = plan_beam(notes, up, edges, heads, style.stem_length, s)
-        plans.append(plan)
+        plan = plan_beam(notes, up, edges, heads, style.stem_length, size)
+        plans.append((plan, size))
         stems.update({i: (up, tip) for i, tip in zip(group, plan.tips)})
     for index, event in enumerate(staff.notes):
         if event.kind == "note" and index not in stems:
-            position = staff.position_of(event)
+            position = staff.position_at(index)
+            y = staff_position_y(position, bottom_y, s)
+            if event.grace is not None:
+                stems[index] = (True, grace_tip(event, y, style))
+                continue
             up = event.stem_up_at(position)
-            stems[index] = (up, default_tip(event, staff_position_y(position, bottom_y, s), up, False, style))
+            stems[index] = (up, default_tip(event, y, up, False, style))
     return stems, plans
 
 
@@ -187,7 +124,7 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
     middle_y = round(style.height / 2 - t / 2) + t / 2  # keeps a 1 px line on one pixel row
     staff_lines = tuple(middle_y + k * s for k in (-2, -1, 0, 1, 2))
     bottom_y = staff_lines[-1]
-    columns = _horizontal_positions(staff, style)
+    columns = horizontal_positions(staff, style, bottom_y)
     width = _image_width(columns.content_end, style)
     staff_start, staff_end = style.margin * s, width - style.margin * s
 
@@ -196,64 +133,112 @@ def layout(staff: Staff, style: RenderStyle) -> Layout:
     if staff.clef:
         elements.append(clef_element(staff.clef_sign, staff_start, bottom_y, s, staff.glyph_font))
     if staff.key_signature:
-        elements.extend(key_signature_elements(staff.key_signature, staff.clef_sign, _preamble_start(staff, style),
+        elements.extend(key_signature_elements(staff.key_signature, staff.clef_sign, preamble_start(staff, style),
                                                bottom_y, s, staff.glyph_font))
     if staff.time_signature is not None:
         elements.append(time_signature_element(staff.time_signature, columns.time_x, bottom_y, s,
                                                staff.glyph_font))
     if staff.measure_number is not None:
         elements.append(measure_number_element(staff.measure_number, staff_start, staff_lines[0], s))
-    stems, plans = _stems(staff, columns.centre_x, bottom_y, style)
-    events = _event_elements(staff, columns, stems, bottom_y, style, elements)
-    barlines = _barline_elements(staff, columns.barline_x, staff_lines, staff_end, style, elements)
-    for plan in plans:
-        elements.extend(_beam_elements(plan, s))
+    changes = []
+    for before, left, placed in columns.changes:
+        elements.extend(placed.elements)
+        changes.append(_header_change(staff, before, placed, left))
+    single_x, final = _barline_geometry(staff, columns.barline_x, staff_end, style)
+    centre_x = _centred_measure_rests(staff, columns, single_x, final, staff_end)
+    stems, plans = _stems(staff, centre_x, bottom_y, style)
+    events = _event_elements(staff, columns, centre_x, stems, bottom_y, style, elements)
+    barlines = _barline_elements(single_x, final, staff_lines, staff_end, style, elements)
+    for plan, size in plans:
+        elements.extend(_beam_elements(plan, size))
     _mark_elements(staff, events, stems, staff_lines, style, elements)
-    header = StaffHeader(staff.clef_sign if staff.clef else None, staff.key_signature, staff.time_signature, barlines)
+    header = StaffHeader(staff.clef_sign if staff.clef else None, staff.key_signature, staff.time_signature, barlines,
+                         tuple(changes))
     return Layout(width, style.height, s, staff_lines, tuple(elements), tuple(events), header)
 
 
-def _event_elements(staff: Staff, columns: _Columns, stems: dict, bottom_y: float, style: RenderStyle,
-                    elements: list) -> list:
+def _header_change(staff: Staff, before: int, placed, left: float) -> HeaderChange:
+    """The label of a change printed inside the staff: its x is the middle of what it prints (clef, key and time
+    together), which lies between the event before it and the one after, where MusicXML's writer places it."""
+    change = next(change for change in staff.changes if change.before == before)
+    return HeaderChange(left + placed.width / 2, change.clef, change.key_fifths, change.time)
+
+
+def _centred_measure_rests(staff: Staff, columns: Columns, single_x: list, final, staff_end: float) -> list:
+    """Event centres, a measure rest's moved to the middle of its measure: from the barline, preamble or change
+    before it to the barline (or the staff's end) after it."""
+    centre_x = list(columns.centre_x)
+    order = {index: k for k, index in enumerate(staff.barlines_after)}
+    last = len(staff.notes) - 1
+    for index, left in (columns.measure_left or {}).items():
+        if index in order and order[index] < len(single_x):
+            right = single_x[order[index]]
+        elif index == last and (index in order or not staff.barlines_after or staff.barlines_after[-1] < index):
+            right = final[0] if final is not None else staff_end
+        else:
+            continue  # another event follows in its measure: it is no measure to centre in
+        centre_x[index] = (left + right) / 2
+    return centre_x
+
+
+def _event_elements(staff: Staff, columns: Columns, centre_x: list, stems: dict, bottom_y: float,
+                    style: RenderStyle, elements: list) -> list:
     s = style.staff_space
-    beamed, events = _beamed(staff), []
-    for index, (event, acc_x, x) in enumerate(zip(staff.notes, columns.accidental_x, columns.centre_x)):
+    beamed, events = beamed_indices(staff), []
+    first_of_beam = {group[0] for group in staff.beams}
+    for index, (event, acc_x, x) in enumerate(zip(staff.notes, columns.accidental_x, centre_x)):
         if event.kind == "rest":
             placed, y = rest_elements(event, x, bottom_y, style)
             elements.extend(placed)
-            events.append(SymbolicRest(event.rest_type, event.dots, x, y))
+            events.append(SymbolicRest(event.rest_type, event.dots, x, y, event.tuplet, event.measure))
             continue
-        position = staff.position_of(event)
+        position = staff.position_at(index)
         y = staff_position_y(position, bottom_y, s)
         up, tip = stems[index]
+        if event.grace is not None:
+            elements.extend(grace_elements(event, position, x, y, acc_x, tip, index in beamed,
+                                           index in first_of_beam, bottom_y, style, staff.glyph_font))
+            events.append(SymbolicNote(event.step, event.octave, event.alter, event.note_type, x, y,
+                                       event.accidental, event.dots, None, grace=True))
+            continue
         elements.extend(note_core(event, position, x, y, up, tip, bottom_y, style))
         if acc_x is not None:
             elements.append(Element(event.accidental, event.accidental, (
                 place_glyph(event.accidental, acc_x, y, s, staff.glyph_font),)))
         elements.extend(note_extras(event, position, x, up, tip, index in beamed, bottom_y, style))
         events.append(SymbolicNote(event.step, event.octave, event.alter, event.note_type, x, y, event.accidental,
-                                   event.dots, _tie_label(staff, index)))
+                                   event.dots, _tie_label(staff, index), event.tuplet))
     return events
 
 
-def _barline_elements(staff: Staff, barline_x: list, staff_lines, staff_end: float, style: RenderStyle,
-                      elements: list) -> tuple[float, ...]:
-    """Barlines (a barline after the last event closes the staff; a final one is the thin-thick double bar)."""
-    s, t = style.staff_space, style.line_thickness
-    top, bottom = staff_lines[0] - t / 2, staff_lines[-1] + t / 2
+def _barline_geometry(staff: Staff, barline_x: list, staff_end: float, style: RenderStyle):
+    """x of each single barline (one after the last event closes the staff at its end) and, for a final double
+    bar, the left x of its thin and of its thick line (None: none)."""
+    s = style.staff_space
+    xs = list(barline_x)
     closes = bool(staff.barlines_after) and staff.barlines_after[-1] == len(staff.notes) - 1
     if closes:
-        barline_x[-1] = staff_end - style.barline_thickness / 2
+        xs[-1] = staff_end - style.barline_thickness / 2
         if staff.final_barline:
-            barline_x.pop()
+            xs.pop()
+    if not staff.final_barline:
+        return xs, None
+    thick_x0 = round(staff_end - FINAL_THICK * s)
+    return xs, (round(thick_x0 - FINAL_GAP * s) - style.barline_thickness, thick_x0)
+
+
+def _barline_elements(single_x: list, final, staff_lines, staff_end: float, style: RenderStyle,
+                      elements: list) -> tuple[float, ...]:
+    """Barlines (a barline after the last event closes the staff; a final one is the thin-thick double bar)."""
+    t = style.line_thickness
+    top, bottom = staff_lines[0] - t / 2, staff_lines[-1] + t / 2
     half_bar = style.barline_thickness / 2
-    xs = list(barline_x)
-    for x in barline_x:
+    xs = list(single_x)
+    for x in single_x:
         x0 = round(x - half_bar)
         elements.append(Element("barline", "barline", (place_rect(x0, top, x0 + 2 * half_bar, bottom),)))
-    if staff.final_barline:
-        thick_x0 = round(staff_end - FINAL_THICK * s)
-        thin_x0 = round(thick_x0 - FINAL_GAP * s) - 2 * half_bar
+    if final is not None:
+        thin_x0, thick_x0 = final
         elements.append(Element("barline", "barline", (place_rect(thin_x0, top, thin_x0 + 2 * half_bar, bottom),
                                                        place_rect(thick_x0, top, staff_end, bottom))))
         xs.append((thin_x0 + staff_end) / 2)
@@ -266,7 +251,8 @@ def _beam_elements(plan: BeamPlan, s: float) -> list[Element]:
 
 
 def _mark_elements(staff: Staff, events: list, stems: dict, staff_lines, style: RenderStyle, elements: list) -> None:
-    """Ties (one box each), slurs, fermatas and dynamics, placed clear of what the notes already occupy."""
+    """Ties (one box each), slurs (grace notes' to their main note too), tuplets, fermatas and dynamics, placed
+    clear of what the notes already occupy."""
     s = style.staff_space
     for index, event in enumerate(staff.notes[:-1]):
         following = staff.notes[index + 1]
@@ -277,6 +263,8 @@ def _mark_elements(staff: Staff, events: list, stems: dict, staff_lines, style: 
                                         b.x - 0.6 * head_half_width(following.note_type) * s, b.y, up, s))
     for first, last in staff.slurs:
         elements.append(slur_element([(e.x, e.y) for e in events[first:last + 1]], s))
+    _grace_slurs(staff, events, s, elements)
+    _tuplets(staff, events, stems, staff_lines, style, elements)
     for index, event in enumerate(staff.notes):
         if event.articulation == "fermata":
             half = 1.0 * s
@@ -286,3 +274,31 @@ def _mark_elements(staff: Staff, events: list, stems: dict, staff_lines, style: 
         x = events[index].x
         extent = column_extent(elements, x - 1.2 * s, x + 1.2 * s)
         elements.append(dynamics_element(mark, x, staff_lines[-1], extent, style.height, s))
+
+
+def _grace_slurs(staff: Staff, events: list, s: float, elements: list) -> None:
+    """A slur from each run of grace notes' first head to the main note after the run (none before a rest)."""
+    first = None
+    for index, event in enumerate(staff.notes):
+        if event.kind == "note" and event.grace is not None:
+            first = index if first is None else first
+            continue
+        if first is not None and event.kind == "note":
+            elements.append(grace_slur_element(events[first].x, events[first].y, events[index].x, events[index].y,
+                                               event.note_type, s))
+        first = None
+
+
+def _tuplets(staff: Staff, events: list, stems: dict, staff_lines, style: RenderStyle, elements: list) -> None:
+    """Each printed tuplet's number (and bracket, unless the group is exactly one beam group), on its stems' side."""
+    s = style.staff_space
+    beam_groups = {tuple(group) for group in staff.beams}
+    for group in staff.tuplets:
+        members = [staff.notes[i] for i in group]
+        ups = [stems[i][0] for i in group if staff.notes[i].kind == "note"]
+        above = not ups or 2 * sum(ups) >= len(ups)  # rests alone, or a tie: above, where engravers prefer it
+        halves = [(head_half_width(m.note_type) if m.kind == "note" else REST_HALF_WIDTH[m.rest_type]) * s
+                  for m in members]
+        x0, x1 = events[group[0]].x - halves[0], events[group[-1]].x + halves[-1]
+        elements.extend(tuplet_elements(members[0].tuplet[0], x0, x1, above, tuple(group) not in beam_groups,
+                                        elements, staff_lines, style.height, s))

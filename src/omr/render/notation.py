@@ -1,8 +1,10 @@
 """NotationConfig: what a random staff of real notation (v03) may contain; random(rng) draws one.
 
-The staff is written as a copyist would: measures filled by `omr.render.rhythm`, sounding pitches drawn in the key
-(a melodic walk with some chromatic alterations), then `omr.music.events.printed_accidentals` decides which signs are
-printed (courtesy naturals included), so each note's `alter` and `accidental` follow the key and the measure.
+The staff is written as a copyist would: measures filled by `omr.render.rhythm` in the meter in force (tuplets,
+breves and measure rests among them), sounding pitches drawn in the key in force (`omr.render.melody`: a melodic walk
+with some chromatic alterations, grace notes before some notes), then `omr.music.events.printed_accidentals` decides
+which signs are printed (courtesy naturals included), so each note's `alter` and `accidental` follow the key and the
+measure. At most one clef, key or time change stands at a barline inside the staff.
 """
 
 from __future__ import annotations
@@ -12,16 +14,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from omr.config import ConfigError
-from omr.music.events import CLEFS, TIME_SIGNATURES, key_alters, pitch_from_staff_position, printed_accidentals
+from omr.music.events import CLEFS, TIME_SIGNATURES
+from omr.render.grouping import beam_groups, tuplet_groups
+from omr.render.melody import MeasureHeader, PitchRange, grace_plan, printed_signs, sounding_pitches
+from omr.render.rhythm import RhythmValue, RhythmWeights, random_measure
+from omr.render.score import DYNAMICS, Note, Rest, Staff, StaffChange
 from omr.render.smufl import SMUFL_FONTS
-from omr.render.rhythm import RhythmValue, RhythmWeights, beam_groups, random_measure
-from omr.render.score import DYNAMICS, Note, Rest, Staff
-
-# Melodic motion in staff positions: mostly steps and thirds, sometimes a leap anywhere in the range.
-STEP_CHOICES = np.array([-3, -2, -1, 0, 1, 2, 3])
-STEP_WEIGHTS = np.array([1, 2, 4, 2, 4, 2, 1]) / 16
-LEAP_PROBABILITY = 0.2
-KEEP_ALTERATION = 0.7  # chance that a later note on an altered step of the measure keeps the alteration
 
 
 @dataclass(frozen=True)
@@ -60,12 +58,24 @@ class NotationConfig:
     # Bravura out.
     glyph_fonts: tuple[str, ...] = ()
     glyph_font_probability: float = 0.0
+    # The fuller notation (issue 29); every knob at 0 (or empty) leaves the staves as they were drawn without it.
+    time_signature_weights: tuple[float, ...] = ()  # relative, one per time signature; empty: all alike
+    breve_weight: float = 0.0  # weight (as `durations`') of a value holding a whole 4/2 (breve) or 3/2 measure
+    measure_rest_probability: float = 0.0  # per measure: the whole measure is one measure rest
+    tuplet_probability: float = 0.0  # per beat: a triplet, duplet, quintuplet or sextuplet fills it
+    grace_probability: float = 0.0  # per note: a grace note before it
+    change_probability: float = 0.0  # per staff of 2+ measures: a clef, key or time change at one barline
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_measures <= self.max_measures:
             raise ConfigError(f"min_measures/max_measures: need 1 <= min <= max, got {self.min_measures}, "
                               f"{self.max_measures}")
         _check_choices("time_signatures", self.time_signatures, TIME_SIGNATURES)
+        if self.time_signature_weights and (len(self.time_signature_weights) != len(self.time_signatures) or
+                                            min(self.time_signature_weights) < 0 or
+                                            sum(self.time_signature_weights) <= 0):
+            raise ConfigError(f"time_signature_weights: expected {len(self.time_signatures)} weights >= 0 (one per "
+                              f"time signature) with a positive sum, or none, got {list(self.time_signature_weights)}")
         if self.glyph_fonts:  # empty: every staff in our own glyphs
             _check_choices("glyph_fonts", self.glyph_fonts, SMUFL_FONTS)
         _check_choices("clefs", self.clefs, CLEFS)
@@ -82,9 +92,12 @@ class NotationConfig:
         for name in ("time_signature_probability", "dot_probability", "double_dot_probability", "rest_probability",
                      "tie_probability", "accidental_probability", "slur_probability", "staccato_probability",
                      "fermata_probability", "dynamics_probability", "final_barline_probability",
-                     "measure_number_probability", "glyph_font_probability"):
+                     "measure_number_probability", "glyph_font_probability", "measure_rest_probability",
+                     "tuplet_probability", "grace_probability", "change_probability"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name}: must be in 0..1, got {getattr(self, name)}")
+        if self.breve_weight < 0:
+            raise ConfigError(f"breve_weight: must be >= 0 (0 turns breves off), got {self.breve_weight}")
         try:
             self.rhythm_weights()
         except ValueError as error:
@@ -95,19 +108,26 @@ class NotationConfig:
         return self.treble_positions if clef == "treble" else self.bass_positions
 
     def rhythm_weights(self) -> RhythmWeights:
-        return RhythmWeights(self.durations, self.dot_probability, self.double_dot_probability, self.rest_probability)
+        return RhythmWeights(self.durations, self.dot_probability, self.double_dot_probability, self.rest_probability,
+                             self.breve_weight, self.tuplet_probability, self.measure_rest_probability)
 
     def random(self, rng: np.random.Generator) -> Staff:
         """A random staff of real notation, drawn only from `rng`."""
         clef = self.clefs[int(rng.choice(len(self.clefs), p=np.array(self.clef_weights) / sum(self.clef_weights)))]
         key = int(rng.integers(self.key_fifths_min, self.key_fifths_max + 1))
-        time = self.time_signatures[int(rng.integers(len(self.time_signatures)))]
-        measures = [random_measure(rng, time, self.rhythm_weights())
-                    for _ in range(int(rng.integers(self.min_measures, self.max_measures + 1)))]
+        time = self._time_signature(rng)
+        count = int(rng.integers(self.min_measures, self.max_measures + 1))
+        headers, change_at, change = self._headers(rng, count, MeasureHeader(clef, key, time))
+        weights = self.rhythm_weights()
+        measures = [random_measure(rng, header.time, weights) for header in headers]
         values = [value for measure in measures for value in measure]
         measure_numbers = [number for number, measure in enumerate(measures) for _ in measure]
-        events = self._pitched_events(rng, values, measure_numbers, clef, key)
-        ends = tuple(np.cumsum([len(measure) for measure in measures]) - 1)
+        first_of_measure = [int(start) for start in np.cumsum([0] + [len(measure) for measure in measures[:-1]])]
+        value_time_changes = [(first_of_measure[change_at], change.time)] if change and change.time else []
+        groups = (beam_groups(values, time, value_time_changes), tuplet_groups(values))
+        events, event_of_value = self._pitched_events(rng, values, measure_numbers, headers, groups,
+                                                      first_of_measure[change_at] if change else None)
+        ends = tuple(event_of_value[int(end)] for end in np.cumsum([len(measure) for measure in measures]) - 1)
         events = self._articulations(rng, events)
         show_time = rng.random() < self.time_signature_probability
         slurs, dynamics = self._slurs(rng, events, ends), self._dynamics(rng, events, ends)
@@ -118,71 +138,94 @@ class NotationConfig:
         font = None  # likewise drawn last, and only where asked
         if self.glyph_fonts and self.glyph_font_probability > 0 and rng.random() < self.glyph_font_probability:
             font = self.glyph_fonts[int(rng.integers(len(self.glyph_fonts)))]
+        changes = ()
+        if change is not None:  # printed before the first event of its measure (a grace note's, where it has one)
+            changes = (replace(change, before=ends[change_at - 1] + 1),)
+        # The values' beams and tuplets are the events': grace notes stand only outside both (see _grace_eligible).
+        beams, tuplets = (tuple(tuple(event_of_value[i] for i in group) for group in of_values)
+                          for of_values in groups)
         return Staff(
-            tuple(events), clef=True, barlines_after=tuple(int(end) for end in ends), key_signature=key,
-            clef_sign=clef, time_signature=time if show_time else None, beams=beam_groups(events, time),
-            slurs=slurs, dynamics=dynamics, final_barline=final_barline, measure_number=number, glyph_font=font,
+            tuple(events), clef=True, barlines_after=ends, key_signature=key, clef_sign=clef,
+            time_signature=time if show_time else None, beams=beams, slurs=slurs, dynamics=dynamics,
+            final_barline=final_barline, measure_number=number, glyph_font=font, tuplets=tuplets, changes=changes,
         )
 
+    def _time_signature(self, rng: np.random.Generator) -> str:
+        if not self.time_signature_weights:  # one integer draw, as before the weights existed
+            return self.time_signatures[int(rng.integers(len(self.time_signatures)))]
+        weights = np.array(self.time_signature_weights) / sum(self.time_signature_weights)
+        return self.time_signatures[int(rng.choice(len(self.time_signatures), p=weights))]
+
+    def _headers(self, rng: np.random.Generator, count: int, opening: MeasureHeader):
+        """The clef, key and time of each measure, and where they change: (headers, measure of the change, the
+        StaffChange (its `before` still to be placed) or None). At most one change, at a barline after the first
+        measure; drawn only where changes are asked for."""
+        if self.change_probability <= 0 or count < 2 or rng.random() >= self.change_probability:
+            return [opening] * count, 0, None
+        kinds = [kind for kind, possible in (
+            ("clef", any(clef != opening.clef for clef in self.clefs)),
+            ("key", self.key_fifths_min < self.key_fifths_max),
+            ("time", any(time != opening.time for time in self.time_signatures))) if possible]
+        at = int(rng.integers(1, count))
+        if not kinds:
+            return [opening] * count, 0, None
+        kind = kinds[int(rng.integers(len(kinds)))]
+        if kind == "clef":
+            others = [clef for clef in self.clefs if clef != opening.clef]
+            change = StaffChange(1, clef=others[int(rng.integers(len(others)))])
+            later = replace(opening, clef=change.clef)
+        elif kind == "key":
+            others = [k for k in range(self.key_fifths_min, self.key_fifths_max + 1) if k != opening.key_fifths]
+            change = StaffChange(1, key_fifths=others[int(rng.integers(len(others)))])
+            later = replace(opening, key_fifths=change.key_fifths)
+        else:
+            others = sorted({time for time in self.time_signatures if time != opening.time}, key=TIME_SIGNATURES.index)
+            change = StaffChange(1, time=others[int(rng.integers(len(others)))])
+            later = replace(opening, time=change.time)
+        return [opening] * at + [later] * (count - at), at, change
+
     def _pitched_events(self, rng: np.random.Generator, values: list[RhythmValue], measure_numbers: list[int],
-                        clef: str, key: int) -> list[Note | Rest]:
-        """Notes and rests of the values: sounding pitches in the key, ties, then the accidentals a copyist prints."""
+                        headers: list[MeasureHeader], groups: tuple, change_value: int | None,
+                        ) -> tuple[list[Note | Rest], list[int]]:
+        """Notes and rests of the values (grace notes inserted before their main notes): sounding pitches in the key
+        in force, ties, then the accidentals a copyist prints. Also each value's event index. `groups`: the values'
+        beam and tuplet groups."""
         notes = [index for index, value in enumerate(values) if not value.rest]
-        ties = {a for a, b in zip(notes, notes[1:]) if b == a + 1 and rng.random() < self.tie_probability}
-        pitches = self._sounding_pitches(rng, notes, ties, measure_numbers, clef, key)
-        tied_from = [index - 1 in ties for index in notes]
-        printed = printed_accidentals([pitches[index] for index in notes], key,
-                                      [measure_numbers[index] for index in notes], tied_from,
-                                      courtesy=self.courtesy_accidentals)
-        accidental_of = dict(zip(notes, printed))
+        # Ties join untupled notes, never into a measure whose clef, key or time changed.
+        ties = {a for a, b in zip(notes, notes[1:]) if b == a + 1 and values[a].tuplet is None and
+                values[b].tuplet is None and b != change_value and rng.random() < self.tie_probability}
+        eligible = _grace_eligible(notes, ties, *groups) if self.grace_probability > 0 else set()
+        graces = grace_plan(rng, notes, eligible, self.grace_probability)
+        melody = sounding_pitches(rng, notes, ties, measure_numbers, headers,
+                                  PitchRange({clef: self.positions(clef) for clef in CLEFS},
+                                             self.accidental_probability), graces)
+        # Every note in event order (grace notes too: their signs follow the same rules and count for the measure).
+        pitched: list[tuple[int, bool]] = [(index, grace) for index in notes
+                                           for grace in ((True, False) if index in graces else (False,))]
+        printed = printed_signs(pitched, melody, measure_numbers, headers, ties, self.courtesy_accidentals)
         events: list[Note | Rest] = []
+        event_of_value: list[int] = []
         for index, value in enumerate(values):
             if value.rest:
-                events.append(Rest(value.duration, value.dots))
-            else:
-                step, octave, alter = pitches[index]
-                events.append(Note(step, octave, value.duration, alter, accidental_of[index], dots=value.dots,
-                                   tie=index in ties))
-        return events
-
-    def _sounding_pitches(self, rng: np.random.Generator, notes: list[int], ties: set[int],
-                          measure_numbers: list[int], clef: str, key: int) -> dict[int, tuple[str, int, int]]:
-        low, high = self.positions(clef)
-        key_alter = key_alters(key)
-        position = int(rng.integers(low, high + 1))
-        uniform = rng.random((len(notes), 4))
-        steps = rng.choice(STEP_CHOICES, size=len(notes), p=STEP_WEIGHTS)
-        pitches: dict[int, tuple[str, int, int]] = {}
-        altered: dict[tuple[str, int], int] = {}
-        measure = None
-        for (index, (u_leap, u_leap_to, u_alter, u_sign)), step_move in zip(zip(notes, uniform.tolist()), steps):
-            if measure_numbers[index] != measure:
-                altered, measure = {}, measure_numbers[index]
-            if index - 1 in ties:
-                pitches[index] = pitches[index - 1]
+                event_of_value.append(len(events))
+                events.append(Rest(value.duration, value.dots, tuplet=value.tuplet, measure=value.measure))
                 continue
-            if u_leap < LEAP_PROBABILITY:
-                position = low + int(u_leap_to * (high - low + 1))
-            else:
-                position = _reflect(position + int(step_move), low, high)
-            step, octave = pitch_from_staff_position(position, clef)
-            in_key = key_alter[step]
-            if (step, octave) in altered and u_alter < KEEP_ALTERATION:
-                alter = altered[(step, octave)]
-            elif u_alter < self.accidental_probability:
-                alter = 0 if in_key else _chromatic_alter(step, key, u_sign)
-            else:
-                alter = in_key
-            altered[(step, octave)] = alter
-            pitches[index] = (step, octave, alter)
-        return pitches
+            if index in graces:
+                step, octave, alter = melody.grace_pitches[index]
+                grace = graces[index]
+                events.append(Note(step, octave, grace.duration, alter, printed[index, True], grace=grace.kind))
+            step, octave, alter = melody.pitches[index]
+            event_of_value.append(len(events))
+            events.append(Note(step, octave, value.duration, alter, printed[index, False], dots=value.dots,
+                               tie=index in ties, tuplet=value.tuplet))
+        return events, event_of_value
 
     def _articulations(self, rng: np.random.Generator, events: list[Note | Rest]) -> list[Note | Rest]:
         """Staccato dots on some untied notes, a fermata on the last event: drawn, never labelled."""
         staccato = rng.random(len(events)) < self.staccato_probability
         result = []
         for event, dotted in zip(events, staccato):
-            if event.kind == "note" and dotted and not event.tie:
+            if event.kind == "note" and dotted and not event.tie and event.grace is None:
                 event = replace(event, articulation="staccato")
             result.append(event)
         if rng.random() < self.fermata_probability:
@@ -211,6 +254,13 @@ class NotationConfig:
         return tuple(marks)
 
 
+def _grace_eligible(notes: list[int], ties: set[int], beams: tuple, tuplets: tuple) -> set[int]:
+    """Notes (value indices) a grace note may stand before: not tied from the previous note, not inside a beam
+    group (a grace note is never beamed, and would cut the beam), not inside a tuplet (its first note is fine)."""
+    inside = {index for group in beams + tuplets for index in group[1:]}
+    return {index for index in notes if index - 1 not in ties and index not in inside}
+
+
 def _check_choices(key: str, values: tuple[str, ...], allowed: tuple[str, ...]) -> None:
     if not values:
         raise ConfigError(f"{key}: must name at least one of {list(allowed)}")
@@ -219,30 +269,11 @@ def _check_choices(key: str, values: tuple[str, ...], allowed: tuple[str, ...]) 
             raise ConfigError(f"{key}: unknown value {value!r} (allowed: {', '.join(allowed)})")
 
 
-def _chromatic_alter(step: str, key: int, uniform: float) -> int:
-    """A sharp or flat on a step the key leaves alone: mostly the key's own kind of sign (sharps in sharp keys),
-    and never E#, B#, Fb or Cb, which copyists write only where the key already implies them."""
-    sharp_share = 0.5 if key == 0 else (0.75 if key > 0 else 0.25)
-    alter = 1 if uniform < sharp_share else -1
-    if (alter == 1 and step in "EB") or (alter == -1 and step in "CF"):
-        alter = -alter
-    return alter
-
-
-def _reflect(position: int, low: int, high: int) -> int:
-    """Keep a melodic step inside the range by bouncing off its ends."""
-    if high == low:
-        return low
-    while not low <= position <= high:
-        position = 2 * low - position if position < low else 2 * high - position
-    return position
-
-
 def _note_runs(events: list[Note | Rest], start: int, end: int) -> list[tuple[int, int]]:
-    """(first index, length) of each run of two or more consecutive notes in events[start..end]."""
+    """(first index, length) of each run of two or more consecutive timed notes in events[start..end]."""
     runs, first = [], None
     for index in range(start, end + 2):
-        is_note = index <= end and events[index].kind == "note"
+        is_note = index <= end and events[index].kind == "note" and events[index].grace is None
         if is_note and first is None:
             first = index
         elif not is_note and first is not None:

@@ -1,4 +1,5 @@
-"""Outlines of the real-notation glyphs (whole head, dots, flags, rests, bass clef, time digits, marks).
+"""Outlines of the real-notation glyphs (whole and breve heads, dots, flags, rests, bass clef, time and tuplet digits,
+marks).
 
 Same conventions as omr.render.glyphs (which merges these in): staff spaces around an anchor, y down, drawn by `fill(points, value)` and
 `line(points, thickness)`. Anchors: heads, dots, rests, digits and marks at their centre; a flag at the stem's tip
@@ -20,6 +21,19 @@ def _notehead_whole(fill, line) -> None:
     # The hole of a whole note is tilted against the head, as engravers cut it.
     fill(ellipse(0, 0, WHOLE_HEAD_A, WHOLE_HEAD_B, 0.0), 255)
     fill(ellipse(0, 0, 0.42, 0.27, -55.0), 0)
+
+
+BREVE_HEAD_A, BREVE_BAR_X, BREVE_BAR_STROKE = 0.72, (0.88, 1.06), 0.1  # oval, the two bars' centres each side
+BREVE_HALF_WIDTH = BREVE_BAR_X[1] + BREVE_BAR_STROKE / 2
+
+
+def _notehead_breve(fill, line) -> None:
+    # The double whole: a whole note's open oval between two short vertical bars on each side.
+    fill(ellipse(0, 0, BREVE_HEAD_A, WHOLE_HEAD_B, 0.0), 255)
+    fill(ellipse(0, 0, 0.38, 0.27, -55.0), 0)
+    for bar_x in BREVE_BAR_X:
+        for side in (-1.0, 1.0):
+            fill(box(side * bar_x - BREVE_BAR_STROKE / 2, -0.75, side * bar_x + BREVE_BAR_STROKE / 2, 0.75), 255)
 
 
 def _dot(fill, line) -> None:
@@ -87,19 +101,31 @@ _DIGIT_PATHS = {  # strokes in a cell of x -0.6..0.6, y -1..1 (two spaces high)
     "4": [[(0.25, 0.85), (0.25, -0.85), (-0.52, 0.35), (0.58, 0.35)]],
     "6": [[(0.38, -0.75), (0.0, -0.85), (-0.42, -0.35), (-0.45, 0.35), (-0.05, 0.82), (0.38, 0.5), (0.36, 0.1),
            (-0.05, -0.05), (-0.42, 0.28)]],
+    # The digits issue 29's meters (5/4, 7/8, 9/8, 12/8) and tuplet numbers (5, 7) added.
+    "1": [[(-0.38, -0.5), (0.08, -0.85), (0.08, 0.85)], [(-0.32, 0.85), (0.48, 0.85)]],
+    "5": [[(0.45, -0.82), (-0.3, -0.82), (-0.38, -0.08)],
+          [(-0.38, -0.08), (0.05, -0.25), (0.45, 0.1), (0.42, 0.55), (0.0, 0.85), (-0.48, 0.65)]],
+    "7": [[(-0.5, -0.82), (0.52, -0.82)], [(0.52, -0.82), (0.25, -0.42), (0.05, -0.02), (-0.05, 0.42), (-0.08, 0.85)]],
 }
+_DIGIT_PATHS["9"] = [[(-x, -y) for x, y in path] for path in _DIGIT_PATHS["6"]]  # a 6 turned half round
 
 
-def _digit(digit: str):
+def _digit(digit: str, scale: float = 1.0, slant: float = 0.0):
+    """A digit two spaces high (a time signature's), or `scale` times that, leaning right by `slant` x per y up."""
+
+    def placed(points):
+        return [(scale * (x - slant * y), scale * y) for x, y in points]
+
     def draw(fill, line) -> None:
-        if digit == "8":
-            for cy, a, b in ((-0.45, 0.38, 0.4), (0.45, 0.45, 0.43)):
-                fill(ellipse(0, cy, a + DIGIT_STROKE / 2, b + DIGIT_STROKE / 2, 0.0), 255)
-                fill(ellipse(0, cy, a - DIGIT_STROKE / 2, b - DIGIT_STROKE / 2, 0.0), 0)
+        if digit in "08":
+            rings = ((-0.45, 0.38, 0.4), (0.45, 0.45, 0.43)) if digit == "8" else ((0.0, 0.42, 0.82),)
+            for cy, a, b in rings:
+                fill(placed(ellipse(0, cy, a + DIGIT_STROKE / 2, b + DIGIT_STROKE / 2, 0.0)), 255)
+                fill(placed(ellipse(0, cy, a - DIGIT_STROKE / 2, b - DIGIT_STROKE / 2, 0.0)), 0)
             return
         for path in _DIGIT_PATHS[digit]:
             points = catmull_rom(path, 6) if len(path) > 4 else path
-            line(points, DIGIT_STROKE)
+            line(placed(points), DIGIT_STROKE * scale)
 
     return draw
 
@@ -107,6 +133,16 @@ def _digit(digit: str):
 def _common_time(fill, line) -> None:
     arc = [(0.75 * math.cos(math.radians(a)), 0.85 * math.sin(math.radians(a))) for a in range(-50, -311, -10)]
     line(arc, DIGIT_STROKE)
+
+
+def _cut_time(fill, line) -> None:
+    # Alla breve: the common-time C crossed by a vertical stroke reaching well above and below it.
+    _common_time(fill, line)
+    fill(box(0.0, -1.5, 0.14, 1.5), 255)
+
+
+# A tuplet's number: a time signature's digit at ~0.65 times its height (1.3 spaces), leaning as engravers' italic.
+TUPLET_DIGIT_SCALE, TUPLET_DIGIT_SLANT = 0.65, 0.15
 
 
 def _fermata(fill, line) -> None:
@@ -149,12 +185,12 @@ NOTATION_GLYPHS = {
     "rest_16th": (_flagged_rest(2), -1.3, -1.6, 0.9, 1.6),
     "rest_32nd": (_flagged_rest(3), -1.6, -2.0, 1.2, 2.0),
     "clef_bass": (_bass_clef, -0.2, -1.2, 2.6, 2.6),
-    "time_2": (_digit("2"), -0.8, -1.1, 0.8, 1.1),
-    "time_3": (_digit("3"), -0.8, -1.1, 0.8, 1.1),
-    "time_4": (_digit("4"), -0.8, -1.1, 0.8, 1.1),
-    "time_6": (_digit("6"), -0.8, -1.1, 0.8, 1.1),
-    "time_8": (_digit("8"), -0.8, -1.1, 0.8, 1.1),
+    **{f"time_{digit}": (_digit(digit), -0.8, -1.1, 0.8, 1.1) for digit in "0123456789"},
+    **{f"tuplet_{digit}": (_digit(digit, TUPLET_DIGIT_SCALE, TUPLET_DIGIT_SLANT), -0.7, -0.8, 0.7, 0.8)
+       for digit in "0123456789"},
     "time_C": (_common_time, -1.0, -1.1, 1.0, 1.1),
+    "time_C_cut": (_cut_time, -1.0, -1.6, 1.0, 1.6),
+    "notehead_breve": (_notehead_breve, -1.2, -0.85, 1.2, 0.85),
     "fermata": (_fermata, -1.2, -0.6, 1.2, 0.6),
     "dynamic_p": (_dynamic_p, -0.9, -0.7, 0.7, 1.2),
     "dynamic_m": (_dynamic_m, -0.9, -0.7, 0.8, 0.7),

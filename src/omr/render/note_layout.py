@@ -7,17 +7,19 @@ from typing import NamedTuple
 from omr.music.events import BEAM_COUNT, staff_position_y
 from omr.render.glyphs import NOTEHEAD_HALF_WIDTH, place_glyph
 from omr.render.sprites import Sprite, place_rect
-from omr.render.notation_glyphs import WHOLE_HEAD_A
+from omr.render.notation_glyphs import BREVE_HALF_WIDTH, WHOLE_HEAD_A
 from omr.render.score import Note, Rest
 
-NOTEHEAD_OF_TYPE = {"whole": "notehead_whole", "half": "notehead_hollow"}  # quarter and shorter: filled
+NOTEHEAD_OF_TYPE = {"breve": "notehead_breve", "whole": "notehead_whole", "half": "notehead_hollow"}  # shorter: filled
+STEMLESS = ("breve", "whole")
 # Where the tilted head's right (left) edge meets a stem up (down): slightly above (below) the head's centre.
 STEM_ATTACH = 0.05
 FLAG_SPACING = 0.75  # spaces between the flags of a 16th or 32nd; its stem grows by as much per extra flag
 DOT_OFFSET, DOT_ADVANCE = 0.45, 0.5  # first dot's centre right of the head's edge; from one dot to the next
 FLAG_DOT_SHIFT = 0.5  # a dot beside an up stem's flag moves right to clear it
-REST_HALF_WIDTH = {"whole": 0.6, "half": 0.6, "quarter": 0.45, "eighth": 0.5, "16th": 0.6, "32nd": 0.75}
+REST_HALF_WIDTH = {"breve": 0.4, "whole": 0.6, "half": 0.6, "quarter": 0.45, "eighth": 0.5, "16th": 0.6, "32nd": 0.75}
 REST_DOT_POSITION = 5  # the space above the middle line
+BREVE_REST_HALF_WIDTH = 0.3  # spaces: the block is a little narrower than a whole rest
 
 
 class Element(NamedTuple):
@@ -34,7 +36,9 @@ def notehead_class(note_type: str) -> str:
 
 
 def head_half_width(note_type: str) -> float:
-    """Half the head's width in spaces."""
+    """Half the head's width in spaces (a breve's with its bars)."""
+    if note_type == "breve":
+        return BREVE_HALF_WIDTH
     return WHOLE_HEAD_A if note_type == "whole" else NOTEHEAD_HALF_WIDTH
 
 
@@ -63,11 +67,11 @@ def default_tip(note: Note, y: float, up: bool, beamed: bool, style) -> float:
 
 def note_core(note: Note, position: int, x: float, y: float, up: bool, tip: float, bottom_y: float,
               style) -> list[Element]:
-    """Head, stem (none for a whole note) and ledger lines, in the seed's order."""
+    """Head, stem (none for a whole note or a breve) and ledger lines, in the seed's order."""
     s, t = style.staff_space, style.line_thickness
     head = notehead_class(note.note_type)
     elements = [Element(head, head, (place_glyph(head, x, y, s),))]
-    if note.note_type != "whole":
+    if note.note_type not in STEMLESS:
         left, right = stem_edges(x, note.note_type, up, s, style.stem_thickness)
         stem = place_rect(left, tip, right, y - STEM_ATTACH * s) if up else \
             place_rect(left, y + STEM_ATTACH * s, right, tip)
@@ -120,11 +124,17 @@ def _dots(count: int, x: float, y: float, s: float) -> list[Element]:
 
 
 def rest_elements(rest: Rest, x: float, bottom_y: float, style) -> tuple[list[Element], float]:
-    """The rest's glyph (and dots); returns the elements and the glyph's centre y (the event's y)."""
+    """The rest's glyph (and dots); returns the elements and the glyph's centre y (the event's y). A breve rest, a
+    block filling the space from the third line to the fourth, is masked and boxed as the whole rest (no class of
+    its own: its duration is told by its shape, as a whole rest's from a half rest's)."""
     s, t = style.staff_space, style.line_thickness
-    name = f"rest_{rest.rest_type}"
+    name = f"rest_{rest.rest_type}" if rest.rest_type != "breve" else "rest_whole"
     half = REST_HALF_WIDTH[rest.rest_type] * s
-    if rest.rest_type in ("whole", "half"):
+    if rest.rest_type == "breve":
+        top, bottom = staff_position_y(6, bottom_y, s) - t / 2, staff_position_y(4, bottom_y, s) + t / 2
+        sprite = place_rect(round(x - BREVE_REST_HALF_WIDTH * s), top, round(x + BREVE_REST_HALF_WIDTH * s), bottom)
+        centre = (top + bottom) / 2
+    elif rest.rest_type in ("whole", "half"):
         # A whole rest hangs from the fourth line; a half rest sits on the middle line (both a half space tall).
         if rest.rest_type == "whole":
             line_y = staff_position_y(6, bottom_y, s)

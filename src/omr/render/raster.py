@@ -11,10 +11,12 @@ from omr.samples import NOTATION_MASK_CLASSES, Box
 CLASS_INDEX = {name: index for index, name in enumerate(NOTATION_MASK_CLASSES)}
 # Paint order where symbols overlap (later wins): distractors and curves lie under the symbols that carry events,
 # beams and flags over their stems, heads last. The seed's classes keep their order among themselves.
-PAINT_ORDER = ("background", "staff_line", "ledger_line", "slur", "tie", "dynamics", "articulation", "stem",
-               "barline", "beam", "flag", "clef", "clef_bass", "time_signature", "sharp", "flat", "natural",
+# A tuplet's number and bracket lie with the other marks; a grace note's head and a breve's with the heads. Inserting
+# a class keeps the others' relative order, so a staff without it paints the same mask.
+PAINT_ORDER = ("background", "staff_line", "ledger_line", "slur", "tie", "dynamics", "articulation", "tuplet",
+               "stem", "barline", "beam", "flag", "clef", "clef_bass", "time_signature", "sharp", "flat", "natural",
                "rest_whole", "rest_half", "rest_quarter", "rest_eighth", "rest_16th", "rest_32nd", "augmentation_dot",
-               "notehead_filled", "notehead_hollow", "notehead_whole")
+               "notehead_grace", "notehead_filled", "notehead_hollow", "notehead_whole", "notehead_breve")
 assert sorted(PAINT_ORDER) == sorted(NOTATION_MASK_CLASSES)
 PAINT_RANK = {name: rank for rank, name in enumerate(PAINT_ORDER)}
 

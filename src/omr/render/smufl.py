@@ -33,8 +33,10 @@ SMUFL_GLYPHS = {
     "natural": ("E261", "centre", None),
     "clef": ("E050", "origin", None),
     "clef_bass": ("E062", "origin", None),
-    **{f"time_{digit}": (f"E08{digit}", "centre", 2.0) for digit in "23468"},
+    **{f"time_{digit}": (f"E08{digit}", "centre", 2.0) for digit in "0123456789"},
     "time_C": ("E08A", "centre", 2.0),
+    # Cut time: the fonts' slashed C is 1.3-2.3 times their C's height; 3 spaces keeps its C near the others'.
+    "time_C_cut": ("E08B", "centre", 3.0),
 }
 SMUFL_FONTS = ("Bravura", "Gootville", "Leipzig", "Leland", "Petaluma")  # the fonts verovio ships
 UNITS_PER_SPACE = 250.0

@@ -1,7 +1,8 @@
 """A page's staves -> what the page says: every staff located (omr.transcribe.locate) and recognised in one batch
-(omr.transcribe.recognize), moved into page pixels, clef, key and time signature carried from staff to staff and ties
-joined across staves. Torch-free (the predictor is passed in), so `omr transcribe`, the evaluation of the `pages`
-set and benchmarks/transcribe.py share it. Files are written by omr.transcribe.write.
+(omr.transcribe.recognize), moved into page pixels, clef, key and time signature carried from staff to staff (those a
+staff changes inside it included: the next staff starts where it ended) and ties joined across staves. Torch-free
+(the predictor is passed in), so `omr transcribe`, the evaluation of the `pages` set and benchmarks/transcribe.py
+share it. Files are written by omr.transcribe.write.
 
 Coordinates: every x/y here (events, barlines, staff lines) is in the deskewed page's pixels (omr.transcribe.page:
 the input turned back by the staves' angle, or the input itself where that angle is 0).
@@ -18,7 +19,8 @@ import numpy as np
 from omr.transcribe.locate import LocatedStaff, locate_staves
 from omr.music.events import (Event, StaffHeader, SymbolicNote, event_text, measure_length, notes_of,
                               pitch_from_staff_position, sounding_alters, staff_position)
-from omr.music.musicxml import measure_groups, measure_numbers_from_barlines
+from omr.music.musicxml import change_positions, measure_groups, measure_numbers_from_barlines
+from omr.music.score import header_at_end
 from omr.decode.config import RecognizeConfig
 from omr.transcribe.recognize import Predictor, Recognition, recognize_batch
 
@@ -148,13 +150,15 @@ def _on_page(recognition: Recognition, staff: LocatedStaff) -> StaffTranscriptio
     header = recognition.header
     printed = tuple(what for what, read in zip(PREAMBLE, (header.clef is not None, header.key_fifths != 0,
                                                           header.time is not None)) if read)
-    header = dataclasses.replace(header, barlines=tuple(x + x0 for x in header.barlines))
+    header = dataclasses.replace(header, barlines=tuple(x + x0 for x in header.barlines),
+                                 changes=tuple(dataclasses.replace(c, x=c.x + x0) for c in header.changes))
     return StaffTranscription(events=events, staff=staff, header=header, printed=printed, knows_accidentals=recognition.knows_accidentals,
                               knows_durations=recognition.knows_durations)
 
 
 def carried_preamble(staves: Sequence[StaffTranscription]) -> list[StaffTranscription]:
-    """Each staff with the clef, key and time in force: what it printed, else the previous staff's.
+    """Each staff with the clef, key and time in force: what it printed, else what the previous staff left in force
+    (its own, or the last it changed inside it).
 
     Engravers repeat clef and key on every system and print the time signature once, so a staff that shows none of
     them continues the one before. A key read as 0 (no signature seen) carries the previous key: a change to C major
@@ -164,7 +168,7 @@ def carried_preamble(staves: Sequence[StaffTranscription]) -> list[StaffTranscri
     carried: list[StaffTranscription] = []
     for staff in staves:
         own = staff.header
-        previous = carried[-1].header if carried else own
+        previous = header_at_end(carried[-1].header) if carried else own
         in_force = dataclasses.replace(
             own,
             clef=own.clef if "clef" in staff.printed else previous.clef,
@@ -179,11 +183,14 @@ def reread(staff: StaffTranscription, in_force: StaffHeader) -> StaffTranscripti
     """The staff under another header in force (clef, key, time; its barlines are the measures). Decoders place a
     head by its staff position in treble clef when they read none, and apply the key they read (0 when none): heads
     move to the clef's pitch there, and `alter` is worked out again from the printed signs (where the approach reads
-    them), the key and the measures (barlines, else the time signature)."""
+    them), the key and the measures (barlines, else the time signature). A clef or key the staff changes inside it
+    holds from there on: the heads after a clef change were read in that clef."""
     events, read = list(staff.events), staff.header
     moved = read.clef is None and in_force.clef not in (None, "treble")
     if moved:
-        events = [e if e.kind == "rest" else _in_clef(e, in_force.clef) for e in events]
+        clef_changes = [c for c in in_force.changes if c.clef is not None]
+        until = change_positions(events, clef_changes)[0] if clef_changes else len(events)
+        events = [e if e.kind == "rest" or i >= until else _in_clef(e, in_force.clef) for i, e in enumerate(events)]
     respell = staff.knows_accidentals and (moved or in_force.key_fifths != read.key_fifths
                                            or in_force.time != read.time)
     if respell:
@@ -197,32 +204,41 @@ def _in_clef(note: SymbolicNote, clef: str) -> SymbolicNote:
 
 
 def _respelled(events: list[Event], header: StaffHeader) -> list[Event]:
+    """`alter` of every note again, under the key in force where it stands (a key change starts a new stretch)."""
     if header.barlines:
         numbers = measure_numbers_from_barlines(events, header.barlines)
-    elif measure_length(header.time) is not None:
-        numbers = [number for number, members in measure_groups(events, header.time) for _ in members]
+    elif measure_length(header.time) is not None or any(c.time is not None for c in header.changes):
+        numbers = [number for number, members in measure_groups(events, header.time, changes=header.changes)
+                   for _ in members]
     else:
         numbers = None  # no measures: a printed sign holds for its note alone
-    indices = [i for i, e in enumerate(events) if e.kind == "note"]
-    notes = [events[i] for i in indices]
-    tied = [k > 0 and notes[k - 1].tie in ("start", "continue") for k in range(len(notes))]
-    alters = sounding_alters([(n.step, n.octave, n.accidental) for n in notes], header.key_fifths,
-                             None if numbers is None else [numbers[i] for i in indices], tied)
+    key_changes = [c for c in header.changes if c.key_fifths is not None]
+    starts = [0, *change_positions(events, key_changes), len(events)]
+    keys = [header.key_fifths, *(c.key_fifths for c in key_changes)]
     respelled = list(events)
-    for index, note, alter in zip(indices, notes, alters):
-        respelled[index] = dataclasses.replace(note, alter=alter)
+    for key_fifths, start, end in zip(keys, starts, starts[1:]):
+        indices = [i for i in range(start, end) if events[i].kind == "note"]
+        notes = [events[i] for i in indices]
+        tied = [k > 0 and notes[k - 1].tie in ("start", "continue") for k in range(len(notes))]
+        alters = sounding_alters([(n.step, n.octave, n.accidental) for n in notes], key_fifths,
+                                 None if numbers is None else [numbers[i] for i in indices], tied)
+        for index, note, alter in zip(indices, notes, alters):
+            respelled[index] = dataclasses.replace(note, alter=alter)
     return respelled
 
 
 def tied_across_staves(staves: Sequence[StaffTranscription]) -> list[StaffTranscription]:
     """A tie that leaves one staff's last note ends on the next staff's first note where that is the same written
-    pitch: a decoder reads one staff, so it sees the tie's start but not where it stops."""
+    pitch: a decoder reads one staff, so it sees the tie's start but not where it stops. Grace notes take no part
+    (a grace note is never tied)."""
     joined = list(staves)
     for index in range(1, len(joined)):
         before, staff = joined[index - 1].events, joined[index].events
         if not before or not staff or before[-1].kind != "note" or staff[0].kind != "note":
             continue
         last, first = before[-1], staff[0]
+        if last.grace or first.grace:
+            continue
         if last.tie in ("start", "continue") and first.tie in (None, "start") and \
                 (last.step, last.octave) == (first.step, first.octave):
             tie = "stop" if first.tie is None else "continue"

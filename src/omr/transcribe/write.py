@@ -12,8 +12,10 @@ import json
 import numpy as np
 from PIL import Image
 
+from omr.music.musicxml import change_positions
 from omr.music.score import ScoreStaff, page_midi, page_musicxml
 from omr.render import RenderStyle, render_staff, staff_from_notes
+from omr.render.score import StaffChange
 from omr.transcribe.assemble import PageTranscription, StaffTranscription
 
 OUTPUT_SUFFIXES = (".musicxml", ".mid", ".notes.json", ".rendered.png")
@@ -72,6 +74,8 @@ def _staff_json(number: int, staff: StaffTranscription) -> dict:
         "time": header.time,
         "printed": list(staff.printed),
         "barlines": [round(x, 2) for x in header.barlines],
+        # Signatures printed inside the staff, as a label writes them (only where there are some).
+        **({"changes": [change.to_json() for change in header.changes]} if header.changes else {}),
         "events": [_event_json(e) for e in staff.events],
     }
 
@@ -112,7 +116,22 @@ def render_transcribed_staff(staff: StaffTranscription):
         changes["time_signature"] = None
     if header.barlines:
         changes["barlines_after"] = _barlines_after(staff)
+    if header.changes:
+        changes["changes"] = staff_changes(staff)
     return render_staff(dataclasses.replace(score, **changes), style), style
+
+
+def staff_changes(staff: StaffTranscription) -> tuple[StaffChange, ...]:
+    """The header changes read inside the staff as the renderer draws them: one per event they stand before (those
+    before the first event or after the last are left out: the renderer prints changes between events only)."""
+    merged: dict[int, dict] = {}
+    header = staff.header
+    for change, before in zip(header.changes, change_positions(staff.events, header.changes)):
+        if 0 < before < len(staff.events):
+            found = merged.setdefault(before, {})
+            found.update((name, value) for name, value in (("clef", change.clef), ("key_fifths", change.key_fifths),
+                                                           ("time", change.time)) if value is not None)
+    return tuple(StaffChange(before, **found) for before, found in sorted(merged.items()))
 
 
 def _barlines_after(staff: StaffTranscription) -> tuple[int, ...]:
