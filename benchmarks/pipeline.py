@@ -7,6 +7,11 @@ every stage whose outputs are git-tracked (evaluations, contact sheets) because 
 nine models then: 610 s instead of ~830 s, without the nine evaluations; the fourteen of today take 1737 s forced,
 README.md).
 
+Run it on a quiet machine: any other work slows the stages' 2-thread torch far more than its own share (OpenMP
+threads wait on each other), and `nice` does not help where the kernel groups processes by session
+(`/proc/sys/kernel/sched_autogroup_enabled` is 1 here): on 2026-12-08 three nice'd helper sessions and a profile
+made the evaluations 2-9x slower (regression-v01 25 -> 222 s) while the trainings beside them kept their times.
+
     .venv/bin/python benchmarks/pipeline.py [--keep]
     .venv/bin/python benchmarks/pipeline.py --noop [--repeat 3]   # no-op `dvc repro` and `dvc status` here (target 3 s)
 
@@ -41,18 +46,22 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> subprocess.Co
 
 
 def fresh_copy(destination: Path) -> None:
-    """Git-tracked files only, committed into a new repository (what `git clone` would give, minus history)."""
-    tracked = run(["git", "ls-files", "-z"], ROOT).stdout.split("\0")
-    for name in filter(None, tracked):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    """The files of the last commit (what `git clone` would give, minus history), committed into a new repository:
+    uncommitted edits of this checkout stay out of the timed run (`git archive HEAD`, not the working tree)."""
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(destination)], input=archive.stdout, check=True)
     identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
     run(["git", "init", "-q"], destination)
     run(["git", *identity, "add", "-A"], destination)
     run(["git", *identity, "commit", "-qm", "benchmark snapshot"], destination)
+
+
+def copy_env(workdir: Path) -> dict:
+    """Stages call plain `python`: the project's interpreter first on PATH, and the copy's own `src` first on
+    PYTHONPATH. The venv's editable install points at this checkout's src/, so without it every stage of the copy
+    imported this checkout's code, edits in progress included (found 2026-12-08)."""
+    return dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+                PYTHONPATH=str(workdir / "src"))
 
 
 def timed(command: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
@@ -157,7 +166,7 @@ def main() -> int:
     try:
         fresh_copy(workdir)
         run([str(dvc), "config", "core.analytics", "false"], workdir)
-        env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+        env = copy_env(workdir)
         started = time.perf_counter()
         returncode, stage_seconds = streamed_repro([str(dvc), "repro", "--force"], workdir, env)
         elapsed = time.perf_counter() - started
