@@ -57,6 +57,15 @@ class RealSample:
 def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: RealStyle) -> RealSample:
     """Engrave, rasterise, label and verify one window; raises WindowRejected when any check fails."""
     svg = engrave_svg(toolkit, measure_window_musicxml(window), font, style.staff_line_width)
+    return labelled_window(toolkit, svg, window, font, style)
+
+
+def labelled_window(toolkit, svg: str, window: MeasureWindow, font: str, style: RealStyle, shows_time: bool = True,
+                    text: bool = False) -> RealSample:
+    """Rasterise, label and verify verovio's SVG of `window` (the toolkit still holding its document); raises
+    WindowRejected when any check fails. `shows_time`: False where the MusicXML hides the opening time signature
+    (the label's time is then null); `text`: the SVG's text (words, lyrics, numbers) is drawn too (pass an SVG
+    without the boxes inside its text, omr.engrave.page.without_text_boxes)."""
     staff = read_svg_staff(svg, font)
     frame = staff_frame(staff.staff_lines, staff.staff_x, style)
     to_image = frame.to_image
@@ -64,15 +73,16 @@ def engrave_measure_window(toolkit, window: MeasureWindow, font: str, style: Rea
     events, printed, pairs = verified_staff_events(toolkit, staff, window, to_image)
     check_alters_readable(window, printed)
     check_ties(toolkit, staff, pairs)
-    changes = image_changes(verified_signatures(toolkit, staff, window), to_image)
+    changes = image_changes(verified_signatures(toolkit, staff, window, shows_time), to_image)
     check_round_trip(events, window)
-    image = rasterise_svg(svg, frame.zoom, frame.left, frame.top, frame.width, frame.height)
+    image = rasterise_svg(svg, frame.zoom, frame.left, frame.top, frame.width, frame.height, text=text)
     boxes = staff_boxes(staff, to_image)
     check_inside(boxes, image.shape)
     staff_lines = tuple(to_image(0, y)[1] for y in staff.staff_lines)
     return RealSample(image=image, events=tuple(events), boxes=boxes, staff_lines=staff_lines,
                       staff_space=style.staff_space,
-                      header=replace(window.header, barlines=barline_xs(staff, to_image), changes=changes))
+                      header=replace(window.header, time=window.header.time if shows_time else None,
+                                     barlines=barline_xs(staff, to_image), changes=changes))
 
 
 def image_changes(changes, to_image: Callable) -> tuple:

@@ -126,7 +126,7 @@ def _read_staff(container, size: tuple[float, float], frame: "_Frame") -> SvgSta
             found["key"].extend(glyphs)
             found["signatures"].append(SvgSignature("key", group.get("id"), glyphs, _union(r for _, r in glyphs),
                                                     len(found["events"])))
-        elif name == "meterSig":
+        elif name == "meterSig" and group.get("visibility") != "hidden":  # <time print-object="no">: not drawn
             box = frame.rect(bounding_rect(group))
             found["time"].append((group.get("id"), box))
             glyphs = tuple((glyph_code(use), frame.glyph_box(use)) for use in group.findall(f"{SVG}use"))

@@ -55,8 +55,9 @@ def make_toolkit():
     return verovio.toolkit()
 
 
-def engrave_svg(toolkit, musicxml: str, font: str, staff_line_width: float) -> str:
-    """Verovio's SVG of a one-staff MusicXML document on one long system, with bounding boxes."""
+def engrave_svg(toolkit, musicxml: str, font: str, staff_line_width: float, margin_left: int = 0) -> str:
+    """Verovio's SVG of a one-staff MusicXML document on one long system, with bounding boxes; `margin_left`
+    (verovio units) keeps what verovio draws left of the staff (a measure number centred on its start) on the page."""
     if font not in FONTS:
         raise ValueError(f"verovio font must be one of {list(FONTS)}, got {font!r}")
     toolkit.resetOptions()
@@ -70,7 +71,7 @@ def engrave_svg(toolkit, musicxml: str, font: str, staff_line_width: float) -> s
             "scale": 100,
             "adjustPageWidth": True,
             "adjustPageHeight": True,
-            "pageMarginLeft": 0,
+            "pageMarginLeft": margin_left,
             "pageMarginRight": 0,
             "pageMarginTop": 0,
             "pageMarginBottom": 0,
