@@ -7,7 +7,7 @@ from omr.music.events import BEAM_COUNT, staff_position_y
 from omr.render.glyphs import GLYPH_WIDTH, place_glyph
 from omr.render.marks import SLUR_THICKNESS, crescent
 from omr.render.note_layout import (DOT_ADVANCE, DOT_OFFSET, FLAG_SPACING, STEM_ATTACH, STEMLESS, Element,
-                                    head_half_width, notehead_class, stem_edges)
+                                    head_half_width, ledger_element, notehead_class, stem_edges)
 from omr.render.score import Note
 from omr.render.sprites import place_polygon, place_rect
 
@@ -41,12 +41,9 @@ def grace_elements(note: Note, position: int, x: float, y: float, accidental_x: 
     stem_left, stem_right = stem_edges(x, note.note_type, True, g, max(1.0, 0.7 * style.stem_thickness))
     if note.note_type not in STEMLESS:
         elements.append(Element("stem", None, (place_rect(stem_left, tip, stem_right, y - STEM_ATTACH * g),)))
-    ledgers = list(range(-2, position - 1, -2)) + list(range(10, position + 1, 2))
+    ledgers = ledger_element(position, x, head_half_width(note.note_type) * g + 0.3 * g, bottom_y, s, t)
     if ledgers:
-        reach = head_half_width(note.note_type) * g + 0.3 * g
-        elements.append(Element("ledger_line", None, tuple(
-            place_rect(x - reach, ly - t / 2, x + reach, ly + t / 2)
-            for ly in (staff_position_y(p, bottom_y, s) for p in ledgers))))
+        elements.append(ledgers)
     flags = 0 if beamed else BEAM_COUNT.get(note.note_type, 0)
     for k in range(flags):
         elements.append(Element("flag", "flag", (place_glyph("flag_up", stem_right, tip + k * FLAG_SPACING * g, g),)))

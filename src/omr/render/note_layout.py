@@ -76,14 +76,18 @@ def note_core(note: Note, position: int, x: float, y: float, up: bool, tip: floa
         stem = place_rect(left, tip, right, y - STEM_ATTACH * s) if up else \
             place_rect(left, y + STEM_ATTACH * s, right, tip)
         elements.append(Element("stem", None, (stem,)))
-    # Ledger lines: every line position (even) between the staff (0..8) and the note, beyond the staff.
+    ledgers = ledger_element(position, x, head_half_width(note.note_type) * s + 0.35 * s, bottom_y, s, t)
+    return elements + ([ledgers] if ledgers else [])
+
+
+def ledger_element(position: int, x: float, reach: float, bottom_y: float, s: float, t: float) -> Element | None:
+    """The ledger lines of a head at `position`, `reach` px either side of x: every line position (even) between the
+    staff (0..8) and the head, beyond the staff; None where it needs none."""
     ledgers = list(range(-2, position - 1, -2)) + list(range(10, position + 1, 2))
-    if ledgers:
-        reach = head_half_width(note.note_type) * s + 0.35 * s
-        elements.append(Element("ledger_line", None, tuple(
-            place_rect(x - reach, ly - t / 2, x + reach, ly + t / 2)
-            for ly in (staff_position_y(p, bottom_y, s) for p in ledgers))))
-    return elements
+    if not ledgers:
+        return None
+    return Element("ledger_line", None, tuple(place_rect(x - reach, ly - t / 2, x + reach, ly + t / 2)
+                                              for ly in (staff_position_y(p, bottom_y, s) for p in ledgers)))
 
 
 def note_extras(note: Note, position: int, x: float, up: bool, tip: float, beamed: bool, bottom_y: float,
