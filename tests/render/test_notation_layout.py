@@ -1,6 +1,8 @@
 """Real notation: every new symbol's mask, boxes and labels, and the seed's staves drawing exactly as before."""
 
+import dataclasses
 import hashlib
+import json
 
 import numpy as np
 import pytest
@@ -293,3 +295,15 @@ def test_glyph_fonts_must_be_verovios_smufl_fonts():
               for s in range(3)]
     assert {s.glyph_font for s in staves} == {"Petaluma"}
     assert [replace_number(s) for s in staves] == [NotationConfig().random(np.random.default_rng(s)) for s in range(3)]
+
+
+def test_staves_without_the_fuller_notation_draw_exactly_as_before_issue_29():
+    # Digests of image, mask, boxes, events and header as the renderer drew them before issue 29's notation.
+    bass = dataclasses.replace(BASS, glyph_font="Gootville", barlines_after=(3,))
+    expected = ("211e266a9e5da4f537852a4c9a67ab1eab56682d7c5613dde41a12ba76d3487a",
+                "21d37062d52ab2df36d09162eea2c258f44ffc429819fecd8a42b392d5ba4309")
+    for staff, digest in zip((EVERYTHING, bass), expected):
+        s = render_staff(staff, RenderStyle())
+        drawn = (encode_png(s.image) + encode_png(s.mask) + repr(s.boxes).encode()
+                 + json.dumps([e.to_json() for e in s.events]).encode() + json.dumps(s.header.to_json()).encode())
+        assert hashlib.sha256(drawn).hexdigest() == digest
