@@ -27,8 +27,8 @@ from omr.engrave.lilypond_svg import glyph_atlas
 from omr.engrave.lilypond_verify import LILYPOND_EVENT_FAILURES
 from omr.engrave.measures import cut_measure_window
 from omr.engrave.real_dataset import EngravedRealConfig, WindowResult
-from omr.engrave.sets import (SPLIT, counts, fuller_counts, png_bytes, refusals_and_params, sample_label,
-                              write_test_split)
+from omr.engrave.sets import (SPLIT, counts, event_contents, fuller_counts, png_bytes, refusals_and_params,
+                              sample_label, write_test_split)
 from omr.samples import NOTATION_BOX_CLASSES, SampleLabel
 
 DATASET_NAME = "engraved_lilypond"
@@ -128,8 +128,6 @@ def lilypond_version() -> str:
 
 def dataset_meta(labels: list[SampleLabel], drops: Counter, config: EngravedLilypondConfig) -> dict:
     """meta.json: classes, engraver, split size, what the windows hold, what was refused and why, the params."""
-    events = [event for label in labels for event in label.events]
-    notes = [event for event in events if event.kind == "note"]
     return {
         "name": DATASET_NAME,
         "engraver": lilypond_version(),
@@ -139,14 +137,7 @@ def dataset_meta(labels: list[SampleLabel], drops: Counter, config: EngravedLily
                                 if any(box.label == name for label in labels for box in label.boxes)],
         "splits": {SPLIT: len(labels)},
         "windows": len(labels),
-        "event_count": len(events),
-        "events": counts(f"{event.kind}_{event.duration}" for event in events),
-        "note_count": len(notes),
-        "rest_count": len(events) - len(notes),
-        "dotted": counts(f"{event.kind}_{event.dots}_dots" for event in events if event.dots),
-        "ties": sum(note.tie in ("start", "continue") for note in notes),
-        "printed_accidentals": counts(note.accidental for note in notes if note.accidental is not None),
-        "altered_notes": sum(note.alter != 0 for note in notes),
+        **event_contents(labels),
         "clefs": counts(label.header.clef for label in labels),
         "key_signatures": counts(str(label.header.key_fifths) for label in labels),
         "time_signatures": counts(label.header.time for label in labels),

@@ -14,8 +14,9 @@ from omr.engrave.measures import cut_measure_window
 from omr.engrave.page import PageSample
 from omr.engrave.real_sample import RealSample, RealStyle, engrave_measure_window
 from omr.engrave.real_verify import REAL_VERIFICATION_FAILURES
-from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, fuller_counts, png_bytes,
-                              refusals_and_params, sample_label, seeded_results, worker_toolkit, write_test_split)
+from omr.engrave.sets import (SPLIT, candidate_draws, check_window_config, counts, event_contents, fuller_counts,
+                              png_bytes, refusals_and_params, sample_label, seeded_results, worker_toolkit,
+                              write_test_split)
 from omr.samples import NOTATION_BOX_CLASSES, SampleLabel
 
 DATASET_NAME = "engraved_real"
@@ -81,22 +82,13 @@ def write_engraved_real_dataset(out_dir: Path, config: EngravedRealConfig, worke
 
 def dataset_meta(labels: list[SampleLabel], results: list[WindowResult], drops: Counter, config) -> dict:
     """meta.json: classes, split size, what the windows hold, what was refused and why, the params."""
-    events = [event for label in labels for event in label.events]
-    notes = [event for event in events if event.kind == "note"]
     return {
         "name": DATASET_NAME,
         "mask_classes": [],
         "box_classes": list(NOTATION_BOX_CLASSES),  # the renderer's vocabulary, whole and in its order
         "splits": {SPLIT: len(labels)},
         "windows": len(labels),
-        "event_count": len(events),
-        "events": counts(f"{event.kind}_{event.duration}" for event in events),
-        "note_count": len(notes),
-        "rest_count": len(events) - len(notes),
-        "dotted": counts(f"{event.kind}_{event.dots}_dots" for event in events if event.dots),
-        "ties": sum(note.tie in ("start", "continue") for note in notes),
-        "printed_accidentals": counts(note.accidental for note in notes if note.accidental is not None),
-        "altered_notes": sum(note.alter != 0 for note in notes),
+        **event_contents(labels),
         "measures": counts(str(len(label.header.barlines)) for label in labels),
         "clefs": counts(label.header.clef for label in labels),
         "octave_shifts": counts(str(result.octave_shift) for result in results),

@@ -154,6 +154,23 @@ def counts(values) -> dict:
     return dict(sorted(Counter(values).items()))
 
 
+def event_contents(labels) -> dict:
+    """What a single-staff set's events hold, as its meta.json writes it (in this key order): events by kind and
+    duration, notes, rests, dotted events, tie starts, printed accidentals, altered notes."""
+    events = [event for label in labels for event in label.events]
+    notes = [event for event in events if event.kind == "note"]
+    return {
+        "event_count": len(events),
+        "events": counts(f"{event.kind}_{event.duration}" for event in events),
+        "note_count": len(notes),
+        "rest_count": len(events) - len(notes),
+        "dotted": counts(f"{event.kind}_{event.dots}_dots" for event in events if event.dots),
+        "ties": sum(note.tie in ("start", "continue") for note in notes),
+        "printed_accidentals": counts(note.accidental for note in notes if note.accidental is not None),
+        "altered_notes": sum(note.alter != 0 for note in notes),
+    }
+
+
 # The meters of the vocabulary before the fuller one (issue 29): a staff in any other holds new material.
 EARLIER_METERS = ("2/4", "3/4", "4/4", "6/8", "3/8", "2/2", "C")
 NEW_MATERIAL = ("tuplet", "grace", "breve", "measure_rest", "new_meter", "change")
