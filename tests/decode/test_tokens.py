@@ -17,8 +17,11 @@ from omr.samples import SampleLabel
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
 
 
-def _labels(dataset: str, count: int) -> list[SampleLabel]:
+def generated_labels(dataset: str, count: int, notation: dict | None = None) -> list[SampleLabel]:
+    """The first `count` val labels of a params.yaml dataset, its `notation` knobs updated by `notation`."""
     section = yaml.safe_load(PARAMS.read_text())["datasets"][dataset]
+    if notation:
+        section["notation"].update(notation)
     config = build_config(DatasetConfig, section, f"datasets.{dataset}")
     labels = []
     for index in range(count):
@@ -31,7 +34,7 @@ def _labels(dataset: str, count: int) -> list[SampleLabel]:
 @pytest.mark.parametrize("encoding", ["joint", "split"])
 @pytest.mark.parametrize("dataset", ["v02", "v03", "long"])
 def test_every_label_reads_back_from_its_tokens(dataset, encoding):
-    labels = _labels(dataset, 120)
+    labels = generated_labels(dataset, 120)
     readings = [events_from_tokens(tokens_from_label(label, encoding)) for label in labels]
     assert metrics.ser([r.events for r in readings], [label.events for label in labels]) == 0.0
     assert [(r.header.clef, r.header.key_fifths, r.header.time) for r in readings] == [

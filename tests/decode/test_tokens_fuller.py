@@ -178,25 +178,12 @@ def test_a_sequence_places_each_head_in_the_clef_in_force_where_it_stands():
 
 
 def _generated_labels(count: int) -> list[SampleLabel]:
-    """v03 staves with every fuller knob turned up and every meter (params.yaml's v03 otherwise)."""
-    from pathlib import Path
-
-    import yaml
-
-    from omr.config import build_config
     from omr.music.events import TIME_SIGNATURES
-    from omr.render.dataset import DatasetConfig, render_sample
+    from test_tokens import generated_labels  # tests/decode is on sys.path (pytest's rootdir-relative import)
 
-    section = yaml.safe_load((Path(__file__).resolve().parents[2] / "params.yaml").read_text())["datasets"]["v03"]
-    section["notation"].update(time_signatures=list(TIME_SIGNATURES), breve_weight=3.0, measure_rest_probability=0.15,
-                               tuplet_probability=0.3, grace_probability=0.15, change_probability=0.6)
-    config = build_config(DatasetConfig, section, "datasets.v03")
-    labels = []
-    for index in range(count):
-        s = render_sample(config, config.seed, "val", index)
-        labels.append(SampleLabel(f"{index:06d}", "", s.width, s.height, s.staff_space, s.staff_lines, s.events,
-                                  s.boxes, header=s.header))
-    return labels
+    return generated_labels("v03", count, dict(
+        time_signatures=list(TIME_SIGNATURES), breve_weight=3.0, measure_rest_probability=0.15,
+        tuplet_probability=0.3, grace_probability=0.15, change_probability=0.6))
 
 
 @pytest.mark.parametrize("encoding", ["joint", "split"])
